@@ -1,0 +1,61 @@
+// Turns a verified lossless tree into plain values for users: amounts stay exact strings ("100.00"), other numbers
+// become JS numbers when they are safe integers and strings otherwise (a Long id must never lose digits).
+import { ENDPOINTS, type EndpointName } from './schema';
+import { isJsonObject, isLosslessNumber, type JsonObject, type JsonTree } from './codec/json';
+
+export interface Envelope {
+  result?: boolean;
+  kind?: string;
+  msg?: string;
+  version?: string;
+  timestamp?: number | string;
+  sign?: string;
+}
+
+function plainNumber(text: string): number | string {
+  const n = Number(text);
+  return Number.isSafeInteger(n) && String(n) === text ? n : text;
+}
+
+function toPlain(value: JsonTree, amountFields: ReadonlySet<string>, key = ''): unknown {
+  if (isLosslessNumber(value)) return amountFields.has(key) ? value.value : plainNumber(value.value);
+  if (Array.isArray(value)) return value.map((item) => toPlain(item, amountFields));
+  if (isJsonObject(value)) {
+    const out: Record<string, unknown> = {};
+    for (const k of Object.keys(value)) {
+      // defineProperty keeps a hostile "__proto__" key an ordinary property
+      Object.defineProperty(out, k, { value: toPlain(value[k], amountFields, k), enumerable: true, writable: true, configurable: true });
+    }
+    return out;
+  }
+  return value;
+}
+
+export function decodeData(endpoint: EndpointName, tree: JsonObject): Record<string, unknown> | undefined {
+  const data = tree.data;
+  if (!isJsonObject(data)) return undefined;
+  const amounts = new Set(ENDPOINTS[endpoint].response.filter((f) => f.type === 'amount').map((f) => f.name));
+  return toPlain(data, amounts) as Record<string, unknown>;
+}
+
+export function decodeEnvelope(tree: JsonObject): Envelope {
+  const envelope: Envelope = {};
+  if (typeof tree.result === 'boolean') envelope.result = tree.result;
+  if (typeof tree.kind === 'string') envelope.kind = tree.kind;
+  else if (isLosslessNumber(tree.kind)) envelope.kind = tree.kind.value;
+  if (typeof tree.msg === 'string') envelope.msg = tree.msg;
+  if (typeof tree.version === 'string') envelope.version = tree.version;
+  if (isLosslessNumber(tree.timestamp)) envelope.timestamp = plainNumber(tree.timestamp.value);
+  if (typeof tree.sign === 'string') envelope.sign = tree.sign;
+  return envelope;
+}
+
+/** The fields of a request as sent, for msg.upp.request: amounts and ids as exact strings; no sign, no key. */
+export function describeRequest(fields: JsonObject): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(fields)) {
+    const value = fields[key];
+    out[key] = isLosslessNumber(value) ? value.value : value;
+  }
+  return out;
+}

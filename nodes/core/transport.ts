@@ -1,0 +1,155 @@
+// HTTP transport: one undici dispatcher per client (a keep-alive Pool, or the environment's proxy), timeouts, and
+// the one question that matters for money: did the request possibly reach the platform ("maybe sent") or provably
+// not ("not sent")? Retries are decided by the caller (operations), which knows whether the endpoint is safe to repeat.
+import { Pool, EnvHttpProxyAgent, type Dispatcher } from 'undici';
+import type { ConnectionOptions } from 'node:tls';
+
+export interface TlsOptions {
+  /** PEM text of a private CA (or several), for front-ends behind HTTPS with the hospital's own certificate. */
+  ca?: string | string[];
+  cert?: string;
+  key?: string;
+  rejectUnauthorized?: boolean;
+  servername?: string;
+}
+
+export interface TransportOptions {
+  /** Origin only, e.g. https://10.1.2.3:7000 (the path prefix is added per request). */
+  origin: string;
+  connectTimeoutMs: number;
+  /** 'env' uses http_proxy / https_proxy / no_proxy when set; 'none' always connects directly. */
+  proxy?: 'env' | 'none';
+  tls?: TlsOptions;
+  /** Upper bound on a response body; larger answers are treated as unparsable. */
+  maxResponseBytes?: number;
+  connections?: number;
+}
+
+/** What one attempt produced. `not_sent` is proven harmless; `maybe_sent` may have reached the platform. */
+export type AttemptResult =
+  | { kind: 'answered'; statusCode: number; body: string }
+  | { kind: 'not_sent'; reason: string; detail: string; error: unknown }
+  | { kind: 'maybe_sent'; reason: 'timeout' | 'connection_reset' | 'aborted' | 'too_large'; detail: string; error: unknown };
+
+// Errors raised before any byte of the request could have left this machine.
+const NOT_SENT_CODES = new Set([
+  'UND_ERR_CONNECT_TIMEOUT',
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENETDOWN',
+  'EADDRNOTAVAIL',
+  'ERR_TLS_CERT_ALTNAME_INVALID',
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'CERT_HAS_EXPIRED',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+]);
+const TIMEOUT_CODES = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT']);
+
+function errorCode(error: unknown): string {
+  let current: unknown = error;
+  for (let depth = 0; current && depth < 4; depth++) {
+    const code = (current as { code?: unknown }).code;
+    if (typeof code === 'string' && code !== 'UND_ERR_SOCKET') return code;
+    current = (current as { cause?: unknown }).cause;
+  }
+  return (error as { code?: string })?.code ?? 'UNKNOWN';
+}
+
+export function hasProxyEnvironment(env: NodeJS.ProcessEnv = process.env): boolean {
+  return Boolean(env.http_proxy || env.HTTP_PROXY || env.https_proxy || env.HTTPS_PROXY);
+}
+
+export class Transport {
+  private readonly dispatcher: Dispatcher;
+  private readonly origin: string;
+  private readonly maxResponseBytes: number;
+  private closed = false;
+
+  constructor(options: TransportOptions) {
+    this.origin = options.origin;
+    this.maxResponseBytes = options.maxResponseBytes ?? 1024 * 1024;
+    const connect = { timeout: options.connectTimeoutMs, ...(options.tls as ConnectionOptions | undefined) };
+    this.dispatcher =
+      options.proxy !== 'none' && hasProxyEnvironment()
+        ? new EnvHttpProxyAgent({ connect, connectTimeout: options.connectTimeoutMs })
+        : new Pool(options.origin, { connect, connections: options.connections ?? 64, keepAliveTimeout: 4000 });
+  }
+
+  /** Sends one POST and classifies what happened. Never throws for network trouble. */
+  async post(path: string, body: string, timeoutMs: number, signal?: AbortSignal): Promise<AttemptResult> {
+    let response: Dispatcher.ResponseData;
+    try {
+      response = await this.dispatcher.request({
+        origin: this.origin,
+        path,
+        method: 'POST',
+        headers: { 'content-type': 'application/json;charset=UTF-8', accept: 'application/json' },
+        body,
+        headersTimeout: timeoutMs,
+        bodyTimeout: timeoutMs,
+        signal,
+      });
+    } catch (error) {
+      return classifyFailure(error);
+    }
+    try {
+      const text = await readLimited(response.body, this.maxResponseBytes);
+      if (text === undefined) return { kind: 'maybe_sent', reason: 'too_large', detail: `body over ${this.maxResponseBytes} bytes`, error: undefined };
+      return { kind: 'answered', statusCode: response.statusCode, body: text };
+    } catch (error) {
+      // Headers arrived, so the request certainly reached the server.
+      const failure = classifyFailure(error);
+      return failure.kind === 'not_sent' ? { kind: 'maybe_sent', reason: 'connection_reset', detail: failure.detail, error } : failure;
+    }
+  }
+
+  get isClosed(): boolean {
+    return this.closed;
+  }
+
+  /**
+   * Closes the pool. Requests in flight may finish for up to `graceMs` (their answers are not lost); after that they
+   * are aborted and come back as maybe-sent.
+   */
+  async close(graceMs = 0): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    let timer: NodeJS.Timeout | undefined;
+    const grace = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, graceMs);
+    });
+    await Promise.race([this.dispatcher.close().catch(() => undefined), grace]);
+    clearTimeout(timer);
+    await this.dispatcher.destroy().catch(() => undefined);
+  }
+}
+
+function classifyFailure(error: unknown): Exclude<AttemptResult, { kind: 'answered' }> {
+  const code = errorCode(error);
+  const detail = `${code}${(error as Error)?.message ? `: ${(error as Error).message}` : ''}`.slice(0, 200);
+  if (NOT_SENT_CODES.has(code)) return { kind: 'not_sent', reason: code === 'UND_ERR_CONNECT_TIMEOUT' ? 'connect_timeout' : code, detail, error };
+  if (TIMEOUT_CODES.has(code)) return { kind: 'maybe_sent', reason: 'timeout', detail, error };
+  if ((error as Error)?.name === 'AbortError' || code === 'UND_ERR_ABORTED' || code === 'ABORT_ERR') {
+    return { kind: 'maybe_sent', reason: 'aborted', detail, error };
+  }
+  return { kind: 'maybe_sent', reason: 'connection_reset', detail, error };
+}
+
+async function readLimited(body: Dispatcher.ResponseData['body'], limit: number): Promise<string | undefined> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of body) {
+    size += chunk.length;
+    if (size > limit) {
+      body.destroy();
+      return undefined;
+    }
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
