@@ -88,8 +88,8 @@ export function resolveOptions(options: UppClientOptions): ResolvedOptions {
   return {
     origin,
     prefix,
-    isvId: longText('isvId', options.isvId, 15),
-    partnerId: longText('partnerId', options.partnerId, 15),
+    isvId: configId('isvId', options.isvId),
+    partnerId: configId('partnerId', options.partnerId),
     profile: oneOf('profile', options.profile, ['v1', 'v2'] as const, 'v1'),
     verify: oneOf('verify', options.verify, ['strict', 'auto'] as const, 'auto'),
     pathStyle: oneOf('pathStyle', options.pathStyle, ['manual-1.0', 'v2'] as const, 'manual-1.0'),
@@ -108,6 +108,14 @@ export function resolveOptions(options: UppClientOptions): ResolvedOptions {
     closeGraceMs: options.closeGraceMs ?? 0,
     now: options.now ?? Date.now,
   };
+}
+
+function configId(field: string, value: unknown): string {
+  try {
+    return longText(field, value, 15);
+  } catch {
+    throw new UppConfigError(field, 'type_integer', { max: 15 });
+  }
 }
 
 function splitBaseUrl(baseUrl: unknown): { origin: string; prefix: string } {
