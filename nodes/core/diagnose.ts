@@ -24,8 +24,16 @@ export interface Diagnosis {
 export const NETWORK_FIELD_TEXT = '杭州恒生芸泰网络科技有限公司';
 
 export function diagnoseNetwork(result: UppResult, profile: Profile): Diagnosis {
+  const matched = typeof result.verified === 'string' ? (result.verified.split('/')[0] as Profile) : profile;
+  if (matched !== profile && result.reason === 'rejected') {
+    // The front-end refused our signature but its own answer verified under the other profile.
+    return {
+      code: 'profile_mismatch',
+      en: `The key is right but the front-end uses signature profile ${matched} and refused our ${profile} signature: set the signature profile to ${matched}`,
+      zh: `密钥正确，但前置机使用 ${matched} 签名规则，拒绝了我方 ${profile} 签名：请把签名规则设为 ${matched}`,
+    };
+  }
   if (result.outcome === 'success') {
-    const matched = typeof result.verified === 'string' ? (result.verified.split('/')[0] as Profile) : profile;
     if (matched !== profile) {
       return {
         code: 'profile_mismatch',
