@@ -9,7 +9,8 @@ const path = require('node:path');
 const root = path.resolve(__dirname, '..');
 const out = path.join(root, 'dist');
 
-fs.rmSync(out, { recursive: true, force: true });
+// dist/ is not wiped first: several test runs may share one checkout, and tsc overwrites what it emits.
+// `npm run clean` removes it.
 execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', path.join(root, 'tsconfig.json')], {
   stdio: 'inherit',
 });
