@@ -1,0 +1,296 @@
+// The front-end machine's memory: orders and refunds and every move between their states. Pure state with an
+// injected clock (no HTTP here), so the rules can be read in one place: expiry is applied whenever an order is
+// touched, scripted outcomes advance on queries, and refunds can never exceed what was paid.
+import { randomBytes } from 'node:crypto';
+import Decimal from 'decimal.js';
+import { formatChinaTime, parseChinaTime } from '../core/codec/time';
+import { payPlan, refundPlan, type Later, type PayPlan, type RefundPlan } from './magic';
+import type { OrderView, PayStatus, RefundStatus, RefundView } from './types';
+
+export interface Order {
+  paymentNo: string;
+  kind: 'scan' | 'barcode';
+  tradeFee: string;
+  subject: string;
+  body?: string;
+  bizData?: string;
+  channelType: string;
+  channelProduct: string;
+  outPaymentNo: string;
+  inPaymentNo?: string;
+  expireTime: string;
+  expireAt: number;
+  token: string;
+  payUrl?: string;
+  status: PayStatus;
+  paidAt?: number;
+  createdAt: number;
+  queries: number;
+  plan: PayPlan;
+  refunds: string[];
+}
+
+export interface Refund {
+  requestNo: string;
+  refundNo: string;
+  paymentNo: string;
+  refundFee: string;
+  bizData?: string;
+  outRefundNo: string;
+  status: RefundStatus;
+  failedReason?: string;
+  refundedAt?: number;
+  createdAt: number;
+  queries: number;
+  plan: RefundPlan;
+}
+
+export interface NewOrder {
+  paymentNo: string;
+  kind: 'scan' | 'barcode';
+  tradeFee: string;
+  subject: string;
+  body?: string;
+  bizData?: string;
+  expireTime: string;
+  channelProduct: string;
+}
+
+export interface NewRefund {
+  requestNo: string;
+  refundNo: string;
+  paymentNo: string;
+  refundFee: string;
+  bizData?: string;
+}
+
+/** Thrown by the manual controls (pay/decline/expire) when the order cannot make that move. */
+export class SandboxStateError extends Error {
+  constructor(
+    message: string,
+    readonly status: 404 | 409,
+  ) {
+    super(message);
+    this.name = 'SandboxStateError';
+  }
+}
+
+export const bizTypeOf = (order: Order): 'scan_pay' | 'barcode_pay' => (order.kind === 'scan' ? 'scan_pay' : 'barcode_pay');
+
+/** The channel a pay code belongs to, by its prefix (WeChat 10-15, UnionPay 62, Alipay 25-30 and by default). */
+export function barcodeProduct(authCode: string): string {
+  if (/^1[0-5]/.test(authCode)) return 'ten_bar_code';
+  if (/^62/.test(authCode)) return 'uni_bar_code';
+  return 'ali_bar_code';
+}
+
+export class Ledger {
+  private readonly orders = new Map<string, Order>();
+  private readonly byOutPaymentNo = new Map<string, Order>();
+  private readonly refundsByRequestNo = new Map<string, Refund>();
+  private seq = 0;
+
+  constructor(
+    private readonly clock: () => number,
+    private readonly cashierUrl: (order: Order) => string,
+  ) {}
+
+  reset(): void {
+    this.orders.clear();
+    this.byOutPaymentNo.clear();
+    this.refundsByRequestNo.clear();
+  }
+
+  // ---- orders ----
+
+  /** The order, with its expiry applied (a wait_pay order past expireTime is closed when next touched). */
+  order(paymentNo: string): Order | undefined {
+    const order = this.orders.get(paymentNo);
+    if (order) this.applyExpiry(order);
+    return order;
+  }
+
+  orderByOutPaymentNo(outPaymentNo: string): Order | undefined {
+    const order = this.byOutPaymentNo.get(outPaymentNo);
+    if (order) this.applyExpiry(order);
+    return order;
+  }
+
+  allOrders(): Order[] {
+    return [...this.orders.values()].map((order) => (this.applyExpiry(order), order));
+  }
+
+  /** Creates an order (the caller has checked that paymentNo is new). */
+  createOrder(input: NewOrder): Order {
+    const now = this.clock();
+    const plan = payPlan(input.kind, input.tradeFee);
+    const order: Order = {
+      ...input,
+      channelType: input.channelProduct.split('_')[0],
+      outPaymentNo: this.serial('YT', now),
+      expireAt: parseChinaTime(input.expireTime) as number,
+      token: randomBytes(8).toString('hex'),
+      status: 'wait_pay',
+      createdAt: now,
+      queries: 0,
+      plan,
+      refunds: [],
+    };
+    if (order.kind === 'scan') order.payUrl = this.cashierUrl(order);
+    this.orders.set(order.paymentNo, order);
+    this.byOutPaymentNo.set(order.outPaymentNo, order);
+    this.settle(order, plan.initial);
+    return order;
+  }
+
+  /** A payment query: counts it, then lets a scripted outcome (cents 2N/3N) arrive. */
+  query(order: Order): Order {
+    this.applyExpiry(order);
+    order.queries += 1;
+    advance(order.plan.later, order.queries, order.status === 'wait_pay', (status) => this.settle(order, status));
+    return order;
+  }
+
+  /** Close: only an unpaid order closes; 'N' for a paid one, 'Y' for everything else. */
+  close(order: Order): 'Y' | 'N' {
+    this.applyExpiry(order);
+    if (order.status === 'pay_success') return 'N';
+    if (order.status === 'wait_pay') order.status = 'closed';
+    return 'Y';
+  }
+
+  /** The patient pays at the cashier page (or a test calls pay()). */
+  pay(paymentNo: string): Order {
+    return this.manual(paymentNo, 'pay_success');
+  }
+
+  decline(paymentNo: string): Order {
+    return this.manual(paymentNo, 'pay_failed');
+  }
+
+  expire(paymentNo: string): Order {
+    return this.manual(paymentNo, 'closed');
+  }
+
+  private manual(paymentNo: string, status: PayStatus): Order {
+    const order = this.order(paymentNo);
+    if (!order) throw new SandboxStateError(`No order with paymentNo ${JSON.stringify(paymentNo)}`, 404);
+    if (order.status !== 'wait_pay') {
+      throw new SandboxStateError(`Order ${JSON.stringify(paymentNo)} is ${order.status}, only a wait_pay order can become ${status}`, 409);
+    }
+    this.settle(order, status);
+    return order;
+  }
+
+  private settle(order: Order, status: PayStatus): void {
+    order.status = status;
+    if (status === 'pay_success') {
+      order.paidAt = this.clock();
+      order.inPaymentNo = this.serial(order.channelType.toUpperCase(), order.paidAt);
+    }
+  }
+
+  private applyExpiry(order: Order): void {
+    if (order.status === 'wait_pay' && this.clock() >= order.expireAt) order.status = 'closed';
+  }
+
+  // ---- refunds ----
+
+  refund(requestNo: string): Refund | undefined {
+    return this.refundsByRequestNo.get(requestNo);
+  }
+
+  allRefunds(): Refund[] {
+    return [...this.refundsByRequestNo.values()];
+  }
+
+  /** What may still be refunded: the paid amount minus every refund that has not definitely failed. */
+  refundable(order: Order): Decimal {
+    let left = new Decimal(order.tradeFee);
+    for (const requestNo of order.refunds) {
+      const refund = this.refundsByRequestNo.get(requestNo);
+      if (refund && refund.status !== 'refund_failed') left = left.minus(refund.refundFee);
+    }
+    return left;
+  }
+
+  createRefund(input: NewRefund, plan: RefundPlan = refundPlan(input.refundFee)): Refund {
+    const now = this.clock();
+    const refund: Refund = { ...input, outRefundNo: this.serial('YTR', now), status: plan.initial, createdAt: now, queries: 0, plan };
+    if (plan.initial === 'refund_failed') refund.failedReason = `沙箱模拟退款失败（金额分位 03） / sandbox: refund failed`;
+    if (plan.initial === 'refund_success') refund.refundedAt = now;
+    this.refundsByRequestNo.set(refund.requestNo, refund);
+    this.orders.get(input.paymentNo)?.refunds.push(refund.requestNo);
+    return refund;
+  }
+
+  queryRefund(refund: Refund): Refund {
+    refund.queries += 1;
+    advance(refund.plan.later, refund.queries, refund.status === 'refund_apply_success' || refund.status === 'refund_exception', (status) => {
+      refund.status = status;
+      if (status === 'refund_success') refund.refundedAt = this.clock();
+    });
+    return refund;
+  }
+
+  // ---- views ----
+
+  orderView(order: Order): OrderView {
+    this.applyExpiry(order);
+    return strip({
+      paymentNo: order.paymentNo,
+      bizType: bizTypeOf(order),
+      endpoint: order.kind === 'scan' ? 'scanCode' : 'barCode',
+      tradeStatus: order.status,
+      tradeFee: order.tradeFee,
+      refundedFee: new Decimal(order.tradeFee).minus(this.refundable(order)).toFixed(2),
+      subject: order.subject,
+      body: order.body,
+      bizData: order.bizData,
+      channelType: order.channelType,
+      channelProduct: order.channelProduct,
+      outPaymentNo: order.outPaymentNo,
+      inPaymentNo: order.inPaymentNo,
+      expireTime: order.expireTime,
+      payUrl: order.payUrl,
+      paymentTime: order.paidAt === undefined ? undefined : formatChinaTime(order.paidAt),
+      createdAt: order.createdAt,
+      queries: order.queries,
+      behaviour: order.plan.behaviour,
+      refunds: [...order.refunds],
+    });
+  }
+
+  refundView(refund: Refund): RefundView {
+    return strip({
+      requestNo: refund.requestNo,
+      refundNo: refund.refundNo,
+      paymentNo: refund.paymentNo,
+      refundFee: refund.refundFee,
+      tradeStatus: refund.status,
+      outRefundNo: refund.outRefundNo,
+      failedReason: refund.failedReason,
+      refundTime: refund.refundedAt === undefined ? undefined : formatChinaTime(refund.refundedAt),
+      bizData: refund.bizData,
+      createdAt: refund.createdAt,
+      queries: refund.queries,
+      behaviour: refund.plan.behaviour,
+    });
+  }
+
+  /** Platform-style serials: a prefix, the UTC+8 time to the second, and a running number (at most 32 chars). */
+  private serial(prefix: string, now: number): string {
+    this.seq += 1;
+    return `${prefix}${formatChinaTime(now).replace(/\D/g, '')}${String(this.seq).padStart(6, '0')}`;
+  }
+}
+
+/** Moves to the scripted status once the N-th query has arrived, while the current status still allows it. */
+function advance<S>(later: Later<S> | undefined, queries: number, movable: boolean, move: (status: S) => void): void {
+  if (later && movable && queries >= later.fromQuery) move(later.status);
+}
+
+function strip<T extends object>(view: T): T {
+  for (const key of Object.keys(view) as Array<keyof T>) if (view[key] === undefined) delete view[key];
+  return view;
+}

@@ -1,0 +1,117 @@
+// Shared shapes of the sandbox: what its programmatic API and its control API hand out. Views are plain copies
+// (amounts as exact text, times as UTC+8 text) so callers can never change the sandbox's state by accident.
+import type { EndpointName } from '../core/schema';
+
+export type FaultName = 'slow' | 'reset' | 'http500' | 'malformed' | 'bad_sign' | 'unsigned_error' | 'rejected';
+
+export const FAULT_NAMES: readonly FaultName[] = ['slow', 'reset', 'http500', 'malformed', 'bad_sign', 'unsigned_error', 'rejected'];
+
+/** Faults that let the request do its work first (the client cannot tell whether it did). */
+export const FAULTS_APPLYING_STATE: ReadonlySet<FaultName> = new Set(['slow', 'reset', 'http500', 'malformed', 'bad_sign']);
+
+/** `closed` is deliberately not in the documented enum: clients must treat unknown statuses as not final. */
+export type PayStatus = 'wait_pay' | 'pay_success' | 'pay_failed' | 'closed';
+export type RefundStatus = 'refund_apply_success' | 'refund_success' | 'refund_failed' | 'refund_exception';
+
+export interface OrderView {
+  paymentNo: string;
+  bizType: 'scan_pay' | 'barcode_pay';
+  endpoint: 'scanCode' | 'barCode';
+  tradeStatus: PayStatus;
+  tradeFee: string;
+  /** Sum of refunds that are not refund_failed. */
+  refundedFee: string;
+  subject: string;
+  body?: string;
+  bizData?: string;
+  channelType: string;
+  channelProduct: string;
+  outPaymentNo: string;
+  inPaymentNo?: string;
+  expireTime: string;
+  /** Scan-code orders only: the cashier URL returned as data.sign. */
+  payUrl?: string;
+  paymentTime?: string;
+  createdAt: number;
+  queries: number;
+  /** What the magic cents of tradeFee made of this order, in words. */
+  behaviour: string;
+  refunds: string[];
+}
+
+export interface RefundView {
+  requestNo: string;
+  refundNo: string;
+  paymentNo: string;
+  refundFee: string;
+  tradeStatus: RefundStatus;
+  outRefundNo: string;
+  failedReason?: string;
+  refundTime?: string;
+  bizData?: string;
+  createdAt: number;
+  queries: number;
+  behaviour: string;
+}
+
+export interface RecordedResponse {
+  /** HTTP status sent (absent when the socket was reset or the answer is still pending). */
+  httpStatus?: number;
+  fault?: FaultName;
+  result?: boolean;
+  msg?: string;
+  tradeStatus?: string;
+}
+
+export interface RecordedRequest {
+  seq: number;
+  time: number;
+  method: string;
+  endpoint: EndpointName | null;
+  path: string;
+  /** The parsed request; numbers appear as their literal text ("100.00"); `{}` when the body was not a JSON object. */
+  body: Record<string, unknown>;
+  /** The exact request text. */
+  raw: string;
+  signatureValid: boolean;
+  response: RecordedResponse;
+}
+
+export interface RequestFilter {
+  endpoint?: string;
+  paymentNo?: string;
+  requestNo?: string;
+}
+
+export interface FaultOptions {
+  endpoint?: EndpointName;
+  times?: number;
+  paymentNo?: string;
+  requestNo?: string;
+}
+
+export interface Sandbox {
+  /** Base URL clients use, prefix included, e.g. http://127.0.0.1:41234/hs-access-facepay */
+  url: string;
+  /** http://127.0.0.1:41234 (the control API and the cashier live here, whatever the prefix). */
+  origin: string;
+  port: number;
+  requests(filter?: RequestFilter): RecordedRequest[];
+  clearRequests(): void;
+  order(paymentNo: string): OrderView | undefined;
+  orders(): OrderView[];
+  refund(requestNo: string): RefundView | undefined;
+  refunds(): RefundView[];
+  /** Like the patient paying at the cashier page. Throws unless the order is wait_pay. */
+  pay(paymentNo: string): void;
+  /** The order becomes pay_failed. Throws unless the order is wait_pay. */
+  decline(paymentNo: string): void;
+  /** The order becomes closed (expired). Throws unless the order is wait_pay. */
+  expire(paymentNo: string): void;
+  /** Arms a fault for the next `times` (default 1) requests matching endpoint / paymentNo / requestNo. */
+  armFault(fault: FaultName, opts?: FaultOptions): void;
+  /** Forgets orders, refunds, armed faults and recorded requests. */
+  reset(): void;
+  /** Stops listening, destroys open sockets and clears timers (slow answers do not keep it open). */
+  close(): Promise<void>;
+}
