@@ -64,7 +64,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     let answer: Answer;
     if (armed && !FAULTS_APPLYING_STATE.has(armed)) answer = { result: false, msg: '' }; // nothing is applied
     else if (!tree) answer = { result: false, msg: MSG.malformed };
-    else answer = answerRequest(endpoint, tree, signatureValid, { ledger, now: o.now(), isvId: o.isvId, partnerId: o.partnerId, requireBody: o.requireBody });
+    else answer = answerRequest(endpoint, tree, signatureValid, { ledger, now: o.now(), isvId: o.isvId, partnerId: o.partnerId, requireBody: o.requireBody, magicFaults: !armed });
     deliver(res, record, answer, armed ?? answer.fault);
   }
 
