@@ -72,7 +72,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     if (fault === 'rejected') answer = { result: false, msg: MSG.rejected };
     if (fault === 'unsigned_error') answer = { result: false, msg: MSG.busy };
     const tradeStatus = answer.data?.tradeStatus;
-    record.response = { fault, result: answer.result, msg: answer.msg, tradeStatus: typeof tradeStatus === 'string' ? tradeStatus : undefined };
+    record.response = { fault, result: answer.result, msg: answer.msg || undefined, tradeStatus: typeof tradeStatus === 'string' ? tradeStatus : undefined };
     for (const key of Object.keys(record.response) as Array<keyof typeof record.response>) {
       if (record.response[key] === undefined) delete record.response[key];
     }
