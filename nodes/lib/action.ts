@@ -1,0 +1,116 @@
+// The seven action nodes share this: read the request fields, call the endpoint on the config node's client,
+// route the result by outcome, show status, and hand anything that proves nothing happened to done(err).
+import { UppClientClosedError, type EndpointName, type Outcome, type UppResult } from '../core';
+import type { DoneFunction, Node, NodeAPI, NodeDef, NodeMessage, NodeStatusValue, SendFunction } from './red';
+import { localizeError, runtimeLang, translator, type Translate } from './i18n';
+import { StatusTracker, statusOf } from './status';
+import { CallTracker, closeGraceMs } from './calls';
+import { fieldSettings, readRequest } from './fields';
+import { describeError, describeResult } from './message';
+import { configNodeOf } from './config';
+
+export type ActionType = 'upp-scancode' | 'upp-barcode' | 'upp-query' | 'upp-refund' | 'upp-refund-query' | 'upp-close';
+
+export interface ActionSpec {
+  endpoint: EndpointName;
+  /** Output names, in order (keys of `<type>.outputs.*` in the catalogs). */
+  outputs: readonly string[];
+  /** Which output each outcome goes to. */
+  route: Record<Outcome, number>;
+}
+
+/** The outcome table of DESIGN.md, per node. */
+export const ACTIONS: Record<ActionType, ActionSpec> = {
+  'upp-scancode': { endpoint: 'scanCode', outputs: ['paid', 'pending'], route: { success: 0, pending: 1, failed: 1 } },
+  'upp-barcode': { endpoint: 'barCode', outputs: ['paid', 'pending'], route: { success: 0, pending: 1, failed: 1 } },
+  'upp-query': { endpoint: 'query', outputs: ['paid', 'pending', 'failed'], route: { success: 0, pending: 1, failed: 2 } },
+  'upp-refund': { endpoint: 'refund', outputs: ['refunded', 'pending', 'failed'], route: { success: 0, pending: 1, failed: 2 } },
+  'upp-refund-query': { endpoint: 'refundQuery', outputs: ['refunded', 'pending', 'failed'], route: { success: 0, pending: 1, failed: 2 } },
+  // A close is never "pending": only isCloseOrder=N is "not closed"; anything else counts as closed.
+  'upp-close': { endpoint: 'close', outputs: ['closed', 'notClosed'], route: { success: 0, pending: 0, failed: 1 } },
+};
+
+/** Status after a result: green = final success, yellow ring = pending (with why), red dot = definite failure. */
+export function resultStatus(endpoint: EndpointName, result: UppResult, t: Translate): NodeStatusValue {
+  if (endpoint === 'close') {
+    if (result.outcome === 'failed') return statusOf.failed(t('status.notClosed'));
+    return statusOf.ok(result.assumed ? t('status.closedAssumed', { reason: result.reason }) : t('status.closed'));
+  }
+  if (result.outcome === 'success') return statusOf.ok(result.status ?? t('status.ok'));
+  if (result.outcome === 'failed') return statusOf.failed(result.status ?? result.reason);
+  return statusOf.pending(t('status.pending', { detail: result.status ?? result.reason }));
+}
+
+export function errorStatus(err: unknown): NodeStatusValue {
+  const info = describeError(err);
+  return statusOf.error(info.field ? `${info.code}: ${info.field}` : info.code);
+}
+
+/**
+ * Hands an error to done(err) with the original msg (so a Catch node gets it), after putting the code, field and
+ * rule in msg.upp.error (Node-RED's Catch copies only message, code and stack into msg.error).
+ */
+export function failMessage(msg: NodeMessage, endpoint: EndpointName, err: unknown, lang: 'en' | 'zh', done: DoneFunction): void {
+  const error = err instanceof Error ? localizeError(err, lang) : new Error(String(err));
+  msg.upp = { endpoint, error: describeError(error) };
+  done(error);
+}
+
+export function registerActionNode(RED: NodeAPI, type: ActionType): void {
+  const spec = ACTIONS[type];
+  const t = translator(RED, type);
+
+  function UppActionNode(this: Node, def: NodeDef) {
+    RED.nodes.createNode(this, def);
+    const node = this;
+    const status = new StatusTracker(node, t);
+    const calls = new CallTracker();
+    const settings = fieldSettings(spec.endpoint, def);
+    const expireMinutes = Number(def.expireMinutes);
+
+    node.on('input', (msg: NodeMessage, send: SendFunction, done: DoneFunction) => {
+      status.start();
+      void calls.run(async (signal) => {
+        let routed: { port: number; status: NodeStatusValue } | undefined;
+        try {
+          const client = configNodeOf(RED, def).getClient();
+          if (signal.aborted) throw new UppClientClosedError();
+          const input = await readRequest(RED, node, spec.endpoint, settings, msg, { expireMinutes });
+          const result = await client.call(spec.endpoint, input, { signal });
+          const { payload, upp } = describeResult(result);
+          if (spec.endpoint === 'close' && result.outcome === 'pending') upp.assumed = true;
+          if (spec.endpoint === 'scanCode' && result.outcome === 'pending' && typeof payload.sign === 'string') upp.payUrl = payload.sign;
+          msg.payload = payload;
+          msg.upp = upp;
+          routed = { port: spec.route[result.outcome], status: resultStatus(spec.endpoint, result, t) };
+        } catch (err) {
+          status.finish(errorStatus(err));
+          failMessage(msg, spec.endpoint, err, runtimeLang(t), done);
+          return;
+        }
+        status.finish(routed.status);
+        const out: (NodeMessage | null)[] = spec.outputs.map(() => null);
+        out[routed.port] = msg;
+        try {
+          send(out);
+          done();
+        } catch (err) {
+          // A downstream node threw synchronously; report it once, like Node-RED does.
+          done(err instanceof Error ? err : new Error(String(err)));
+        }
+      });
+    });
+
+    node.on('close', (_removed: boolean, done: () => void) => {
+      calls
+        .close(closeGraceMs(RED))
+        .catch(() => undefined)
+        .then(() => {
+          status.clear();
+          done();
+        });
+    });
+  }
+
+  RED.nodes.registerType(type, UppActionNode);
+}

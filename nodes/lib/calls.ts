@@ -1,0 +1,69 @@
+// Calls in flight on one node, so a redeploy neither crashes nor loses a message: on close the node waits up to
+// a grace period for its calls, then aborts the rest (the core turns an abort after sending into a `pending`
+// result with reason `aborted`, before sending into a not-sent error). Every input message still gets exactly one
+// output or one error, and only then does the node report itself closed.
+import type { NodeAPI } from './red';
+
+/** Default grace for calls in flight on redeploy; `uppCloseGraceMs` in settings.js overrides it. */
+export const DEFAULT_CLOSE_GRACE_MS = 3000;
+
+export function closeGraceMs(RED: NodeAPI): number {
+  let value: unknown;
+  try {
+    value = RED.settings?.uppCloseGraceMs;
+  } catch {
+    value = undefined;
+  }
+  return typeof value === 'number' && Number.isFinite(value) && value >= 0 ? value : DEFAULT_CLOSE_GRACE_MS;
+}
+
+interface Call {
+  controller: AbortController;
+  settled: Promise<void>;
+}
+
+export class CallTracker {
+  readonly #calls = new Set<Call>();
+  #closing = false;
+
+  get size(): number {
+    return this.#calls.size;
+  }
+
+  get closing(): boolean {
+    return this.#closing;
+  }
+
+  /** Runs `work` with an abort signal; the returned promise never rejects (work must handle its own errors). */
+  run(work: (signal: AbortSignal) => Promise<void>): Promise<void> {
+    const controller = new AbortController();
+    if (this.#closing) controller.abort();
+    const call: Call = { controller, settled: Promise.resolve() };
+    call.settled = (async () => {
+      try {
+        await work(controller.signal);
+      } finally {
+        this.#calls.delete(call);
+      }
+    })().catch(() => undefined);
+    this.#calls.add(call);
+    return call.settled;
+  }
+
+  /** Waits up to `graceMs` for calls in flight, aborts what is left, and resolves once every call has settled. */
+  async close(graceMs: number): Promise<void> {
+    this.#closing = true;
+    if (this.#calls.size === 0) return;
+    const all = () => Promise.all([...this.#calls].map((c) => c.settled));
+    let timer: NodeJS.Timeout | undefined;
+    const graceOver = new Promise<'grace'>((resolve) => {
+      timer = setTimeout(() => resolve('grace'), graceMs);
+    });
+    const first = await Promise.race([all().then(() => 'done' as const), graceOver]);
+    clearTimeout(timer);
+    if (first === 'grace') {
+      for (const call of this.#calls) call.controller.abort();
+      await all();
+    }
+  }
+}

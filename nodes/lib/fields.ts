@@ -1,0 +1,103 @@
+// Request fields of an action node. The list of fields comes from the core schema (ENDPOINTS[endpoint].request):
+// each field is a node property named like the API field (`paymentNo`) with its typedInput type beside it
+// (`paymentNoType`). A blank field reads `msg.payload.<field>`, so a HIS query row can flow straight in.
+import { ENDPOINTS, type EndpointName, type FieldSpec } from '../core';
+import type { Node, NodeAPI, NodeMessage } from './red';
+import { UppSourceError } from './errors';
+
+/** typedInput types a field accepts. `enum` is the editor's drop-down of known values (a fixed string). */
+export const FIELD_TYPES = ['str', 'num', 'msg', 'flow', 'global', 'env', 'jsonata', 'enum'] as const;
+export type FieldType = (typeof FIELD_TYPES)[number];
+
+/** Default expiry of a pay order when neither the node nor msg.payload gives expireTime. */
+export const DEFAULT_EXPIRE_MINUTES = 15;
+/** bizType when neither the node, msg.payload.bizType nor msg.upp.bizType gives one. */
+export const DEFAULT_BIZ_TYPE = 'scan_pay';
+
+export interface FieldSetting {
+  value: string;
+  type: FieldType;
+}
+
+/** Reads the field settings of a node definition, for the endpoint's fields (unknown types count as str). */
+export function fieldSettings(endpoint: EndpointName, def: Record<string, unknown>): Map<string, FieldSetting> {
+  const out = new Map<string, FieldSetting>();
+  for (const spec of ENDPOINTS[endpoint].request) {
+    const raw = def[spec.name];
+    const type = def[`${spec.name}Type`];
+    out.set(spec.name, {
+      value: raw === undefined || raw === null ? '' : String(raw),
+      type: (FIELD_TYPES as readonly string[]).includes(type as string) ? (type as FieldType) : 'str',
+    });
+  }
+  return out;
+}
+
+function payloadField(msg: NodeMessage, name: string): unknown {
+  const payload = msg.payload;
+  if (payload === null || typeof payload !== 'object' || Array.isArray(payload)) return undefined;
+  return Object.prototype.hasOwnProperty.call(payload, name) ? (payload as Record<string, unknown>)[name] : undefined;
+}
+
+function evaluate(RED: NodeAPI, node: Node, field: string, setting: FieldSetting, msg: NodeMessage): Promise<unknown> {
+  return new Promise((resolve, reject) => {
+    try {
+      RED.util.evaluateNodeProperty(setting.value, setting.type, node, msg, (err, result) => {
+        if (err) reject(new UppSourceError(field, setting.type, String((err as Error).message ?? err).slice(0, 160)));
+        else resolve(result);
+      });
+    } catch (err) {
+      reject(new UppSourceError(field, setting.type, String((err as Error)?.message ?? err).slice(0, 160)));
+    }
+  });
+}
+
+/** One field's value for one message: its typed value, or msg.payload.<field> when blank. */
+export async function readField(RED: NodeAPI, node: Node, spec: FieldSpec, setting: FieldSetting | undefined, msg: NodeMessage): Promise<unknown> {
+  if (!setting || setting.value.trim() === '') return payloadField(msg, spec.name);
+  switch (setting.type) {
+    case 'str':
+    case 'enum':
+      return setting.value;
+    case 'num':
+      // The literal text, not Number(text): "12.30" must stay exact and "1e3" must be refused by the amount rule.
+      return setting.value.trim();
+    default:
+      return evaluate(RED, node, spec.name, setting, msg);
+  }
+}
+
+export interface ReadOptions {
+  /** expireTime = now + this many minutes when neither the node nor msg.payload gives one. */
+  expireMinutes?: number;
+  now?: () => number;
+}
+
+/**
+ * All request fields for one message, plus the defaults: expireTime = now + N minutes; bizType from
+ * msg.upp.bizType (set by the pay and poll nodes) or scan_pay. The core validates the result.
+ */
+export async function readRequest(
+  RED: NodeAPI,
+  node: Node,
+  endpoint: EndpointName,
+  settings: Map<string, FieldSetting>,
+  msg: NodeMessage,
+  options: ReadOptions = {},
+): Promise<Record<string, unknown>> {
+  const input: Record<string, unknown> = {};
+  for (const spec of ENDPOINTS[endpoint].request) {
+    const value = await readField(RED, node, spec, settings.get(spec.name), msg);
+    if (value !== undefined) input[spec.name] = value;
+  }
+  const blank = (v: unknown) => v === undefined || v === null || v === '';
+  if (ENDPOINTS[endpoint].request.some((f) => f.name === 'expireTime') && blank(input.expireTime)) {
+    const minutes = options.expireMinutes !== undefined && options.expireMinutes > 0 ? options.expireMinutes : DEFAULT_EXPIRE_MINUTES;
+    input.expireTime = (options.now ?? Date.now)() + Math.round(minutes * 60_000);
+  }
+  if (ENDPOINTS[endpoint].request.some((f) => f.name === 'bizType') && blank(input.bizType)) {
+    const upp = msg.upp as { bizType?: unknown } | undefined;
+    input.bizType = typeof upp?.bizType === 'string' && upp.bizType !== '' ? upp.bizType : DEFAULT_BIZ_TYPE;
+  }
+  return input;
+}

@@ -1,0 +1,103 @@
+// The output message contract: msg.payload = the response data (amounts as exact strings), msg.upp = what
+// happened. Every other msg property is kept (msg.req / msg.res of an HTTP In node must survive).
+import { UppError, type EndpointName, type UppResult } from '../core';
+
+export interface UppMeta {
+  endpoint: EndpointName;
+  outcome: 'success' | 'pending' | 'failed';
+  /** data.tradeStatus of a verified answer (for close: data.isCloseOrder). */
+  tradeStatus?: string;
+  /** Envelope fields: result (boolean), kind ("0" = success), msg (the platform's reason, Chinese). */
+  result?: boolean;
+  kind?: string;
+  msg?: string;
+  /** Which verification variant matched ("v1", "v2/no-data-sign", ...), or false. */
+  verified: string | false;
+  /** True when a rule, not the platform, decided (a close counted as closed). */
+  assumed: boolean;
+  /** Why: final, not_final, rejected, timeout, connection_reset, aborted, http_status, unparsable, bad_signature, unsigned. */
+  reason: string;
+  detail?: string;
+  httpStatus?: number;
+  /** The request fields as sent: no key, no sign. */
+  request: Record<string, unknown>;
+  /** The response envelope (without data, which is msg.payload). */
+  response?: Record<string, unknown>;
+  attempts: number;
+  elapsedMs: number;
+  bizType?: string;
+  paymentNo?: string;
+  requestNo?: string;
+  expireTime?: string;
+  isCloseOrder?: string;
+  payUrl?: string;
+  /** The data of an answer whose signature did not verify: never trust it; it is not in msg.payload. */
+  unverifiedData?: Record<string, unknown>;
+  [extra: string]: unknown;
+}
+
+/** bizType of orders created by each pay endpoint (what a later query, close or refund needs). */
+const ORDER_BIZ_TYPE: Partial<Record<EndpointName, string>> = { scanCode: 'scan_pay', barCode: 'barcode_pay' };
+
+const text = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : typeof v === 'number' ? String(v) : undefined);
+
+export function describeResult(result: UppResult): { payload: Record<string, unknown>; upp: UppMeta } {
+  const verified = result.verified !== false;
+  const data = result.data ?? undefined;
+  const req = result.request ?? {};
+  const upp: UppMeta = {
+    endpoint: result.endpoint,
+    outcome: result.outcome,
+    tradeStatus: result.status,
+    result: result.envelope?.result,
+    kind: result.envelope?.kind,
+    msg: result.envelope?.msg,
+    verified: result.verified,
+    assumed: result.assumed,
+    reason: result.reason,
+    detail: result.detail,
+    httpStatus: result.httpStatus,
+    request: req,
+    response: result.envelope ? { ...result.envelope } : undefined,
+    attempts: result.attempts,
+    elapsedMs: result.elapsedMs,
+  };
+  const bizType = ORDER_BIZ_TYPE[result.endpoint] ?? text(req.bizType);
+  if (bizType) upp.bizType = bizType;
+  const paymentNo = text(req.paymentNo) ?? (verified ? text(data?.paymentNo) : undefined);
+  if (paymentNo) upp.paymentNo = paymentNo;
+  const requestNo = text(req.requestNo);
+  if (requestNo) upp.requestNo = requestNo;
+  const expireTime = text(req.expireTime);
+  if (expireTime) upp.expireTime = expireTime;
+  if (result.endpoint === 'close' && result.status) upp.isCloseOrder = result.status;
+  if (!verified && data) upp.unverifiedData = data;
+  // Drop undefined entries so msg.upp reads cleanly in the debug sidebar.
+  for (const k of Object.keys(upp)) if (upp[k] === undefined) delete upp[k];
+  return { payload: verified && data ? data : {}, upp };
+}
+
+export interface ErrorInfo {
+  code: string;
+  message: string;
+  messageEn?: string;
+  messageZh?: string;
+  field?: string;
+  rule?: string;
+  reason?: string;
+  notSent?: boolean;
+}
+
+/** What msg.upp.error says about an error handed to done(err): its code, field and rule. */
+export function describeError(err: unknown): ErrorInfo {
+  const e = (err ?? {}) as Record<string, unknown>;
+  const info: ErrorInfo = {
+    code: typeof e.code === 'string' ? e.code : 'ERR_UPP_UNEXPECTED',
+    message: typeof e.message === 'string' ? e.message : String(err),
+  };
+  for (const k of ['messageEn', 'messageZh', 'field', 'rule', 'reason'] as const) {
+    if (typeof e[k] === 'string') info[k] = e[k] as string;
+  }
+  if (err instanceof UppError || typeof e.notSent === 'boolean') info.notSent = Boolean(e.notSent);
+  return info;
+}

@@ -1,0 +1,64 @@
+// The small part of the Node-RED runtime API these nodes use, typed by hand (Node-RED ships no TypeScript types).
+// Kept structural so the same code runs under the real runtime and under node-red-node-test-helper.
+
+export interface NodeMessage {
+  _msgid?: string;
+  payload?: unknown;
+  [key: string]: unknown;
+}
+
+export interface NodeStatusValue {
+  fill?: 'red' | 'green' | 'yellow' | 'blue' | 'grey';
+  shape?: 'ring' | 'dot';
+  text?: string;
+}
+
+export type SendFunction = (msg: NodeMessage | (NodeMessage | null)[] | null) => void;
+export type DoneFunction = (err?: Error) => void;
+
+export interface Node {
+  id: string;
+  type: string;
+  name?: string;
+  z?: string;
+  credentials?: Record<string, string | undefined>;
+  on(event: 'input', handler: (msg: NodeMessage, send: SendFunction, done: DoneFunction) => void): void;
+  on(event: 'close', handler: (removed: boolean, done: () => void) => void): void;
+  status(status: NodeStatusValue): void;
+  send(msg: NodeMessage | (NodeMessage | null)[] | null): void;
+  log(msg: unknown): void;
+  warn(msg: unknown): void;
+  error(err: unknown, msg?: NodeMessage): void;
+  context(): unknown;
+}
+
+export interface NodeDef {
+  id: string;
+  type: string;
+  name?: string;
+  z?: string;
+  [key: string]: unknown;
+}
+
+export interface TlsConfigNode extends Node {
+  addTLSOptions(opts: Record<string, unknown>): Record<string, unknown>;
+}
+
+export interface NodeAPI {
+  nodes: {
+    createNode(node: object, def: NodeDef): void;
+    getNode(id: string): Node | null;
+    registerType(
+      type: string,
+      constructor: (this: Node, def: NodeDef) => void,
+      opts?: { credentials?: Record<string, { type: 'text' | 'password' }>; settings?: Record<string, { value: unknown; exportable?: boolean }> },
+    ): void;
+  };
+  util: {
+    evaluateNodeProperty(value: unknown, type: string, node: Node, msg: NodeMessage | undefined, callback: (err: Error | null, result?: unknown) => void): void;
+    evaluateEnvProperty(value: string, node: Node): string;
+    getMessageProperty(msg: NodeMessage, expr: string): unknown;
+  };
+  settings: Record<string, unknown>;
+  _: (key: string, substitutions?: Record<string, unknown>) => string;
+}

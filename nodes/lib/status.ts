@@ -1,0 +1,67 @@
+// Node status shared by the UPP nodes: blue "requesting" while calls are in flight (with a count, so concurrent
+// messages don't overwrite each other's status), then the last call's result once none is left in flight.
+import type { Node, NodeStatusValue } from './red';
+import type { Translate } from './i18n';
+
+export class StatusTracker {
+  #inFlight = 0;
+  #last: NodeStatusValue = {};
+  #closed = false;
+
+  constructor(
+    private readonly node: Node,
+    private readonly t: Translate,
+  ) {}
+
+  get inFlight(): number {
+    return this.#inFlight;
+  }
+
+  /** A call starts. */
+  start(): void {
+    this.#inFlight += 1;
+    this.#show(this.#requesting());
+  }
+
+  /** A call ended with `status`; shown once no other call is in flight. */
+  finish(status: NodeStatusValue): void {
+    this.#inFlight = Math.max(0, this.#inFlight - 1);
+    this.#last = status;
+    this.#show(this.#inFlight > 0 ? this.#requesting() : status);
+  }
+
+  /** Shows a status outside of a call (e.g. the network test on deploy). */
+  set(status: NodeStatusValue): void {
+    this.#last = status;
+    if (this.#inFlight === 0) this.#show(status);
+  }
+
+  get last(): NodeStatusValue {
+    return this.#last;
+  }
+
+  /** Clears the status (close); later updates are ignored. */
+  clear(): void {
+    this.#show({});
+    this.#closed = true;
+  }
+
+  #requesting(): NodeStatusValue {
+    return {
+      fill: 'blue',
+      shape: 'dot',
+      text: this.#inFlight > 1 ? this.t('status.requestingN', { count: this.#inFlight }) : this.t('status.requesting'),
+    };
+  }
+
+  #show(status: NodeStatusValue): void {
+    if (!this.#closed) this.node.status(status);
+  }
+}
+
+export const statusOf = {
+  ok: (text: string): NodeStatusValue => ({ fill: 'green', shape: 'dot', text }),
+  pending: (text: string): NodeStatusValue => ({ fill: 'yellow', shape: 'ring', text }),
+  failed: (text: string): NodeStatusValue => ({ fill: 'red', shape: 'dot', text }),
+  error: (text: string): NodeStatusValue => ({ fill: 'red', shape: 'ring', text }),
+};
