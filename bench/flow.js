@@ -1,0 +1,192 @@
+#!/usr/bin/env node
+'use strict';
+// Throughput and latency through Node-RED, measured side by side in one run (issue 6):
+//   upp-query    inject -> upp-query -> collector
+//   hand-rolled  inject -> function (sign by hand) -> http request -> function (verify, route) -> collector
+//   bare         a bare undici loop outside Node-RED, body signed once, answer not parsed (the ceiling)
+//   empty        inject -> function (return msg) -> collector (Node-RED's own cost of passing a message)
+//   client       UppClient.query in a loop outside Node-RED (splits our cost from Node-RED's)
+// Each contender runs in a fresh process per round (the sandbox in yet another), rounds alternate the order.
+// Env: BENCH_FLOW_REQUESTS (default 20000), BENCH_FLOW_ROUNDS (5), BENCH_FLOW_CONCURRENCY (50),
+//      BENCH_FLOW_CONTENDERS (comma list), BENCH_CPU_PROFILE=<dir> (V8 profile of each measured run).
+const { fork } = require('node:child_process');
+const path = require('node:path');
+const core = require('../dist/nodes/core');
+const { startSandboxProcess } = require('./lib/sandbox-proc');
+
+const TOTAL = Number(process.env.BENCH_FLOW_REQUESTS || 20000);
+const ROUNDS = Number(process.env.BENCH_FLOW_ROUNDS || 5);
+const CONCURRENCY = Number(process.env.BENCH_FLOW_CONCURRENCY || 50);
+const WARMUP = Math.max(200, Math.min(3000, Math.round(TOTAL / 5)));
+const ALL = ['upp-query', 'hand-rolled', 'bare', 'empty', 'client'];
+const CONTENDERS = (process.env.BENCH_FLOW_CONTENDERS || ALL.join(',')).split(',').map((s) => s.trim()).filter(Boolean);
+const LABELS = {
+  'upp-query': 'a. upp-query flow',
+  'hand-rolled': 'b. hand-rolled flow (function + http request + function)',
+  bare: 'c. bare undici loop (ceiling, outside Node-RED)',
+  empty: 'd. empty flow (function -> collector, no HTTP)',
+  client: 'e. UppClient.query loop (outside Node-RED)',
+};
+
+const median = (xs) => {
+  const s = xs.filter((x) => x !== undefined && !Number.isNaN(x)).sort((a, b) => a - b);
+  return s.length ? s[Math.floor(s.length / 2)] : NaN;
+};
+
+function runWorker(job, sandbox) {
+  return new Promise((resolve, reject) => {
+    const worker = fork(path.join(__dirname, 'lib', 'flow-worker.js'), [], { execArgv: ['--expose-gc'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    const limit = setTimeout(() => {
+      worker.kill('SIGKILL');
+      reject(new Error(`${job.contender} round ${job.round} took too long`));
+    }, 120000 + job.total * 5);
+    let sandboxCpu0 = 0;
+    let sandboxCpuUs = NaN;
+    let result;
+    worker.on('message', async (m) => {
+      if (m.phase === 'warm') {
+        sandboxCpu0 = await sandbox.cpu();
+        worker.send({ go: true });
+      } else if (m.phase === 'measured') {
+        sandboxCpuUs = ((await sandbox.cpu()) - sandboxCpu0) / job.total;
+        worker.send({ go: true });
+      } else if (m.phase === 'result') {
+        result = { ...m.result, sandboxCpuUsPerReq: sandboxCpuUs };
+      }
+    });
+    worker.on('exit', (code) => {
+      clearTimeout(limit);
+      if (code === 0 && result) resolve(result);
+      else reject(new Error(`${job.contender} round ${job.round} exited with ${code}`));
+    });
+    worker.send(job);
+  });
+}
+
+async function prepareOrders(sandbox) {
+  const client = new core.UppClient({ baseUrl: sandbox.url, isvId: '20000', partnerId: '12345', key: sandbox.key, proxy: 'none' });
+  const stamp = Date.now().toString(36).toUpperCase();
+  const orders = { paymentNo: `BENCHFLOW${stamp}A`, checkPaymentNo: `BENCHFLOW${stamp}B` };
+  // 1.01 (cents 01) and 100.00 (barcode, cents 00): both paid at once; the second tests verification with scale.
+  for (const [paymentNo, tradeFee] of [[orders.paymentNo, '1.01'], [orders.checkPaymentNo, '100.00']]) {
+    const r = await client.barCode({ paymentNo, tradeFee, expireTime: Date.now() + 3600e3, subject: 'bench', authCode: '280000000000000000' });
+    if (r.outcome !== 'success') throw new Error(`bench order ${paymentNo} not paid: ${r.reason}`);
+  }
+  await client.destroy();
+  return orders;
+}
+
+async function measure({ total = TOTAL, rounds = ROUNDS, concurrency = CONCURRENCY, contenders = CONTENDERS, log = () => {} } = {}) {
+  const sandbox = await startSandboxProcess();
+  try {
+    const orders = await prepareOrders(sandbox);
+    const runs = Object.fromEntries(contenders.map((c) => [c, []]));
+    for (let round = 0; round < rounds; round++) {
+      // rotate the order each round so every contender meets the machine's drift in every position
+      const order = contenders.map((_, k) => contenders[(k + round) % contenders.length]);
+      for (const contender of order) {
+        await sandbox.clear();
+        const job = { cmd: 'run', contender, round, url: sandbox.url, origin: sandbox.origin, key: sandbox.key, ...orders, total, concurrency, warmup: WARMUP, profileDir: process.env.BENCH_CPU_PROFILE ? path.resolve(process.env.BENCH_CPU_PROFILE) : undefined };
+        const r = await runWorker(job, sandbox);
+        runs[contender].push(r);
+        log(`  round ${round + 1}/${rounds} ${contender}: ${r.rps.toFixed(0)} req/s, p50 ${r.p50.toFixed(2)} ms, ${r.cpuUsPerReq.toFixed(0)} µs CPU/req, ${JSON.stringify(r.counts)}`);
+      }
+    }
+    return summarize(runs, { total, rounds, concurrency });
+  } finally {
+    await sandbox.stop();
+  }
+}
+
+function summarize(runs, { total, rounds, concurrency }) {
+  const m = {};
+  for (const [name, rs] of Object.entries(runs)) {
+    const counts = {};
+    for (const r of rs) for (const [tag, n] of Object.entries(r.counts)) counts[tag] = (counts[tag] || 0) + n;
+    const check = {};
+    for (const r of rs) for (const [tag, n] of Object.entries(r.check || {})) check[tag] = (check[tag] || 0) + n;
+    m[name] = {
+      rps: median(rs.map((r) => r.rps)),
+      p50: median(rs.map((r) => r.p50)),
+      p99: median(rs.map((r) => r.p99)),
+      cpu: median(rs.map((r) => r.cpuUsPerReq)),
+      sandboxCpu: median(rs.map((r) => r.sandboxCpuUsPerReq)),
+      rss: median(rs.map((r) => r.peakRssMB)),
+      rpsAll: rs.map((r) => Math.round(r.rps)),
+      okShare: (counts.paid || 0) / rs.reduce((s, r) => s + Object.values(r.counts).reduce((a, b) => a + b, 0), 0),
+      counts,
+      check: rs.some((r) => r.check) ? check : undefined,
+    };
+  }
+  const ratio = (a, b) => (m[a] && m[b] ? m[a].rps / m[b].rps : NaN);
+  const rows = Object.keys(m).map((name) => {
+    const x = m[name];
+    return {
+      contender: LABELS[name] || name,
+      'req/s': x.rps.toFixed(0),
+      '× hand-rolled': m['hand-rolled'] ? ratio(name, 'hand-rolled').toFixed(2) : '–',
+      '× bare': m.bare ? ratio(name, 'bare').toFixed(2) : '–',
+      'p50 ms': x.p50.toFixed(2),
+      'p99 ms': x.p99.toFixed(2),
+      'CPU µs/req': x.cpu.toFixed(0),
+      'CPU × hand-rolled': m['hand-rolled'] ? (x.cpu / m['hand-rolled'].cpu).toFixed(2) : '–',
+      'sandbox CPU µs/req': name === 'empty' ? '–' : x.sandboxCpu.toFixed(0),
+      'peak RSS MB': x.rss.toFixed(0),
+      'paid %': (x.okShare * 100).toFixed(1),
+    };
+  });
+  const verification = Object.keys(m)
+    .filter((name) => m[name].check)
+    .map((name) => {
+      const c = m[name].check;
+      const n = Object.values(c).reduce((a, b) => a + b, 0);
+      return {
+        contender: LABELS[name] || name,
+        'tradeFee 1.01: paid (verified)': `${m[name].counts.paid || 0}/${Object.values(m[name].counts).reduce((a, b) => a + b, 0)}`,
+        'tradeFee 100.00: paid (verified)': `${c.paid || 0}/${n}`,
+        'other outcomes at 100.00': JSON.stringify(Object.fromEntries(Object.entries(c).filter(([k]) => k !== 'paid'))),
+      };
+    });
+  const targets = [];
+  if (m['upp-query'] && m['hand-rolled']) {
+    const t = ratio('upp-query', 'hand-rolled');
+    targets.push(`upp-query flow throughput = ${t.toFixed(2)} × hand-rolled (target ≥ 1.5): ${t >= 1.5 ? 'met' : 'MISSED'}`);
+    const c = m['upp-query'].cpu / m['hand-rolled'].cpu;
+    targets.push(`upp-query flow CPU/req = ${c.toFixed(2)} × hand-rolled (target ≤ 0.7): ${c <= 0.7 ? 'met' : 'MISSED'}`);
+  }
+  if (m['upp-query'] && m.bare) {
+    const t = ratio('upp-query', 'bare');
+    targets.push(`upp-query flow throughput = ${(t * 100).toFixed(0)}% of the bare undici loop (target ≥ 50%): ${t >= 0.5 ? 'met' : 'MISSED'}`);
+  }
+  if (m['upp-query'] && m.empty && m.client) {
+    targets.push(
+      `CPU per request, Node-RED process: upp-query flow ${m['upp-query'].cpu.toFixed(0)} µs ≈ empty flow ${m.empty.cpu.toFixed(0)} µs (Node-RED passing 2 hops) + UppClient ${m.client.cpu.toFixed(0)} µs (library + undici, outside Node-RED) ${m.bare ? `of which bare undici ${m.bare.cpu.toFixed(0)} µs` : ''}; remainder ${(m['upp-query'].cpu - m.empty.cpu - m.client.cpu).toFixed(0)} µs is the node itself`,
+    );
+  }
+  const note = `${rounds} rounds × ${total} requests per contender (+${WARMUP} warm-up), concurrency ${concurrency}, a fresh process per contender and round, order rotated each round; medians. CPU = Node-RED (or loop) process only; the sandbox runs in its own process. Per-round req/s: ${Object.entries(m)
+    .map(([k, x]) => `${k} ${x.rpsAll.join('/')}`)
+    .join('; ')}`;
+  return { rows, verification, targets, note, medians: m };
+}
+
+async function main() {
+  console.log('\n## Query throughput through Node-RED (side by side, one run)\n');
+  const r = await measure({ log: (line) => console.log(line) });
+  console.log('');
+  console.table(r.rows);
+  console.log(r.note);
+  if (r.verification.length) {
+    console.log('\n## Does the response signature verify? (sandbox answers with amounts as written: 1.01, 100.00)\n');
+    console.table(r.verification);
+  }
+  console.log('');
+  for (const line of r.targets) console.log(line);
+}
+
+if (require.main === module) {
+  main().catch((err) => {
+    console.error(err);
+    process.exit(1);
+  });
+}
+module.exports = { measure };

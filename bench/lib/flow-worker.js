@@ -1,0 +1,180 @@
+'use strict';
+// One contender of bench/flow.js, one round, in a fresh process (forked with IPC). Protocol:
+//   parent -> {cmd:'run', contender, url, origin, key, paymentNo, checkPaymentNo, total, concurrency, warmup, profileDir, round}
+//   worker -> {phase:'warm'}                (warm-up done; the parent reads the sandbox's CPU, then answers {go:true})
+//   worker -> {phase:'measured'}            (measured run done; the parent reads the sandbox's CPU again)
+//   worker -> {phase:'result', result}      then exits
+// CPU and peak RSS are this process's only: the sandbox runs in another process.
+const fs = require('node:fs');
+const path = require('node:path');
+const { performance } = require('node:perf_hooks');
+const flows = require('./flows');
+
+const ask = (message) =>
+  new Promise((resolve) => {
+    process.once('message', resolve);
+    process.send(message);
+  });
+
+/**
+ * Keeps `concurrency` messages in flight until `total` have completed. `start(i)` launches message i; the
+ * contender calls the returned `complete(i, tag)` when message i is done. Resolves with latencies and counts.
+ */
+function windowRun(total, concurrency, start) {
+  return new Promise((resolve, reject) => {
+    const t0s = new Float64Array(total);
+    const latencies = new Float64Array(total);
+    const counts = {};
+    let started = 0;
+    let done = 0;
+    const begin = performance.now();
+    const launch = () => {
+      const i = started++;
+      t0s[i] = performance.now();
+      try {
+        start(i);
+      } catch (err) {
+        reject(err);
+      }
+    };
+    const complete = (i, tag) => {
+      latencies[i] = performance.now() - t0s[i];
+      counts[tag] = (counts[tag] || 0) + 1;
+      done++;
+      if (started < total) launch();
+      else if (done === total) resolve({ seconds: (performance.now() - begin) / 1000, latencies, counts });
+    };
+    windowRun.complete = complete;
+    for (let k = 0; k < Math.min(concurrency, total); k++) launch();
+  });
+}
+
+async function setupNodeRed(job) {
+  const { makeUserDir, startNodeRed } = require('./nodered');
+  const def =
+    job.contender === 'upp-query' ? flows.uppQueryFlow(job) : job.contender === 'hand-rolled' ? flows.handRolledFlow(job) : flows.emptyFlow();
+  process.env.UPP_KEY = job.key; // the hand-rolled flow reads its key with env.get('UPP_KEY')
+  const userDir = makeUserDir({ withPackage: job.contender === 'upp-query', flows: def.flows, credentials: def.credentials });
+  // Where each message's id is known, per run: the collector calls this with the msg and its outcome tag.
+  let sink = () => {};
+  const nr = await startNodeRed(userDir, {
+    functionGlobalContext: {
+      crypto: require('node:crypto'),
+      benchCollect: (msg, tag) => sink(msg, tag),
+    },
+  });
+  const entry = nr.RED.nodes.getNode(def.entry);
+  if (!entry) throw new Error(`entry node ${def.entry} not found`);
+  return {
+    stop: nr.stop,
+    run: (total, paymentNo) => {
+      sink = (msg, tag) => windowRun.complete(msg.benchId, tag);
+      return windowRun(total, job.concurrency, (i) => entry.receive({ payload: { bizType: 'barcode_pay', paymentNo }, benchId: i }));
+    },
+  };
+}
+
+async function setupBare(job) {
+  // The ceiling: undici straight to the sandbox with a body signed once, the answer read as text and not parsed.
+  const { Pool } = require('undici');
+  const core = require('../../dist/nodes/core');
+  const pool = new Pool(job.origin, { connections: job.concurrency });
+  const requestPath = `${new URL(job.url).pathname.replace(/\/$/, '')}/access/query`;
+  const bodies = new Map();
+  const bodyFor = (paymentNo) => {
+    if (!bodies.has(paymentNo)) {
+      bodies.set(paymentNo, core.encodeRequest({ isvId: '20000', partnerId: '12345' }, core.validateRequest('query', { bizType: 'barcode_pay', paymentNo }), job.key, 'v1', Date.now()).body);
+    }
+    return bodies.get(paymentNo);
+  };
+  return {
+    stop: () => pool.close(),
+    run: (total, paymentNo) => {
+      const body = bodyFor(paymentNo);
+      return windowRun(total, job.concurrency, (i) => {
+        pool
+          .request({ path: requestPath, method: 'POST', headers: { 'content-type': 'application/json;charset=UTF-8' }, body })
+          .then((res) => res.body.text().then(() => windowRun.complete(i, res.statusCode === 200 ? 'paid' : 'error')))
+          .catch(() => windowRun.complete(i, 'error'));
+      });
+    },
+  };
+}
+
+async function setupClient(job) {
+  // The library alone, outside Node-RED: UppClient.query with the node's defaults.
+  const core = require('../../dist/nodes/core');
+  const client = new core.UppClient({ baseUrl: job.url, isvId: '20000', partnerId: '12345', key: job.key, profile: 'v1', proxy: 'none' });
+  const tags = { success: 'paid', pending: 'pending', failed: 'failed' };
+  return {
+    stop: () => client.destroy(),
+    run: (total, paymentNo) =>
+      windowRun(total, job.concurrency, (i) => {
+        client.query({ bizType: 'barcode_pay', paymentNo }).then(
+          (r) => windowRun.complete(i, tags[r.outcome] || r.outcome),
+          () => windowRun.complete(i, 'error'),
+        );
+      }),
+  };
+}
+
+async function startProfile() {
+  const inspector = require('node:inspector');
+  const session = new inspector.Session();
+  session.connect();
+  const post = (method, params) => new Promise((resolve, reject) => session.post(method, params, (err, r) => (err ? reject(err) : resolve(r))));
+  await post('Profiler.enable');
+  await post('Profiler.setSamplingInterval', { interval: 100 });
+  await post('Profiler.start');
+  return async (file) => {
+    const { profile } = await post('Profiler.stop');
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.writeFileSync(file, JSON.stringify(profile));
+    session.disconnect();
+  };
+}
+
+function percentile(sorted, p) {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+}
+
+async function main(job) {
+  const setup = { 'upp-query': setupNodeRed, 'hand-rolled': setupNodeRed, empty: setupNodeRed, bare: setupBare, client: setupClient }[job.contender];
+  if (!setup) throw new Error(`unknown contender ${job.contender}`);
+  const c = await setup(job);
+  await c.run(job.warmup, job.paymentNo);
+  if (global.gc) global.gc();
+  await ask({ phase: 'warm' });
+  const stopProfile = job.profileDir ? await startProfile() : null;
+  const cpu0 = process.cpuUsage();
+  const r = await c.run(job.total, job.paymentNo);
+  const cpu = process.cpuUsage(cpu0);
+  if (stopProfile) await stopProfile(path.join(job.profileDir, `${job.contender}-r${job.round}.cpuprofile`));
+  await ask({ phase: 'measured' });
+  // Does the contender's verification hold for an amount written with a trailing zero (100.00)?
+  let check;
+  if (job.checkPaymentNo && job.contender !== 'empty' && job.contender !== 'bare') check = (await c.run(20, job.checkPaymentNo)).counts;
+  const sorted = Array.from(r.latencies).sort((a, b) => a - b);
+  const result = {
+    contender: job.contender,
+    rps: job.total / r.seconds,
+    p50: percentile(sorted, 50),
+    p99: percentile(sorted, 99),
+    cpuUsPerReq: (cpu.user + cpu.system) / job.total,
+    peakRssMB: process.resourceUsage().maxRSS / 1024,
+    counts: r.counts,
+    check,
+  };
+  await c.stop();
+  process.send({ phase: 'result', result });
+}
+
+process.once('message', (job) => {
+  main(job).then(
+    () => process.exit(0),
+    (err) => {
+      console.error(err);
+      process.exit(1);
+    },
+  );
+});
