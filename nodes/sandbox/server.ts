@@ -2,7 +2,6 @@
 // bodies, recording every endpoint request, and delivering answers — including the faults, which only change how
 // an answer is delivered (late, never, as a 500, broken, badly signed) once the request has done its work.
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
-import type { Socket } from 'node:net';
 import { ENDPOINT_NAMES, endpointPath, type EndpointName } from '../core/schema';
 import { verifyTree } from '../core/codec/canonical';
 import { isJsonObject, parseLossless, type JsonObject } from '../core/codec/json';
@@ -34,7 +33,6 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const ledger = new Ledger(o.now, (order) => `${publicBase}/_sandbox/cashier?order=${encodeURIComponent(order.outPaymentNo)}&t=${order.token}`);
   const recorder = new Recorder();
   const faults = new FaultBoard();
-  const sockets = new Set<Socket>();
   const timers = new Set<NodeJS.Timeout>();
   const log = (line: string) => o.log?.(line);
 
@@ -199,10 +197,6 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       else res.destroy();
     });
   });
-  server.on('connection', (socket) => {
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-  });
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -246,8 +240,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
         for (const timer of timers) clearTimeout(timer);
         timers.clear();
         server.close(() => resolve());
-        server.closeAllConnections();
-        for (const socket of sockets) socket.destroy();
+        server.closeAllConnections(); // idle keep-alive sockets and those of slow answers still waiting
       })),
   };
   const controls: Controls = {
