@@ -1,0 +1,82 @@
+// What the upp-poll node puts in its output messages, and the JSON copies of waiting messages it keeps in the
+// context store. No Node-RED imports: the message contract is plain data.
+import { describeResult } from '../lib/message';
+import type { NodeMessage } from '../lib/red';
+import { expireText } from './input';
+import type { PollFinal } from './types';
+
+type Bag = Record<string, unknown>;
+const isBag = (v: unknown): v is Bag => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** A JSON copy of a message for the context store: without msg.req / msg.res, functions or circular references. */
+export function savedCopy(msg: NodeMessage): string | undefined {
+  const { req: _req, res: _res, ...rest } = msg;
+  try {
+    return JSON.stringify(rest, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v));
+  } catch {
+    // Circular structures: leave repeated objects out.
+    const seen = new WeakSet<object>();
+    try {
+      return JSON.stringify(rest, (_k, v: unknown) => {
+        if (typeof v === 'bigint') return v.toString();
+        if (typeof v === 'object' && v !== null) {
+          if (seen.has(v)) return undefined;
+          seen.add(v);
+        }
+        return v;
+      });
+    } catch {
+      return undefined;
+    }
+  }
+}
+
+/** Parses a saved copy back, turning serialized Buffers back into Buffers. */
+export function reviveCopy(saved: string): NodeMessage {
+  return JSON.parse(saved, (_k, v: unknown) =>
+    isBag(v) && v.type === 'Buffer' && Array.isArray(v.data) && Object.keys(v).length === 2 ? Buffer.from(v.data as number[]) : v,
+  ) as NodeMessage;
+}
+
+export const dropUndefined = <T extends Bag>(o: T): T => {
+  for (const k of Object.keys(o)) if (o[k] === undefined) delete o[k];
+  return o;
+};
+
+/** msg.payload and msg.upp of a final answer: the last query's detail plus msg.upp.poll. */
+export function describeFinal(final: PollFinal): { payload: Record<string, unknown>; upp: Bag } {
+  const info = final.info;
+  let payload: Record<string, unknown> = {};
+  let upp: Bag;
+  if (final.result) {
+    const d = describeResult(final.result);
+    payload = d.payload;
+    upp = d.upp;
+  } else {
+    // Every query threw (e.g. the front-end could not be reached): there is no answer to describe.
+    upp = {
+      endpoint: info.mode === 'payment' ? 'query' : 'refundQuery',
+      verified: false,
+      assumed: false,
+      reason: info.lastError?.code ?? 'not_sent',
+      detail: info.lastError?.message,
+      request: {},
+      attempts: 0,
+      elapsedMs: 0,
+    };
+  }
+  upp.outcome = final.route;
+  const key = info.key.slice(info.key.indexOf(':') + 1);
+  if (info.mode === 'payment') {
+    upp.paymentNo = key;
+    if (info.expireAt !== undefined) upp.expireTime = expireText(info.expireAt);
+  } else {
+    upp.requestNo = key;
+  }
+  if (info.assumed) upp.assumed = true;
+  if (info.closed !== undefined) upp.closed = info.closed;
+  if (final.reason === 'assumed_refunded' && !upp.msg && info.lastMsg) upp.msg = info.lastMsg;
+  upp.poll = dropUndefined({ ...info });
+  return { payload, upp: dropUndefined(upp) };
+}
+
