@@ -7,6 +7,8 @@ const os = require('node:os');
 const path = require('node:path');
 
 const ROOT = path.resolve(__dirname, '..', '..');
+// BENCH_PACKAGE_ROOT: link another build of the package instead (e.g. a patched copy, to try a fix side by side).
+const PACKAGE_ROOT = process.env.BENCH_PACKAGE_ROOT ? path.resolve(process.env.BENCH_PACKAGE_ROOT) : ROOT;
 const PACKAGE_NAME = '@hisflow/node-red-upp';
 
 /**
@@ -21,8 +23,8 @@ function makeUserDir({ withPackage = true, flows = [], credentials = {}, prefix 
   if (withPackage) {
     const scope = path.join(userDir, 'node_modules', '@hisflow');
     fs.mkdirSync(scope, { recursive: true });
-    fs.symlinkSync(ROOT, path.join(scope, 'node-red-upp'), 'dir');
-    pkg.dependencies[PACKAGE_NAME] = `file:${ROOT}`;
+    fs.symlinkSync(PACKAGE_ROOT, path.join(scope, 'node-red-upp'), 'dir');
+    pkg.dependencies[PACKAGE_NAME] = `file:${PACKAGE_ROOT}`;
   }
   fs.writeFileSync(path.join(userDir, 'package.json'), JSON.stringify(pkg, null, 2));
   return userDir;
@@ -74,4 +76,4 @@ async function startNodeRed(userDir, extra = {}) {
   };
 }
 
-module.exports = { ROOT, PACKAGE_NAME, makeUserDir, baseSettings, startNodeRed };
+module.exports = { ROOT, PACKAGE_ROOT, PACKAGE_NAME, makeUserDir, baseSettings, startNodeRed };
