@@ -8,17 +8,19 @@
 //   client       UppClient.query in a loop outside Node-RED (splits our cost from Node-RED's)
 // Each contender runs in a fresh process per round (the sandbox in yet another), rounds alternate the order.
 // Env: BENCH_FLOW_REQUESTS (default 20000), BENCH_FLOW_ROUNDS (5), BENCH_FLOW_CONCURRENCY (50),
-//      BENCH_FLOW_CONTENDERS (comma list), BENCH_CPU_PROFILE=<dir> (V8 profile of each measured run).
+//      BENCH_FLOW_CONTENDERS (comma list), BENCH_CPU_PROFILE=<dir> (V8 profile of each measured run),
+//      BENCH_PACKAGE_ROOT=<dir> (adds "upp-query@fixed": the same flow with another build, see lib/try-fixes.js).
 const { fork } = require('node:child_process');
 const path = require('node:path');
 const core = require('../dist/nodes/core');
 const { startSandboxProcess } = require('./lib/sandbox-proc');
+const { ALT_PACKAGE_ROOT } = require('./lib/nodered');
 
 const TOTAL = Number(process.env.BENCH_FLOW_REQUESTS || 20000);
 const ROUNDS = Number(process.env.BENCH_FLOW_ROUNDS || 5);
 const CONCURRENCY = Number(process.env.BENCH_FLOW_CONCURRENCY || 50);
 const WARMUP = Math.max(200, Math.min(3000, Math.round(TOTAL / 5)));
-const ALL = ['upp-query', 'hand-rolled', 'bare', 'empty', 'client'];
+const ALL = ['upp-query', 'hand-rolled', 'bare', 'empty', 'client', ...(ALT_PACKAGE_ROOT ? ['upp-query@fixed'] : [])];
 const CONTENDERS = (process.env.BENCH_FLOW_CONTENDERS || ALL.join(',')).split(',').map((s) => s.trim()).filter(Boolean);
 const LABELS = {
   'upp-query': 'a. upp-query flow',
@@ -26,6 +28,7 @@ const LABELS = {
   bare: 'c. bare undici loop (ceiling, outside Node-RED)',
   empty: 'd. empty flow (function -> collector, no HTTP)',
   client: 'e. UppClient.query loop (outside Node-RED)',
+  'upp-query@fixed': `a'. upp-query flow, build in BENCH_PACKAGE_ROOT`,
 };
 
 const median = (xs) => {
@@ -86,7 +89,7 @@ async function measure({ total = TOTAL, rounds = ROUNDS, concurrency = CONCURREN
       const order = contenders.map((_, k) => contenders[(k + round) % contenders.length]);
       for (const contender of order) {
         await sandbox.clear();
-        const job = { cmd: 'run', contender, round, url: sandbox.url, origin: sandbox.origin, key: sandbox.key, ...orders, total, concurrency, warmup: WARMUP, profileDir: process.env.BENCH_CPU_PROFILE ? path.resolve(process.env.BENCH_CPU_PROFILE) : undefined };
+        const job = { cmd: 'run', contender, round, packageRoot: contender === 'upp-query@fixed' ? ALT_PACKAGE_ROOT : undefined, url: sandbox.url, origin: sandbox.origin, key: sandbox.key, ...orders, total, concurrency, warmup: WARMUP, profileDir: process.env.BENCH_CPU_PROFILE ? path.resolve(process.env.BENCH_CPU_PROFILE) : undefined };
         const r = await runWorker(job, sandbox);
         runs[contender].push(r);
         log(`  round ${round + 1}/${rounds} ${contender}: ${r.rps.toFixed(0)} req/s, p50 ${r.p50.toFixed(2)} ms, ${r.cpuUsPerReq.toFixed(0)} µs CPU/req, ${JSON.stringify(r.counts)}`);

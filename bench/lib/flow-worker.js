@@ -51,10 +51,10 @@ function windowRun(total, concurrency, start) {
 
 async function setupNodeRed(job) {
   const { makeUserDir, startNodeRed } = require('./nodered');
-  const def =
-    job.contender === 'upp-query' ? flows.uppQueryFlow(job) : job.contender === 'hand-rolled' ? flows.handRolledFlow(job) : flows.emptyFlow();
+  const ours = job.contender.startsWith('upp-query');
+  const def = ours ? flows.uppQueryFlow(job) : job.contender === 'hand-rolled' ? flows.handRolledFlow(job) : flows.emptyFlow();
   process.env.UPP_KEY = job.key; // the hand-rolled flow reads its key with env.get('UPP_KEY')
-  const userDir = makeUserDir({ withPackage: job.contender === 'upp-query', flows: def.flows, credentials: def.credentials });
+  const userDir = makeUserDir({ withPackage: ours, packageRoot: job.packageRoot, flows: def.flows, credentials: def.credentials });
   // Where each message's id is known, per run: the collector calls this with the msg and its outcome tag.
   let sink = () => {};
   const nr = await startNodeRed(userDir, {
@@ -139,7 +139,7 @@ function percentile(sorted, p) {
 }
 
 async function main(job) {
-  const setup = { 'upp-query': setupNodeRed, 'hand-rolled': setupNodeRed, empty: setupNodeRed, bare: setupBare, client: setupClient }[job.contender];
+  const setup = { 'upp-query': setupNodeRed, 'upp-query@fixed': setupNodeRed, 'hand-rolled': setupNodeRed, empty: setupNodeRed, bare: setupBare, client: setupClient }[job.contender];
   if (!setup) throw new Error(`unknown contender ${job.contender}`);
   const c = await setup(job);
   await c.run(job.warmup, job.paymentNo);

@@ -7,15 +7,16 @@ const os = require('node:os');
 const path = require('node:path');
 
 const ROOT = path.resolve(__dirname, '..', '..');
-// BENCH_PACKAGE_ROOT: link another build of the package instead (e.g. a patched copy, to try a fix side by side).
-const PACKAGE_ROOT = process.env.BENCH_PACKAGE_ROOT ? path.resolve(process.env.BENCH_PACKAGE_ROOT) : ROOT;
+// BENCH_PACKAGE_ROOT: another build of the package (e.g. a patched copy from try-fixes.js), which the flow and
+// cold-start benchmarks measure as an extra contender beside this checkout's build.
+const ALT_PACKAGE_ROOT = process.env.BENCH_PACKAGE_ROOT ? path.resolve(process.env.BENCH_PACKAGE_ROOT) : undefined;
 const PACKAGE_NAME = '@hisflow/node-red-upp';
 
 /**
  * Makes a user directory. `withPackage` links the package into node_modules (what `npm install` in ~/.node-red
  * gives); `flows` and `credentials` ({ nodeId: { key } }) are written as the flow file and its plain credentials.
  */
-function makeUserDir({ withPackage = true, flows = [], credentials = {}, prefix = 'upp-bench-' } = {}) {
+function makeUserDir({ withPackage = true, packageRoot = ROOT, flows = [], credentials = {}, prefix = 'upp-bench-' } = {}) {
   const userDir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
   fs.writeFileSync(path.join(userDir, 'flows.json'), JSON.stringify(flows));
   fs.writeFileSync(path.join(userDir, 'flows_cred.json'), JSON.stringify(credentials));
@@ -23,8 +24,8 @@ function makeUserDir({ withPackage = true, flows = [], credentials = {}, prefix 
   if (withPackage) {
     const scope = path.join(userDir, 'node_modules', '@hisflow');
     fs.mkdirSync(scope, { recursive: true });
-    fs.symlinkSync(PACKAGE_ROOT, path.join(scope, 'node-red-upp'), 'dir');
-    pkg.dependencies[PACKAGE_NAME] = `file:${PACKAGE_ROOT}`;
+    fs.symlinkSync(packageRoot, path.join(scope, 'node-red-upp'), 'dir');
+    pkg.dependencies[PACKAGE_NAME] = `file:${packageRoot}`;
   }
   fs.writeFileSync(path.join(userDir, 'package.json'), JSON.stringify(pkg, null, 2));
   return userDir;
@@ -76,4 +77,4 @@ async function startNodeRed(userDir, extra = {}) {
   };
 }
 
-module.exports = { ROOT, PACKAGE_ROOT, PACKAGE_NAME, makeUserDir, baseSettings, startNodeRed };
+module.exports = { ROOT, ALT_PACKAGE_ROOT, PACKAGE_NAME, makeUserDir, baseSettings, startNodeRed };

@@ -1,0 +1,84 @@
+#!/usr/bin/env node
+'use strict';
+// Tries the fixes BENCHMARKS.md proposes without touching the sources: copies package.json + dist/ to <dir>,
+// patches the compiled files there, and links node_modules. Then measure the copy side by side:
+//   node bench/lib/try-fixes.js /tmp/upp-fixed [status-cache] [lazy-undici] [shared-abort]
+//   BENCH_PACKAGE_ROOT=/tmp/upp-fixed node --expose-gc bench/flow.js   (adds contender "upp-query@fixed")
+//   BENCH_PACKAGE_ROOT=/tmp/upp-fixed node bench/cold-start.js          (adds variant "+ package@fixed")
+// Each patch fails loudly when its anchor text is gone (the sources changed: the fix may have landed).
+const fs = require('node:fs');
+const path = require('node:path');
+
+const ROOT = path.resolve(__dirname, '..', '..');
+
+const PATCHES = {
+  // StatusTracker calls RED._() (i18next) twice per message, with a `count` option that makes i18next resolve plural
+  // rules each time. Cache each translated text (the counts seen are bounded by the concurrency).
+  'status-cache': {
+    file: 'dist/nodes/lib/status.js',
+    from: `        this.node = node;
+        this.t = t;`,
+    to: `        this.node = node;
+        const cache = new Map();
+        this.t = (key, params) => {
+            const k = params === undefined ? key : key + '\\u0000' + JSON.stringify(params);
+            let v = cache.get(k);
+            if (v === undefined) {
+                v = t(key, params);
+                if (cache.size < 512) cache.set(k, v);
+            }
+            return v;
+        };`,
+  },
+  // undici's index loads every dispatcher, fetch, websocket, cache, mock... (~70 ms, ~19 MB) when Node-RED loads
+  // the package, although a flow may never send a request. Load it when the first client is made.
+  'lazy-undici': {
+    file: 'dist/nodes/core/transport.js',
+    from: `const undici_1 = require("undici");`,
+    to: `let undiciModule;
+const undici_1 = {
+    get Pool() { return (undiciModule ??= require("undici")).Pool; },
+    get EnvHttpProxyAgent() { return (undiciModule ??= require("undici")).EnvHttpProxyAgent; },
+};`,
+  },
+  // One AbortController per node (aborted on close) instead of one per message.
+  'shared-abort': {
+    file: 'dist/nodes/lib/calls.js',
+    from: `        const controller = new AbortController();
+        if (this.#closing)
+            controller.abort();`,
+    to: `        const controller = (this.sharedController ??= (() => {
+            const c = new AbortController();
+            require('node:events').setMaxListeners(0, c.signal);
+            return c;
+        })());
+        if (this.#closing)
+            controller.abort();`,
+  },
+};
+
+function main() {
+  const [dir, ...names] = process.argv.slice(2);
+  if (!dir) {
+    console.error(`usage: node bench/lib/try-fixes.js <dir> [${Object.keys(PATCHES).join('] [')}]`);
+    process.exit(2);
+  }
+  const out = path.resolve(dir);
+  fs.rmSync(out, { recursive: true, force: true });
+  fs.mkdirSync(out, { recursive: true });
+  fs.copyFileSync(path.join(ROOT, 'package.json'), path.join(out, 'package.json'));
+  fs.cpSync(path.join(ROOT, 'dist'), path.join(out, 'dist'), { recursive: true });
+  fs.symlinkSync(path.join(ROOT, 'node_modules'), path.join(out, 'node_modules'), 'dir');
+  for (const name of names.length ? names : Object.keys(PATCHES)) {
+    const p = PATCHES[name];
+    if (!p) throw new Error(`unknown patch ${name}`);
+    const file = path.join(out, p.file);
+    const text = fs.readFileSync(file, 'utf8');
+    if (!text.includes(p.from)) throw new Error(`${name}: anchor not found in ${p.file} (already fixed, or the code changed)`);
+    fs.writeFileSync(file, text.replace(p.from, p.to));
+    console.log(`patched ${name} in ${p.file}`);
+  }
+  console.log(`BENCH_PACKAGE_ROOT=${out}`);
+}
+
+main();
