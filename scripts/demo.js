@@ -1,0 +1,96 @@
+#!/usr/bin/env node
+// `npm start`: the UPP sandbox (a simulated front-end machine) and a Node-RED 4 with this package loaded from the
+// repo and every example flow deployed, in a fresh user directory (.demo/). Ctrl-C stops both.
+//
+// Environment: DEMO_PORT (Node-RED, default 1880), SANDBOX_PORT (default 7000), DEMO_HOST (default 127.0.0.1),
+// DEMO_DIR (user directory, default <repo>/.demo), UPP_KEY (the key, default the sandbox's test key).
+'use strict';
+const fs = require('node:fs');
+const path = require('node:path');
+const { ROOT, prepareUserDir, startNodeRed } = require('./demo/lib');
+
+function port(name, fallback) {
+  const text = process.env[name];
+  if (text === undefined || text === '') return fallback;
+  if (!/^\d+$/.test(text) || Number(text) > 65535) throw new Error(`${name} must be a port number (got ${JSON.stringify(text)})`);
+  return Number(text);
+}
+
+async function main() {
+  const built = path.join(ROOT, 'dist', 'nodes', 'upp-config.js');
+  if (!fs.existsSync(built) || !fs.existsSync(path.join(ROOT, 'dist', 'nodes', 'sandbox', 'index.js'))) {
+    throw new Error('the package is not built: run `npm run build` (npm start does it for you)');
+  }
+  const { startSandbox, SANDBOX_DEFAULTS } = require(path.join(ROOT, 'dist', 'nodes', 'sandbox'));
+  const host = process.env.DEMO_HOST || '127.0.0.1';
+  const demoPort = port('DEMO_PORT', 1880);
+  const sandboxPort = port('SANDBOX_PORT', 7000);
+  const userDir = path.resolve(process.env.DEMO_DIR || path.join(ROOT, '.demo'));
+  // The examples' config node reads its key from ${UPP_KEY}; the sandbox is started with the same key.
+  const key = process.env.UPP_KEY || SANDBOX_DEFAULTS.key;
+
+  const sandbox = await startSandbox({
+    port: sandboxPort,
+    host,
+    key,
+    log: (line) => process.stdout.write(`[sandbox] ${line}\n`),
+  });
+  let nodeRed;
+  let stopping = false;
+  const shutdown = async (why, code) => {
+    if (stopping) return;
+    stopping = true;
+    process.stdout.write(`\nUPP demo: ${why}, stopping Node-RED and the sandbox...\n`);
+    try {
+      if (nodeRed) await nodeRed.stop();
+    } finally {
+      await sandbox.close().catch(() => undefined);
+      process.stdout.write('UPP demo: stopped.\n');
+      process.exit(code);
+    }
+  };
+  process.on('SIGINT', () => void shutdown('Ctrl-C', 0));
+  process.on('SIGTERM', () => void shutdown('SIGTERM', 0));
+
+  try {
+    const { settingsFile } = prepareUserDir({ userDir, port: demoPort, host, sandboxUrl: sandbox.url, deploy: true });
+    process.stdout.write(`UPP demo: sandbox at ${sandbox.url}; starting Node-RED in ${userDir} ...\n`);
+    nodeRed = await startNodeRed({
+      userDir,
+      settingsFile,
+      port: demoPort,
+      host,
+      env: { UPP_KEY: key },
+      onLine: (line) => process.stdout.write(`[node-red] ${line}\n`),
+    });
+  } catch (err) {
+    await sandbox.close().catch(() => undefined);
+    throw err;
+  }
+  nodeRed.exited.then((r) => {
+    if (!stopping) {
+      process.stderr.write(`UPP demo: Node-RED exited (${r.code ?? r.signal}); stopping the sandbox.\n`);
+      stopping = true;
+      sandbox.close().finally(() => process.exit(1));
+    }
+  });
+  const editor = nodeRed.url;
+  process.stdout.write(
+    [
+      '',
+      '================================================================================',
+      ' UPP demo is running. Open:',
+      `   Node-RED editor (example flows deployed)  ${editor}`,
+      `   Try a scan-code payment                   ${editor}demo`,
+      `   UPP sandbox (the simulated front-end)     ${sandbox.origin}/_sandbox/  (control API)`,
+      ' Press Ctrl-C to stop both.',
+      '================================================================================',
+      '',
+    ].join('\n'),
+  );
+}
+
+main().catch((err) => {
+  process.stderr.write(`UPP demo: ${err && err.message ? err.message : err}\n`);
+  process.exit(1);
+});
