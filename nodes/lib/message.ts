@@ -86,6 +86,8 @@ export interface ErrorInfo {
   rule?: string;
   reason?: string;
   notSent?: boolean;
+  /** upp-network: what the test found ({code, en, zh}). */
+  diagnosis?: { code: string; en: string; zh: string };
 }
 
 /** What msg.upp.error says about an error handed to done(err): its code, field and rule. */
@@ -99,5 +101,7 @@ export function describeError(err: unknown): ErrorInfo {
     if (typeof e[k] === 'string') info[k] = e[k] as string;
   }
   if (err instanceof UppError || typeof e.notSent === 'boolean') info.notSent = Boolean(e.notSent);
+  const diagnosis = e.diagnosis as ErrorInfo['diagnosis'] | undefined;
+  if (diagnosis && typeof diagnosis.code === 'string') info.diagnosis = { code: diagnosis.code, en: diagnosis.en, zh: diagnosis.zh };
   return info;
 }
