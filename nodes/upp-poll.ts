@@ -21,6 +21,23 @@ interface ContextStore {
   set(key: string, value: unknown, callback: (err?: Error | null) => void): void;
 }
 
+/**
+ * Jobs handed from a node instance that stops for a redeploy to the instance that replaces it (same node id).
+ * Node-RED deletes a node's context when it stops unless a context store is configured, so without this the
+ * default (memory) setup would lose the jobs on every redeploy. A restart still needs a persistent store.
+ */
+const HANDOFF = new Map<string, PollRecord[]>();
+
+/** True when settings.js configures context stores (then Node-RED keeps node context across redeploys). */
+function contextStoreConfigured(RED: NodeAPI): boolean {
+  try {
+    const stores = RED.settings?.contextStorage;
+    return typeof stores === 'object' && stores !== null && Object.keys(stores).length > 0;
+  } catch {
+    return false;
+  }
+}
+
 const ROUTES: Record<PollRoute, number> = { success: 0, failed: 1, undetermined: 2 };
 const STATUS_GAP_MS = 250;
 const SAVE_DELAY_MS = 500;
@@ -161,29 +178,36 @@ export = function register(RED: NodeAPI): void {
 
     if (settingsError) node.status({ fill: 'red', shape: 'ring', text: t('status.badSettings', { field: (settingsError as { field?: string }).field ?? '' }) });
 
-    // Resume the jobs saved before a restart or redeploy, with the attempts already spent.
-    if (engine) {
+    // Resume the jobs saved before a redeploy (handed over in memory) or a restart (the context store), with the
+    // attempts already spent.
+    const resume = (value: unknown) => {
+      if (!engine || !Array.isArray(value) || value.length === 0) return;
+      let dropped = 0;
+      const count = engine.restore(value as PollRecord[], (saved) => {
+        try {
+          const msg = typeof saved === 'string' ? reviveCopy(saved) : (saved as NodeMessage);
+          return { msg } satisfies Token;
+        } catch {
+          dropped += 1;
+          return undefined;
+        }
+      });
+      if (count) node.log(t('log.resumed', { count }));
+      if (dropped) node.warn(t('errors.dropped', { count: dropped }));
+    };
+    const useHandoff = !contextStoreConfigured(RED);
+    const handed = useHandoff ? HANDOFF.get(node.id) : undefined;
+    HANDOFF.delete(node.id);
+    if (engine && handed) {
+      loaded = true;
+      resume(handed);
+    } else if (engine) {
       try {
         context.get('jobs', (err, value) => {
           if (closed) return;
           loaded = true;
-          if (err) {
-            node.warn(t('errors.load', { error: err.message }));
-            return;
-          }
-          if (!Array.isArray(value) || value.length === 0) return;
-          let dropped = 0;
-          const count = engine.restore(value as PollRecord[], (saved) => {
-            try {
-              const msg = typeof saved === 'string' ? reviveCopy(saved) : (saved as NodeMessage);
-              return { msg } satisfies Token;
-            } catch {
-              dropped += 1;
-              return undefined;
-            }
-          });
-          if (count) node.log(t('log.resumed', { count }));
-          if (dropped) node.warn(t('errors.dropped', { count: dropped }));
+          if (err) node.warn(t('errors.load', { error: err.message }));
+          else resume(value);
         });
       } catch (err) {
         loaded = true;
@@ -214,6 +238,7 @@ export = function register(RED: NodeAPI): void {
       if (!engine) return done();
       if (removed) {
         // The node is gone (Node-RED deletes its context too): forget its jobs.
+        HANDOFF.delete(node.id);
         engine.stop();
         try {
           context.set('jobs', undefined, () => done());
@@ -227,6 +252,7 @@ export = function register(RED: NodeAPI): void {
       const records = engine.snapshot();
       engine.stop();
       if (!wasLoaded) return done();
+      if (records.length && useHandoff) HANDOFF.set(node.id, records);
       try {
         context.set('jobs', records.length ? records : undefined, (err) => {
           if (err) node.warn(t('errors.save', { error: err.message }));
