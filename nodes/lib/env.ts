@@ -11,7 +11,8 @@ const REFERENCE = /\$\{([^{}\s]+)\}/g;
 export function resolveEnv(RED: NodeAPI, node: Node, field: string, value: unknown): unknown {
   if (typeof value !== 'string' || !value.includes('${')) return value;
   return value.replace(REFERENCE, (_match, name: string) => {
-    const resolved = RED.util.evaluateEnvProperty(`\${${name}}`, node);
+    // The 'env' type of evaluateNodeProperty looks in the node's group and flow environment, then process.env.
+    const resolved = RED.util.evaluateNodeProperty(`\${${name}}`, 'env', node, undefined);
     if (resolved === undefined || resolved === null || resolved === '') throw new UppEnvVarError(field, name);
     return String(resolved);
   });

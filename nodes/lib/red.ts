@@ -56,7 +56,8 @@ export interface NodeAPI {
   };
   util: {
     evaluateNodeProperty(value: unknown, type: string, node: Node, msg: NodeMessage | undefined, callback: (err: Error | null, result?: unknown) => void): void;
-    evaluateEnvProperty(value: string, node: Node): string;
+    /** Without a callback the value is returned (synchronous types such as env). */
+    evaluateNodeProperty(value: unknown, type: string, node: Node, msg: NodeMessage | undefined): unknown;
     getMessageProperty(msg: NodeMessage, expr: string): unknown;
   };
   settings: Record<string, unknown>;
