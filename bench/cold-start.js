@@ -2,7 +2,8 @@
 'use strict';
 // Cold start (issue 6): how much later Node-RED is ready with this package installed. Each run spawns
 // `node node_modules/node-red/red.js -u <fresh userDir> -s <settings>` (editor and admin API on, as users run it)
-// and measures the wall time from spawn to the "Started flows" log line, and the process's RSS at that moment.
+// and measures the wall time from spawn to the "Started flows" log line, and the process's CPU time (user + system,
+// from /proc: less disturbed by other load than wall time) and RSS at that moment.
 // Variants, alternating (order rotated each round), medians:
 //   bare Node-RED       no extra package in the user directory, empty flow
 //   + package           the package linked into <userDir>/node_modules (what npm install gives), empty flow
@@ -51,6 +52,19 @@ if (ALT_PACKAGE_ROOT) {
   VARIANTS['+ package@fixed and flow'] = () => makeUserDir({ withPackage: true, packageRoot: ALT_PACKAGE_ROOT, prefix: 'upp-cold-', ...packageFlow() });
 }
 
+let ticksPerSecond;
+/** CPU ms (user + system) the process has used so far, from /proc (Linux); NaN elsewhere. */
+function cpuMs(pid) {
+  try {
+    ticksPerSecond ??= Number(require('node:child_process').execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / ticksPerSecond;
+  } catch {
+    return NaN;
+  }
+}
+
 function rssMB(pid) {
   try {
     const m = /VmRSS:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
@@ -78,7 +92,7 @@ async function startOnce(variant) {
           const ms = performance.now() - t0;
           clearTimeout(limit);
           const problems = out.split('\n').filter((l) => /\[(error|warn)\]/.test(l) && !/Projects disabled|unencrypted credentials|settings file|Flows file|Your flow credentials/i.test(l));
-          resolve({ ms, rss: rssMB(child.pid), problems });
+          resolve({ ms, cpu: cpuMs(child.pid), rss: rssMB(child.pid), problems });
         }
       };
       child.stdout.on('data', onData);
@@ -107,19 +121,23 @@ async function measure({ rounds = ROUNDS, log = () => {} } = {}) {
       const r = await startOnce(name);
       runs[name].push(r);
       for (const p of r.problems) problems.add(`${name}: ${p.replace(/^.*?\[(warn|error)\]/, '[$1]')}`);
-      log(`  round ${round + 1}/${rounds} ${name}: ${r.ms.toFixed(0)} ms, RSS ${r.rss.toFixed(0)} MB`);
+      log(`  round ${round + 1}/${rounds} ${name}: ${r.ms.toFixed(0)} ms, CPU ${r.cpu.toFixed(0)} ms, RSS ${r.rss.toFixed(0)} MB`);
     }
   }
   const base = median(runs[names[0]].map((r) => r.ms));
   const baseRss = median(runs[names[0]].map((r) => r.rss));
+  const baseCpu = median(runs[names[0]].map((r) => r.cpu));
   const rows = names.map((name) => {
     const ms = median(runs[name].map((r) => r.ms));
     const rss = median(runs[name].map((r) => r.rss));
+    const cpu = median(runs[name].map((r) => r.cpu));
     return {
       variant: name,
       'to "Started flows" ms (median)': ms.toFixed(0),
       '+ms vs bare': (ms - base).toFixed(0),
       ratio: (ms / base).toFixed(2),
+      'CPU ms': cpu.toFixed(0),
+      '+CPU ms': (cpu - baseCpu).toFixed(0),
       'RSS MB': rss.toFixed(0),
       '+MB vs bare': (rss - baseRss).toFixed(1),
       'all rounds ms': runs[name].map((r) => r.ms.toFixed(0)).join(' '),

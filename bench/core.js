@@ -120,7 +120,12 @@ async function throughputTable({ total = Number(process.env.BENCH_REQUESTS || 40
 
 async function main() {
   console.log('\n## Client overhead per call (codec)\n');
-  console.table(codecTable());
+  const codec = codecTable();
+  console.table(codec);
+  for (const row of codec) {
+    const total = Number(row['validate+sign+encode p50 µs']) + Number(row['parse+verify p50 µs']);
+    console.log(`${row.profile}: validate+sign+encode + parse+verify = ${total.toFixed(1)} µs per call at p50 (target ≤ 30 µs): ${total <= 30 ? 'met' : 'MISSED'}`);
+  }
   console.log('\n## Query throughput: UppClient vs bare undici, same sandbox on loopback\n');
   const t = await throughputTable();
   console.table(t.rows);

@@ -151,20 +151,26 @@ function summarize(runs, { total, rounds, concurrency }) {
       };
     });
   const targets = [];
-  if (m['upp-query'] && m['hand-rolled']) {
-    const t = ratio('upp-query', 'hand-rolled');
-    targets.push(`upp-query flow throughput = ${t.toFixed(2)} × hand-rolled (target ≥ 1.5): ${t >= 1.5 ? 'met' : 'MISSED'}`);
-    const c = m['upp-query'].cpu / m['hand-rolled'].cpu;
-    targets.push(`upp-query flow CPU/req = ${c.toFixed(2)} × hand-rolled (target ≤ 0.7): ${c <= 0.7 ? 'met' : 'MISSED'}`);
-  }
-  if (m['upp-query'] && m.bare) {
-    const t = ratio('upp-query', 'bare');
-    targets.push(`upp-query flow throughput = ${(t * 100).toFixed(0)}% of the bare undici loop (target ≥ 50%): ${t >= 0.5 ? 'met' : 'MISSED'}`);
-  }
-  if (m['upp-query'] && m.empty && m.client) {
-    targets.push(
-      `CPU per request, Node-RED process: upp-query flow ${m['upp-query'].cpu.toFixed(0)} µs ≈ empty flow ${m.empty.cpu.toFixed(0)} µs (Node-RED passing 2 hops) + UppClient ${m.client.cpu.toFixed(0)} µs (library + undici, outside Node-RED) ${m.bare ? `of which bare undici ${m.bare.cpu.toFixed(0)} µs` : ''}; remainder ${(m['upp-query'].cpu - m.empty.cpu - m.client.cpu).toFixed(0)} µs is the node itself`,
-    );
+  for (const ours of ['upp-query', 'upp-query@fixed'].filter((k) => m[k])) {
+    const tag = ours === 'upp-query' ? 'upp-query flow' : 'upp-query flow (BENCH_PACKAGE_ROOT build)';
+    if (m['hand-rolled']) {
+      const t = ratio(ours, 'hand-rolled');
+      targets.push(`${tag}: throughput = ${t.toFixed(2)} × hand-rolled (target ≥ 1.5): ${t >= 1.5 ? 'met' : 'MISSED'}`);
+      const c = m[ours].cpu / m['hand-rolled'].cpu;
+      targets.push(`${tag}: CPU/req = ${c.toFixed(2)} × hand-rolled (target ≤ 0.7): ${c <= 0.7 ? 'met' : 'MISSED'}`);
+    }
+    if (m.bare) {
+      const t = ratio(ours, 'bare');
+      targets.push(`${tag}: throughput = ${(t * 100).toFixed(0)}% of the bare undici loop (target ≥ 50%): ${t >= 0.5 ? 'met' : 'MISSED'}`);
+    }
+    if (m.empty && m.client) {
+      const rest = m[ours].cpu - m.empty.cpu - m.client.cpu;
+      targets.push(
+        `${tag}: CPU/req ${m[ours].cpu.toFixed(0)} µs = Node-RED passing a message through 2 nodes (empty flow) ${m.empty.cpu.toFixed(0)} µs` +
+          ` + UppClient outside Node-RED ${m.client.cpu.toFixed(0)} µs${m.bare ? ` (bare undici: ${m.bare.cpu.toFixed(0)} µs)` : ''}` +
+          ` + ${rest.toFixed(0)} µs in the node layer (nodes/lib: status, fields, msg.upp)`,
+      );
+    }
   }
   const note = `${rounds} rounds × ${total} requests per contender (+${WARMUP} warm-up), concurrency ${concurrency}, a fresh process per contender and round, order rotated each round; medians. CPU = Node-RED (or loop) process only; the sandbox runs in its own process. Per-round req/s: ${Object.entries(m)
     .map(([k, x]) => `${k} ${x.rpsAll.join('/')}`)
