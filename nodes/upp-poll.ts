@@ -77,6 +77,7 @@ export = function register(RED: NodeAPI): void {
       settingsError = localizeError(err as Error, lang);
     }
     const outputs = settings?.progress ? 4 : 3;
+    const persistentStore = contextStoreConfigured(RED);
     let closed = false;
     let loaded = false;
     let lastStatus: NodeStatusValue = {};
@@ -171,8 +172,11 @@ export = function register(RED: NodeAPI): void {
             : undefined,
           onChange: () => {
             scheduleStatus();
-            scheduleSave();
+            // Without a configured context store Node-RED deletes node context on every stop, so saving while
+            // running would only cost memory: the jobs are handed over on close instead.
+            if (persistentStore) scheduleSave();
           },
+          persist: (token) => savedCopy((token as Token).msg),
         })
       : undefined;
 
@@ -195,7 +199,7 @@ export = function register(RED: NodeAPI): void {
       if (count) node.log(t('log.resumed', { count }));
       if (dropped) node.warn(t('errors.dropped', { count: dropped }));
     };
-    const useHandoff = !contextStoreConfigured(RED);
+    const useHandoff = !persistentStore;
     const handed = useHandoff ? HANDOFF.get(node.id) : undefined;
     HANDOFF.delete(node.id);
     if (engine && handed) {
@@ -221,7 +225,7 @@ export = function register(RED: NodeAPI): void {
       try {
         configNodeOf(RED, def).getClient();
         const target = readTarget(msg, (settings as PollNodeSettings).mode);
-        engine.submit(target, token, { saved: savedCopy(msg) });
+        engine.submit(target, token);
       } catch (err) {
         lastStatus = { fill: 'red', shape: 'ring', text: describeError(err).code };
         scheduleStatus();

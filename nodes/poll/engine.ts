@@ -7,8 +7,9 @@
 // - One timer per engine (Scheduler: min-heap + single setTimeout) and a cap on queries in flight.
 // - Query trouble (not sent, timeout, reset, rejected, bad signature) counts as an attempt, never as a failure;
 //   only a verified pay_failed / refund_failed (or a payment closed after giving up) is "failed".
+import { setMaxListeners } from 'node:events';
 import type { UppResult } from '../core/operations';
-import { Scheduler } from './scheduler';
+import { Scheduler, type LagStats } from './scheduler';
 import type { HeapItem } from './heap';
 import type {
   CloseInfo,
@@ -49,8 +50,8 @@ export function jobKey(target: PollTarget): string {
 interface Waiter {
   sink: PollEngine;
   token: unknown;
-  /** JSON copy of the message for the context store (undefined: not saved). */
-  saved?: string;
+  /** JSON copy of the message for the context store: made on the first snapshot (null: cannot be saved). */
+  saved?: string | null;
   joined: boolean;
   resumed: boolean;
 }
@@ -108,6 +109,8 @@ export interface PollEngineOptions {
   onProgress?: (token: unknown, progress: PollProgress) => void;
   /** Jobs were added, advanced or finished: refresh the status, save the context. */
   onChange?: () => void;
+  /** Turns a token into the JSON text snapshot() saves (undefined: not saved). Called once per token, lazily. */
+  persist?: (token: unknown) => string | undefined;
 }
 
 const SHARED_REGISTRY = new Map<string, Job>();
@@ -122,7 +125,22 @@ export interface EngineStats {
   queries: number;
   closes: number;
   finished: number;
-  lag: { count: number; p50: number; p99: number; max: number; mean: number };
+  /** How late queries started compared with when they were due (ms): all, started by the timer, queued for a slot. */
+  lag: LagSummary;
+  timerLag: LagSummary;
+  queuedLag: LagSummary;
+}
+
+export interface LagSummary {
+  count: number;
+  p50: number;
+  p99: number;
+  max: number;
+  mean: number;
+}
+
+function summary(lag: LagStats): LagSummary {
+  return { count: lag.count, p50: lag.percentile(0.5), p99: lag.percentile(0.99), max: lag.max, mean: lag.count ? lag.sum / lag.count : 0 };
 }
 
 export class PollEngine {
@@ -151,6 +169,8 @@ export class PollEngine {
     this.settings = { concurrency: 50, ...s };
     this.now = options.now ?? Date.now;
     this.registry = options.registry ?? SHARED_REGISTRY;
+    // One signal for every call of this engine (up to `concurrency` listeners at once, not a leak).
+    setMaxListeners(0, this.abort.signal);
     this.scheduler = new Scheduler<Job>({
       concurrency: this.settings.concurrency,
       now: this.now,
@@ -203,7 +223,10 @@ export class PollEngine {
     return count;
   }
 
-  /** JSON-safe records of every job this engine has messages waiting on (for the context store). */
+  /**
+   * JSON-safe records of every job this engine has messages waiting on (for the context store). Each message is
+   * serialized (by `persist`) the first time it is saved, so an engine that is never snapshotted keeps no copies.
+   */
   snapshot(): PollRecord[] {
     const out: PollRecord[] = [];
     const now = this.now();
@@ -211,7 +234,11 @@ export class PollEngine {
       for (const job of set) {
         if (job.phase === 'done') continue;
         const msgs: string[] = [];
-        for (const w of job.waiters) if (w.sink === this && w.saved !== undefined) msgs.push(w.saved);
+        for (const w of job.waiters) {
+          if (w.sink !== this) continue;
+          if (w.saved === undefined) w.saved = this.options.persist?.(w.token) ?? null;
+          if (w.saved !== null) msgs.push(w.saved);
+        }
         if (msgs.length === 0) continue;
         const t = job.target;
         out.push({
@@ -243,7 +270,7 @@ export class PollEngine {
   }
 
   stats(): EngineStats {
-    const lag = this.scheduler.lag;
+    const sch = this.scheduler;
     return {
       jobs: this.owned.size + this.joined.size,
       owned: this.owned.size,
@@ -252,12 +279,16 @@ export class PollEngine {
       queries: this.queries,
       closes: this.closes,
       finished: this.finished,
-      lag: { count: lag.count, p50: lag.percentile(0.5), p99: lag.percentile(0.99), max: lag.max, mean: lag.count ? lag.sum / lag.count : 0 },
+      lag: summary(sch.lag),
+      timerLag: summary(sch.timerLag),
+      queuedLag: summary(sch.queuedLag),
     };
   }
 
   resetLagStats(): void {
     this.scheduler.lag.reset();
+    this.scheduler.timerLag.reset();
+    this.scheduler.queuedLag.reset();
   }
 
   /** True while the engine's single timer is armed. */

@@ -8,31 +8,48 @@ const MAX_TIMER_MS = 60 * 60 * 1000;
 /** Timers may fire a millisecond early by the wall clock; treat that as due. */
 const EARLY_MS = 1;
 
-/** Histogram of how late jobs started compared with their due time (1 ms buckets up to 60 s). */
+/**
+ * Histogram of how late jobs started compared with their due time: 1 ms buckets up to 1 s, 10 ms up to 10 s,
+ * 100 ms up to 100 s (11 KB, whatever the number of samples).
+ */
 export class LagStats {
-  private readonly buckets = new Uint32Array(60_001);
+  private readonly buckets = new Uint32Array(2801);
   count = 0;
   max = 0;
   sum = 0;
 
+  private static index(ms: number): number {
+    if (ms < 1000) return ms;
+    if (ms < 10_000) return 1000 + Math.floor((ms - 1000) / 10);
+    if (ms < 100_000) return 1900 + Math.floor((ms - 10_000) / 100);
+    return 2800;
+  }
+
+  private static value(index: number): number {
+    if (index < 1000) return index;
+    if (index < 1900) return 1000 + (index - 1000) * 10;
+    if (index < 2800) return 10_000 + (index - 1900) * 100;
+    return 100_000;
+  }
+
   record(ms: number): void {
     const value = ms < 0 ? 0 : Math.round(ms);
-    this.buckets[Math.min(value, this.buckets.length - 1)] += 1;
+    this.buckets[LagStats.index(value)] += 1;
     this.count += 1;
     this.sum += value;
     if (value > this.max) this.max = value;
   }
 
-  /** The q-quantile (0..1) in ms, 0 when nothing was recorded. */
+  /** The q-quantile (0..1) in ms (lower edge of its bucket, never above max), 0 when nothing was recorded. */
   percentile(q: number): number {
     if (this.count === 0) return 0;
     const rank = Math.max(1, Math.ceil(q * this.count));
     let seen = 0;
     for (let i = 0; i < this.buckets.length; i++) {
       seen += this.buckets[i];
-      if (seen >= rank) return i;
+      if (seen >= rank) return Math.min(LagStats.value(i), this.max);
     }
-    return this.buckets.length - 1;
+    return this.max;
   }
 
   reset(): void {
@@ -53,7 +70,12 @@ export interface SchedulerOptions<T> {
 }
 
 export class Scheduler<T extends HeapItem> {
+  /** How late every job started (due -> start), whatever the cause. */
   readonly lag = new LagStats();
+  /** Jobs started by the timer: the timer's own error (event-loop delay included). */
+  readonly timerLag = new LagStats();
+  /** Jobs started when a slot freed up: they were due while every slot was busy (throughput, not timing). */
+  readonly queuedLag = new LagStats();
   private readonly heap = new MinHeap<T>();
   private readonly concurrency: number;
   private readonly now: () => number;
@@ -115,24 +137,25 @@ export class Scheduler<T extends HeapItem> {
   private onTimer(): void {
     this.timer = undefined;
     this.timerAt = Infinity;
-    this.pump();
+    this.pump(true);
   }
 
-  private pump(): void {
+  private pump(byTimer = false): void {
     if (this.stopped) return;
     const now = this.now();
     while (this.running < this.concurrency) {
       const top = this.heap.peek();
       if (!top || top.due > now + EARLY_MS) break;
       this.heap.pop();
-      this.start(top, now);
+      this.start(top, now, byTimer);
     }
     this.arm();
   }
 
-  private start(item: T, now: number): void {
+  private start(item: T, now: number, byTimer: boolean): void {
     this.running += 1;
     this.lag.record(now - item.due);
+    (byTimer ? this.timerLag : this.queuedLag).record(now - item.due);
     let promise: Promise<void>;
     try {
       promise = this.run(item);
@@ -150,7 +173,7 @@ export class Scheduler<T extends HeapItem> {
 
   private release(): void {
     this.running -= 1;
-    this.pump();
+    this.pump(false);
   }
 
   private arm(): void {

@@ -131,7 +131,8 @@ describe('upp-poll resilience (sandbox over HTTP)', function () {
       assert.equal(outputs[0].msg._msgid, 'joiner');
       assert.equal(outputs[0].port, 'undetermined');
       assert.equal(outputs[0].msg.upp.poll.attempts, 6);
-      assert.equal(queries(order.paymentNo).length, 6);
+      // A query in flight when the owner stopped is not counted (its answer is ignored) and is asked again.
+      assert.ok([6, 7].includes(queries(order.paymentNo).length));
     });
   });
 
@@ -225,7 +226,8 @@ describe('upp-poll resilience (sandbox over HTTP)', function () {
       assert.ok(file, `a context file for the poll node (${files.join(', ')})`);
       const saved = JSON.parse(fs.readFileSync(path.join(dir, 'context', file), 'utf8'));
       assert.equal(saved.jobs.length, 1);
-      assert.equal(saved.jobs[0].attempts, spent);
+      // A query in flight at the stop is not counted (its answer is ignored): it is asked again after the restart.
+      assert.ok(saved.jobs[0].attempts === spent || saved.jobs[0].attempts === spent - 1, `${saved.jobs[0].attempts} of ${spent}`);
       assert.equal(saved.jobs[0].paymentNo, order.paymentNo);
       assert.ok(!saved.jobs[0].msgs[0].includes('"res"'), 'msg.res is not saved');
       assert.equal(outputs.length, 0);
@@ -243,7 +245,7 @@ describe('upp-poll resilience (sandbox over HTTP)', function () {
       assert.equal(msg.upp.poll.resumed, true);
       assert.equal(msg.upp.closed, true);
       assert.equal(msg.upp.poll.attempts, 9, '8 queries (some before the restart) + the one after the close');
-      assert.equal(queries(order.paymentNo).length, 9);
+      assert.equal(queries(order.paymentNo).length, 9 + (spent - saved.jobs[0].attempts));
       await sleep(700);
       // Once finished, the job is gone from the store.
       assert.equal(await new Promise((resolve) => helper.getNode('poll').context().get('jobs', (err, v) => resolve(v))), undefined);
