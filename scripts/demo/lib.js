@@ -117,11 +117,10 @@ function prepareUserDir({ userDir, port, host = '127.0.0.1', sandboxUrl = EXAMPL
   const settingsFile = path.join(userDir, 'settings.js');
   const credentialSecret = crypto.randomBytes(24).toString('hex');
   fs.writeFileSync(settingsFile, settingsSource({ port, host, credentialSecret }), { mode: 0o600 });
-  if (deploy) {
-    const { flows, credentials } = exampleFlows({ sandboxUrl });
-    fs.writeFileSync(path.join(userDir, 'flows.json'), `${JSON.stringify(flows, null, 4)}\n`);
-    fs.writeFileSync(path.join(userDir, 'flows_cred.json'), `${JSON.stringify(encryptCredentials(credentialSecret, credentials), null, 4)}\n`, { mode: 0o600 });
-  }
+  // Without examples: an empty workspace (and an empty credentials file, so Node-RED does not warn it is missing).
+  const { flows, credentials } = deploy ? exampleFlows({ sandboxUrl }) : { flows: [], credentials: {} };
+  fs.writeFileSync(path.join(userDir, 'flows.json'), `${JSON.stringify(flows, null, 4)}\n`);
+  fs.writeFileSync(path.join(userDir, 'flows_cred.json'), `${JSON.stringify(encryptCredentials(credentialSecret, credentials), null, 4)}\n`, { mode: 0o600 });
   return { userDir, settingsFile };
 }
 
