@@ -66,7 +66,9 @@ class Job implements HeapItem {
   phase: Phase = 'poll';
   expired = false;
   running = false;
-  last: UppResult | undefined = undefined;
+  /** The last answer: as an object right after it came, as JSON text while the job waits (half the memory). */
+  private fresh: UppResult | undefined = undefined;
+  private stored: string | undefined = undefined;
   lastError: ErrorInfo | undefined = undefined;
   lastMsg: string | undefined = undefined;
   /** Something (an answer or an error) was learnt since this process started the job. */
@@ -79,7 +81,28 @@ class Job implements HeapItem {
     public owner: PollEngine,
     readonly startedAt: number,
   ) {}
+
+  get last(): UppResult | undefined {
+    if (this.fresh) return this.fresh;
+    return this.stored === undefined ? undefined : (JSON.parse(this.stored) as UppResult);
+  }
+
+  set last(result: UppResult | undefined) {
+    this.fresh = result;
+    this.stored = undefined;
+  }
+
+  /** Called when the job goes back to waiting: keep the last answer as text. */
+  compact(): void {
+    if (this.fresh) {
+      this.stored = JSON.stringify(this.fresh);
+      this.fresh = undefined;
+    }
+  }
 }
+
+/** Jobs by scope (config node), then by key. */
+export type JobRegistry = Map<string, Map<string, Job>>;
 
 /** What a restored or adopted job carries over. */
 interface CarriedState {
@@ -100,7 +123,7 @@ export interface PollEngineOptions {
   client: () => PollClient;
   now?: () => number;
   /** Key registry shared between engines; defaults to one per process. */
-  registry?: Map<string, Job>;
+  registry?: JobRegistry;
   /** A final answer for one waiting token. */
   onFinish: (token: unknown, final: PollFinal) => void;
   /** The job for this token ended in an error that polling cannot fix (bad input, a bug). */
@@ -113,7 +136,7 @@ export interface PollEngineOptions {
   persist?: (token: unknown) => string | undefined;
 }
 
-const SHARED_REGISTRY = new Map<string, Job>();
+const SHARED_REGISTRY: JobRegistry = new Map();
 
 export interface EngineStats {
   /** Jobs this engine waits on (its own and those of other engines it joined). */
@@ -148,7 +171,7 @@ export class PollEngine {
   readonly settings: Required<PollSettings>;
   private readonly options: PollEngineOptions;
   private readonly now: () => number;
-  private readonly registry: Map<string, Job>;
+  private readonly registry: JobRegistry;
   private readonly scheduler: Scheduler<Job>;
   private readonly abort = new AbortController();
   /** Jobs this engine runs. */
@@ -191,7 +214,7 @@ export class PollEngine {
     if (this.stopped) throw new Error('upp-poll engine is stopped');
     const key = jobKey(target);
     const waiter: Waiter = { sink: this, token, saved: extra.saved, joined: false, resumed: extra.resume !== undefined };
-    const existing = this.registry.get(this.registryKey(key));
+    const existing = this.lookup(key);
     if (existing && existing.phase !== 'done' && !existing.owner.stopped) {
       waiter.joined = true;
       existing.waiters.push(waiter);
@@ -307,7 +330,7 @@ export class PollEngine {
     this.scheduler.stop();
     this.abort.abort();
     for (const job of this.owned) {
-      if (this.registry.get(this.registryKey(job.key)) === job) this.registry.delete(this.registryKey(job.key));
+      this.unregister(job);
       const others = new Map<PollEngine, Waiter[]>();
       for (const w of job.waiters) {
         if (w.sink === this) continue;
@@ -331,8 +354,21 @@ export class PollEngine {
 
   // ---- internals ----
 
-  private registryKey(key: string): string {
-    return `${this.scope}\u0000${key}`;
+  private lookup(key: string): Job | undefined {
+    return this.registry.get(this.scope)?.get(key);
+  }
+
+  private register(job: Job): void {
+    let jobs = this.registry.get(this.scope);
+    if (!jobs) this.registry.set(this.scope, (jobs = new Map()));
+    jobs.set(job.key, job);
+  }
+
+  private unregister(job: Job): void {
+    const jobs = this.registry.get(this.scope);
+    if (jobs?.get(job.key) !== job) return;
+    jobs.delete(job.key);
+    if (jobs.size === 0) this.registry.delete(this.scope);
   }
 
   private changed(): void {
@@ -343,7 +379,7 @@ export class PollEngine {
     const now = this.now();
     const job = new Job(key, target, this, carried?.startedAt ?? now);
     this.owned.add(job);
-    this.registry.set(this.registryKey(key), job);
+    this.register(job);
     if (carried) {
       job.attempts = carried.attempts;
       job.expired = carried.expired;
@@ -366,7 +402,7 @@ export class PollEngine {
   private adopt(old: Job, waiters: Waiter[]): void {
     this.joined.delete(old);
     if (this.stopped) return;
-    const existing = this.registry.get(this.registryKey(old.key));
+    const existing = this.lookup(old.key);
     if (existing && existing.phase !== 'done' && !existing.owner.stopped) {
       existing.waiters.push(...waiters);
       if (existing.owner !== this) this.joined.add(existing);
@@ -453,6 +489,7 @@ export class PollEngine {
     }
     this.planNext(job, this.now() + this.settings.intervalMs);
     this.progress(job, job.phase === 'giveup' ? undefined : job.due);
+    job.compact();
     this.changed();
   }
 
@@ -510,6 +547,7 @@ export class PollEngine {
   }
 
   private progress(job: Job, nextAt: number | undefined): void {
+    if (!job.waiters.some((w) => w.sink.options.onProgress)) return;
     const p: PollProgress = {
       key: job.key,
       mode: job.target.mode,
@@ -535,8 +573,7 @@ export class PollEngine {
     job.phase = 'done';
     this.scheduler.cancel(job);
     this.owned.delete(job);
-    const rk = this.registryKey(job.key);
-    if (this.registry.get(rk) === job) this.registry.delete(rk);
+    this.unregister(job);
     const waiters = job.waiters.slice();
     job.waiters.length = 0;
     this.finished += 1;
@@ -572,11 +609,12 @@ export class PollEngine {
       lastMsg: job.lastMsg,
     };
     const touched = new Set<PollEngine>();
+    const result = job.last;
     for (const w of waiters) {
       const sink = w.sink;
       touched.add(sink);
       if (sink !== this) sink.joined.delete(job);
-      const final: PollFinal = { route, reason, result: job.last, closeResult: extra.closeResult, info: { ...base, joined: w.joined, resumed: w.resumed } };
+      const final: PollFinal = { route, reason, result, closeResult: extra.closeResult, info: { ...base, joined: w.joined, resumed: w.resumed } };
       try {
         sink.options.onFinish(w.token, final);
       } catch (err) {
