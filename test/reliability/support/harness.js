@@ -75,7 +75,7 @@ class Collector {
     const tag = msg && msg.tag;
     this.total += 1;
     const list = this.byTag.get(tag) ?? [];
-    list.push({ sink: sinkId, msg });
+    list.push({ sink: sinkId, msg, at: Date.now() });
     this.byTag.set(tag, list);
     const waiting = this.waiters.get(tag);
     if (waiting) {
