@@ -36,7 +36,9 @@ export = function register(RED: NodeAPI): void {
     const status = new StatusTracker(node, t);
     const calls = new CallTracker();
     const lang = () => runtimeLang(t);
-    const okStatus = (result: NetworkResult) => statusOf.ok(`${t('status.ok')}: ${result.diagnosis.code}`);
+    // "ok", or "ok: profile_mismatch" / "ok: data_sign_variant" when the test passed with a remark.
+    const okStatus = (result: NetworkResult) =>
+      statusOf.ok(result.diagnosis.code === 'ok' ? t('status.ok') : `${t('status.ok')}: ${result.diagnosis.code}`);
 
     node.on('input', (msg: NodeMessage, send: SendFunction, done: DoneFunction) => {
       status.start();

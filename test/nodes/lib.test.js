@@ -145,7 +145,7 @@ describe('nodes: status and on-deploy test on a single node', function () {
     await delay(50);
     all.stop();
     assert.deepEqual(all.got, []);
-    assert.deepEqual(node.statuses.at(-1), { fill: 'green', shape: 'dot', text: 'upp-network.status.ok: ok' });
+    assert.deepEqual(node.statuses.at(-1), { fill: 'green', shape: 'dot', text: 'upp-network.status.ok' });
     const logged = s.helper.log().getCalls().map((c) => c.args[0]).filter((e) => e.id === 'n1');
     assert.ok(logged.some((e) => e.level === 40 && /upp-network\.log\.deployOk/.test(e.msg)), JSON.stringify(logged));
   });
