@@ -182,7 +182,7 @@ function debugMessages(page) {
   return page.evaluate(() =>
     $('#red-ui-sidebar-content .red-ui-debug-msg')
       .map(function () {
-        return { name: $(this).find('.red-ui-debug-msg-name').text().trim(), text: $(this).find('.red-ui-debug-msg-payload').text().replace(/\s+/g, ' ').trim() };
+        return { name: $(this).find('.red-ui-debug-msg-name').text().trim().replace(/^node:\s*/, ''), text: $(this).find('.red-ui-debug-msg-payload').text().replace(/\s+/g, ' ').trim() };
       })
       .get(),
   );
