@@ -92,8 +92,22 @@ function packPackage() {
 async function run({ pkgPath, log = console.log, strict = false }) {
   const messages = [];
   const problems = [];
+  // node-red-dev prints a tick for the stubbed checks too: say on the same line that they did not really run.
+  const NOTES = [
+    [/No similar named packages found/, '(P08 not run offline)'],
+    [/Nodes all have unique names/, '(N01 not run offline)'],
+    [/All prod dependencies using latest versions/, '(D03 not run offline)'],
+    [/Compatible with Node-RED v/, '(P06 against the installed node-red)'],
+    [/Compatible NodeJS Version found/, '(P07 against the installed node-red)'],
+    [/No incompatible packages found/, '(D02 tree from package-lock.json)'],
+  ];
   const cli = {
-    log: (text) => { messages.push(String(text)); log(String(text)); },
+    log: (text) => {
+      let t = String(text);
+      for (const [re, note] of NOTES) if (re.test(t)) t = `${t}  ${note}`;
+      messages.push(t);
+      log(t);
+    },
     warn: (text) => { const t = String(text); messages.push(`WARN ${t}`); problems.push(t); log(`⚠️  ${t}`); },
     error: (err) => { const t = err && err.stack ? err.stack : String(err); problems.push(t); log(`❌ ${t}`); throw err instanceof Error ? err : new Error(t); },
   };

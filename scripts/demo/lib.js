@@ -95,9 +95,9 @@ module.exports = {
 /**
  * Creates (fresh) a Node-RED user directory in `userDir`: node_modules/@hisflow/node-red-upp links the repo (so
  * Node-RED lists the package's examples under Import > Examples), settings.js, and with `deploy: true` every
- * example deployed. Refuses to wipe a non-empty directory it did not create.
+ * example deployed (`edit(flows)` may change them first). Refuses to wipe a non-empty directory it did not create.
  */
-function prepareUserDir({ userDir, port, host = '127.0.0.1', sandboxUrl = EXAMPLE_SANDBOX_URL, deploy = true }) {
+function prepareUserDir({ userDir, port, host = '127.0.0.1', sandboxUrl = EXAMPLE_SANDBOX_URL, deploy = true, edit = (flows) => flows }) {
   userDir = path.resolve(userDir);
   if (fs.existsSync(userDir)) {
     const entries = fs.readdirSync(userDir);
@@ -118,7 +118,8 @@ function prepareUserDir({ userDir, port, host = '127.0.0.1', sandboxUrl = EXAMPL
   const credentialSecret = crypto.randomBytes(24).toString('hex');
   fs.writeFileSync(settingsFile, settingsSource({ port, host, credentialSecret }), { mode: 0o600 });
   // Without examples: an empty workspace (and an empty credentials file, so Node-RED does not warn it is missing).
-  const { flows, credentials } = deploy ? exampleFlows({ sandboxUrl }) : { flows: [], credentials: {} };
+  const { flows: all, credentials } = deploy ? exampleFlows({ sandboxUrl }) : { flows: [], credentials: {} };
+  const flows = edit(all); // tests may shorten timings
   fs.writeFileSync(path.join(userDir, 'flows.json'), `${JSON.stringify(flows, null, 4)}\n`);
   fs.writeFileSync(path.join(userDir, 'flows_cred.json'), `${JSON.stringify(encryptCredentials(credentialSecret, credentials), null, 4)}\n`, { mode: 0o600 });
   return { userDir, settingsFile };
