@@ -58,6 +58,8 @@ interface Waiter {
 
 type Phase = 'poll' | 'giveup' | 'done';
 
+const EMPTY = Object.freeze([]) as unknown as Waiter[];
+
 class Job implements HeapItem {
   due = 0;
   heapIndex = -1;
@@ -73,7 +75,8 @@ class Job implements HeapItem {
   lastMsg: string | undefined = undefined;
   /** Something (an answer or an error) was learnt since this process started the job. */
   learnt = false;
-  readonly waiters: Waiter[] = [];
+  /** Set to a one-element array when the job is created (an empty array's first push reserves room for 16). */
+  waiters: Waiter[] = EMPTY;
 
   constructor(
     readonly key: string,
@@ -224,7 +227,7 @@ export class PollEngine {
     }
     const r = extra.resume;
     const job = this.createJob(key, target, r ? { attempts: r.attempts, startedAt: r.startedAt, nextAt: r.nextAt, phase: r.phase, expired: r.expired } : undefined);
-    job.waiters.push(waiter);
+    job.waiters = [waiter];
     this.changed();
     return { joined: false };
   }
@@ -341,12 +344,7 @@ export class PollEngine {
       for (const [engine, waiters] of others) engine.adopt(job, waiters);
     }
     for (const job of this.joined) {
-      const index = job.waiters.findIndex((w) => w.sink === this);
-      if (index >= 0) {
-        const kept = job.waiters.filter((w) => w.sink !== this);
-        job.waiters.length = 0;
-        job.waiters.push(...kept);
-      }
+      job.waiters = job.waiters.filter((w) => w.sink !== this);
     }
     this.owned.clear();
     this.joined.clear();
@@ -418,7 +416,7 @@ export class PollEngine {
       last: old.last,
       lastError: old.lastError,
     });
-    job.waiters.push(...waiters);
+    job.waiters = waiters.slice();
     this.changed();
   }
 
