@@ -76,7 +76,7 @@ describe('poll engine', () => {
   const onRejection = (reason) => rejections.push(reason);
   before(() => process.on('unhandledRejection', onRejection));
   after(() => process.off('unhandledRejection', onRejection));
-  afterEach(() => assert.deepEqual(rejections, []));
+  afterEach(() => assert.deepEqual(rejections.map((r) => (r && r.stack) || String(r)), []));
 
   describe('MinHeap', () => {
     it('pops in due order (FIFO on ties), supports moving and removing items', () => {

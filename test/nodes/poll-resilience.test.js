@@ -50,7 +50,7 @@ describe('upp-poll resilience (sandbox over HTTP)', function () {
   afterEach(async () => {
     await helper.unload();
     helper.settings({});
-    assert.deepEqual(rejections, [], 'no unhandled rejections');
+    assert.deepEqual(rejections.map((r) => (r && r.stack) || String(r)), [], 'no unhandled rejections');
   });
 
   const config = (id = 'cfg') => ({ id, type: 'upp-config', baseUrl: sb.url, isvId: '20000', partnerId: '12345', readTimeout: '4000' });

@@ -48,7 +48,7 @@ describe('upp-poll node (sandbox over HTTP)', function () {
   });
   afterEach(async () => {
     await helper.unload();
-    assert.deepEqual(rejections, [], 'no unhandled rejections');
+    assert.deepEqual(rejections.map((r) => (r && r.stack) || String(r)), [], 'no unhandled rejections');
   });
 
   /** Loads config + poll + three (or four) helper nodes; returns the nodes and a list of [port, msg] outputs. */
