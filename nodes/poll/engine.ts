@@ -235,13 +235,28 @@ export class PollEngine {
   /** Restores jobs saved by snapshot(); `revive` turns a saved message back into a token (or undefined to drop it). */
   restore(records: readonly PollRecord[], revive: (saved: string, record: PollRecord) => unknown): number {
     let count = 0;
+    const now = this.now();
+    const num = (v: unknown, fallback: number) => (typeof v === 'number' && Number.isFinite(v) && v >= 0 ? v : fallback);
     for (const record of records) {
+      // Whatever the store gave back: skip what is not a job record of ours rather than fail the node.
       if (!record || record.v !== 1 || !Array.isArray(record.msgs)) continue;
-      const target: PollTarget = { mode: record.mode, paymentNo: record.paymentNo, bizType: record.bizType, requestNo: record.requestNo, expireAt: record.expireAt };
+      if (record.mode === 'payment' ? typeof record.paymentNo !== 'string' || typeof record.bizType !== 'string' : record.mode !== 'refund' || typeof record.requestNo !== 'string') continue;
+      const target: PollTarget =
+        record.mode === 'payment'
+          ? { mode: 'payment', paymentNo: record.paymentNo, bizType: record.bizType, expireAt: typeof record.expireAt === 'number' ? record.expireAt : undefined }
+          : { mode: 'refund', requestNo: record.requestNo };
+      const resume = {
+        key: jobKey(target),
+        mode: target.mode,
+        attempts: Math.floor(num(record.attempts, 0)),
+        startedAt: num(record.startedAt, now),
+        nextAt: num(record.nextAt, now),
+        phase: record.phase === 'giveup' ? ('giveup' as const) : ('poll' as const),
+        expired: record.expired === true,
+      };
       for (const saved of record.msgs) {
         const token = revive(saved, record);
         if (token === undefined) continue;
-        const { msgs: _msgs, v: _v, ...resume } = record;
         this.submit(target, token, { saved, resume });
         count += 1;
       }

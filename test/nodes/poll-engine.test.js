@@ -305,6 +305,16 @@ describe('poll engine', () => {
       assert.equal(third.finals[0].final.info.attempts, 6);
     });
 
+    it('restore() skips records that are not job records (whatever the store gave back)', async () => {
+      const { client, calls } = fakeClient(() => result('refundQuery', 'refund_success'));
+      const { e, finals } = engine(client);
+      const n = e.restore([null, { v: 2 }, { v: 1, mode: 'payment', msgs: ['x'] }, { v: 1, mode: 'other', msgs: ['x'] }, { v: 1, mode: 'refund', requestNo: 'R7', msgs: ['ok'], attempts: 'bad', nextAt: -5 }], (saved) => saved);
+      assert.equal(n, 1);
+      await until(() => finals.length, 'a final');
+      assert.equal(finals[0].token, 'ok');
+      assert.equal(calls.length, 1);
+    });
+
     it('engines on one scope share jobs; a stopping owner hands its joiners over', async () => {
       const registry = new Map();
       const { client, calls } = fakeClient(() => result('query', 'wait_pay'));
