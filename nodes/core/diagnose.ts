@@ -13,6 +13,7 @@ export type DiagnosisCode =
   | 'wrong_url'
   | 'not_upp'
   | 'timeout'
+  | 'aborted'
   | 'connection';
 
 export interface Diagnosis {
@@ -74,6 +75,8 @@ export function diagnoseNetwork(result: UppResult, profile: Profile): Diagnosis 
       };
     case 'unparsable':
       return { code: 'not_upp', en: 'The server answered with something that is not a UPP JSON answer: is this the front-end machine?', zh: '服务器的应答不是 UPP JSON 报文：该地址是否为前置机？' };
+    case 'aborted':
+      return { code: 'aborted', en: 'The network test was cancelled (redeploy or shutdown) before an answer came', zh: '网络测试在收到应答前被取消（重新部署或停止）' };
     case 'timeout':
       return { code: 'timeout', en: 'The front-end did not answer in time', zh: '前置机未在超时时间内应答' };
     default:

@@ -14,7 +14,9 @@ export type RuleName =
   | 'datetime_format'
   | 'datetime_future'
   | 'url'
-  | 'option';
+  | 'option'
+  | 'env_unset'
+  | 'source';
 
 const TEXTS: Record<RuleName, { en: string; zh: string }> = {
   required: { en: '{field} is required', zh: '{field} 为必填项' },
@@ -37,6 +39,8 @@ const TEXTS: Record<RuleName, { en: string; zh: string }> = {
   },
   datetime_future: { en: '{field} must lie in the future (got {got}, now {now} China time)', zh: '{field} 必须晚于当前时间（实际为 {got}，当前北京时间 {now}）' },
   url: { en: '{field} must be an http:// or https:// URL (got {got})', zh: '{field} 必须是 http:// 或 https:// 地址（实际为 {got}）' },
+  env_unset: { en: '{field} refers to the environment variable {variable}, which is not set', zh: '{field} 引用的环境变量 {variable} 未设置' },
+  source: { en: '{field}: cannot read its {type} value ({detail})', zh: '{field}：无法读取 {type} 类型的值（{detail}）' },
   option: { en: '{field} must be one of {values} (got "{got}")', zh: '{field} 必须是 {values} 之一（实际为 "{got}"）' },
 };
 

@@ -82,6 +82,12 @@ export class Transport {
 
   /** Sends one POST and classifies what happened. Never throws for network trouble. */
   async post(path: string, body: string, timeoutMs: number, signal?: AbortSignal): Promise<AttemptResult> {
+    // Our own timer for the whole attempt: undici's headersTimeout/bodyTimeout tick coarsely (about every 0.5 s),
+    // so they only stand behind it as a backstop.
+    const deadline = AbortSignal.timeout(timeoutMs);
+    const combined = signal ? AbortSignal.any([signal, deadline]) : deadline;
+    const timedOut = (error: unknown): AttemptResult | undefined =>
+      deadline.aborted && !signal?.aborted ? { kind: 'maybe_sent', reason: 'timeout', detail: `no answer within ${timeoutMs} ms`, error } : undefined;
     let response: Dispatcher.ResponseData;
     try {
       response = await this.dispatcher.request({
@@ -90,12 +96,14 @@ export class Transport {
         method: 'POST',
         headers: { 'content-type': 'application/json;charset=UTF-8', accept: 'application/json' },
         body,
-        headersTimeout: timeoutMs,
-        bodyTimeout: timeoutMs,
-        signal,
+        headersTimeout: timeoutMs + 1000,
+        bodyTimeout: timeoutMs + 1000,
+        signal: combined,
       });
     } catch (error) {
-      return classifyFailure(error);
+      const failure = classifyFailure(error);
+      // A connect failure is "not sent" even when the deadline fired meanwhile.
+      return failure.kind === 'not_sent' ? failure : (timedOut(error) ?? failure);
     }
     try {
       const text = await readLimited(response.body, this.maxResponseBytes);
@@ -103,6 +111,8 @@ export class Transport {
       return { kind: 'answered', statusCode: response.statusCode, body: text };
     } catch (error) {
       // Headers arrived, so the request certainly reached the server.
+      const late = timedOut(error);
+      if (late) return late;
       const failure = classifyFailure(error);
       return failure.kind === 'not_sent' ? { kind: 'maybe_sent', reason: 'connection_reset', detail: failure.detail, error } : failure;
     }

@@ -73,11 +73,15 @@ function jsonText(spec: FieldSpec, raw: unknown): string {
     return raw;
   }
   if (typeof raw === 'object' && raw !== null) {
+    let text: unknown;
     try {
-      return JSON.stringify(raw);
+      text = JSON.stringify(raw);
     } catch (err) {
       throw new UppInputError(spec.name, 'json', { detail: (err as Error).message.slice(0, 80) });
     }
+    // A toJSON() may turn the object into nothing (or a bare value): only JSON text of an object or array is data.
+    if (typeof text !== 'string' || !/^[[{]/.test(text)) throw new UppInputError(spec.name, 'json', { detail: 'the object serializes to no JSON object' });
+    return text;
   }
   throw new UppInputError(spec.name, 'json', { detail: `got ${describeValue(raw)}` });
 }
@@ -93,6 +97,8 @@ function checkDatetime(spec: FieldSpec, raw: unknown, now: number): string {
   }
   if (ms === undefined || !Number.isFinite(ms)) throw new UppInputError(spec.name, 'datetime_format', { got: describeValue(raw) });
   text ??= formatChinaTime(ms);
+  // Beyond year 9999 the text is no longer yyyy-MM-dd HH:mm:ss.
+  if (parseChinaTime(text) === undefined) throw new UppInputError(spec.name, 'datetime_format', { got: describeValue(raw) });
   if (spec.future && ms <= now) throw new UppInputError(spec.name, 'datetime_future', { got: text, now: formatChinaTime(now) });
   return text;
 }

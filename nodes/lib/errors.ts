@@ -1,27 +1,21 @@
 // Errors the node layer adds on top of the core's: they keep the core's codes (ERR_UPP_INPUT, ERR_UPP_CONFIG, ...)
 // so a Catch flow can switch on msg.error.code without caring which layer found the problem.
-import { UppConfigError, UppError, type Diagnosis } from '../core';
+import { UppConfigError, UppInputError, type Diagnosis } from '../core';
 
 /** A config field refers to `${VAR}` and the variable is not set. Names the field and the variable, never a value. */
 export class UppEnvVarError extends UppConfigError {
   readonly variable: string;
 
   constructor(field: string, variable: string) {
-    super(field, 'required');
+    super(field, 'env_unset', { variable });
     this.variable = variable;
-    this.message = `${field} refers to the environment variable ${variable}, which is not set`;
-    (this as { messageZh: string }).messageZh = `${field} 引用的环境变量 ${variable} 未设置`;
   }
 }
 
 /** A field's source (msg/flow/global property, JSONata expression) could not be read. Nothing was sent. */
-export class UppSourceError extends UppError {
-  readonly field: string;
-  readonly rule = 'source';
-
+export class UppSourceError extends UppInputError {
   constructor(field: string, type: string, detail: string) {
-    super('ERR_UPP_INPUT', `${field}: cannot read its ${type} value (${detail})`, `${field}：无法读取 ${type} 类型的值（${detail}）`);
-    this.field = field;
+    super(field, 'source', { type, detail });
   }
 }
 

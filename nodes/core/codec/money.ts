@@ -18,7 +18,13 @@ export function normalizeAmount(field: string, input: unknown): string {
   const got = describeValue(input);
   let value: Decimal;
   if (Decimal.isDecimal(input)) {
-    value = input as Decimal;
+    // Re-read through its text: Decimal.isDecimal also says yes to any object with the right toStringTag, and a
+    // Decimal from another copy of decimal.js is not an instance of ours.
+    try {
+      value = new Decimal(String(input));
+    } catch {
+      throw new UppInputError(field, 'amount_format', { got });
+    }
     if (!value.isFinite()) throw new UppInputError(field, 'amount_format', { got });
   } else if (typeof input === 'number') {
     if (!Number.isFinite(input)) throw new UppInputError(field, 'amount_format', { got });
