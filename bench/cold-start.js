@@ -124,26 +124,21 @@ async function measure({ rounds = ROUNDS, log = () => {} } = {}) {
       log(`  round ${round + 1}/${rounds} ${name}: ${r.ms.toFixed(0)} ms, CPU ${r.cpu.toFixed(0)} ms, RSS ${r.rss.toFixed(0)} MB`);
     }
   }
-  const base = median(runs[names[0]].map((r) => r.ms));
-  const baseRss = median(runs[names[0]].map((r) => r.rss));
-  const baseCpu = median(runs[names[0]].map((r) => r.cpu));
-  const rows = names.map((name) => {
-    const ms = median(runs[name].map((r) => r.ms));
-    const rss = median(runs[name].map((r) => r.rss));
-    const cpu = median(runs[name].map((r) => r.cpu));
-    return {
-      variant: name,
-      'to "Started flows" ms (median)': ms.toFixed(0),
-      '+ms vs bare': (ms - base).toFixed(0),
-      ratio: (ms / base).toFixed(2),
-      'CPU ms': cpu.toFixed(0),
-      '+CPU ms': (cpu - baseCpu).toFixed(0),
-      'RSS MB': rss.toFixed(0),
-      '+MB vs bare': (rss - baseRss).toFixed(1),
-      'all rounds ms': runs[name].map((r) => r.ms.toFixed(0)).join(' '),
-    };
-  });
-  return { rows, problems: [...problems], note: `${rounds} rounds, spawn of red.js to its "Started flows" log line (editor and admin API on), order rotated each round` };
+  // Differences and ratios are paired per round (median over rounds of variant minus/over bare in the same round).
+  const base = runs[names[0]];
+  const pairedDiff = (name, field) => median(runs[name].map((r, k) => r[field] - base[k][field]));
+  const rows = names.map((name) => ({
+    variant: name,
+    'to "Started flows" ms': median(runs[name].map((r) => r.ms)).toFixed(0),
+    '+ms vs bare': pairedDiff(name, 'ms').toFixed(0),
+    ratio: median(runs[name].map((r, k) => r.ms / base[k].ms)).toFixed(2),
+    'CPU ms': median(runs[name].map((r) => r.cpu)).toFixed(0),
+    '+CPU ms': pairedDiff(name, 'cpu').toFixed(0),
+    'RSS MB': median(runs[name].map((r) => r.rss)).toFixed(0),
+    '+MB vs bare': pairedDiff(name, 'rss').toFixed(1),
+    'all rounds ms': runs[name].map((r) => r.ms.toFixed(0)).join(' '),
+  }));
+  return { rows, problems: [...problems], note: `${rounds} rounds, spawn of red.js to its "Started flows" log line (editor and admin API on), order rotated each round; medians, differences and ratios paired per round. CPU ms = user + system of the Node-RED process (10 ms ticks), less disturbed by other load than wall time` };
 }
 
 async function main() {

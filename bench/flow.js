@@ -121,7 +121,11 @@ function summarize(runs, { total, rounds, concurrency }) {
       check: rs.some((r) => r.check) ? check : undefined,
     };
   }
-  const ratio = (a, b) => (m[a] && m[b] ? m[a].rps / m[b].rps : NaN);
+  // Ratios are paired: the median over rounds of (a's req/s / b's req/s in the same round), which cancels most
+  // of the drift of a shared machine between rounds; CPU ratios likewise.
+  const paired = (a, b, field) => (runs[a] && runs[b] ? median(runs[a].map((r, k) => r[field] / runs[b][k][field])) : NaN);
+  const ratio = (a, b) => paired(a, b, 'rps');
+  const cpuRatio = (a, b) => paired(a, b, 'cpuUsPerReq');
   const rows = Object.keys(m).map((name) => {
     const x = m[name];
     return {
@@ -132,7 +136,7 @@ function summarize(runs, { total, rounds, concurrency }) {
       'p50 ms': x.p50.toFixed(2),
       'p99 ms': x.p99.toFixed(2),
       'CPU µs/req': x.cpu.toFixed(0),
-      'CPU × hand-rolled': m['hand-rolled'] ? (x.cpu / m['hand-rolled'].cpu).toFixed(2) : '–',
+      'CPU × hand-rolled': m['hand-rolled'] ? cpuRatio(name, 'hand-rolled').toFixed(2) : '–',
       'sandbox CPU µs/req': name === 'empty' ? '–' : x.sandboxCpu.toFixed(0),
       'peak RSS MB': x.rss.toFixed(0),
       'paid %': (x.okShare * 100).toFixed(1),
@@ -156,7 +160,7 @@ function summarize(runs, { total, rounds, concurrency }) {
     if (m['hand-rolled']) {
       const t = ratio(ours, 'hand-rolled');
       targets.push(`${tag}: throughput = ${t.toFixed(2)} × hand-rolled (target ≥ 1.5): ${t >= 1.5 ? 'met' : 'MISSED'}`);
-      const c = m[ours].cpu / m['hand-rolled'].cpu;
+      const c = cpuRatio(ours, 'hand-rolled');
       targets.push(`${tag}: CPU/req = ${c.toFixed(2)} × hand-rolled (target ≤ 0.7): ${c <= 0.7 ? 'met' : 'MISSED'}`);
     }
     if (m.bare) {
@@ -168,11 +172,11 @@ function summarize(runs, { total, rounds, concurrency }) {
       targets.push(
         `${tag}: CPU/req ${m[ours].cpu.toFixed(0)} µs = Node-RED passing a message through 2 nodes (empty flow) ${m.empty.cpu.toFixed(0)} µs` +
           ` + UppClient outside Node-RED ${m.client.cpu.toFixed(0)} µs${m.bare ? ` (bare undici: ${m.bare.cpu.toFixed(0)} µs)` : ''}` +
-          ` + ${rest.toFixed(0)} µs in the node layer (nodes/lib: status, fields, msg.upp)`,
+          ` + ${rest.toFixed(0)} µs left for the node layer (nodes/lib: fields, status, msg.upp; ± noise)`,
       );
     }
   }
-  const note = `${rounds} rounds × ${total} requests per contender (+${WARMUP} warm-up), concurrency ${concurrency}, a fresh process per contender and round, order rotated each round; medians. CPU = Node-RED (or loop) process only; the sandbox runs in its own process. Per-round req/s: ${Object.entries(m)
+  const note = `${rounds} rounds × ${total} requests per contender (+${WARMUP} warm-up), concurrency ${concurrency}, a fresh process per contender and round, order rotated each round; medians, ratios are medians of per-round ratios. CPU = Node-RED (or loop) process only; the sandbox runs in its own process. Per-round req/s: ${Object.entries(m)
     .map(([k, x]) => `${k} ${x.rpsAll.join('/')}`)
     .join('; ')}`;
   return { rows, verification, targets, note, medians: m };
