@@ -102,6 +102,8 @@ function artifact(name) {
 async function dragFromPalette(page, type, dx, dy) {
   const before = await page.evaluate((t) => RED.nodes.filterNodes({ type: t }).map((n) => n.id), type);
   const item = page.locator(`.red-ui-palette-node[data-palette-type="${type}"]`);
+  // A collapsed category hides its nodes: open them all (the palette footer's "expand all" button).
+  if (!(await item.isVisible())) await page.click('#red-ui-palette .red-ui-component-footer button:has(i.fa-angle-double-down)');
   await item.scrollIntoViewIfNeeded();
   const from = await item.boundingBox();
   const chart = await page.locator('#red-ui-workspace-chart').boundingBox();
