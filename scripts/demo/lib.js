@@ -152,7 +152,15 @@ function startNodeRed({ userDir, settingsFile, port, host = '127.0.0.1', env = {
   const log = [];
   const url = `http://${host}:${port}/`;
   let exited = null;
-  const exitedPromise = new Promise((resolve) => child.on('exit', (code, signal) => resolve((exited = { code, signal }))));
+  // If this process exits without stopping it (a crash, process.exit), do not leave Node-RED running.
+  const killOnExit = () => child.kill('SIGKILL');
+  process.on('exit', killOnExit);
+  const exitedPromise = new Promise((resolve) =>
+    child.on('exit', (code, signal) => {
+      process.removeListener('exit', killOnExit);
+      resolve((exited = { code, signal }));
+    }),
+  );
   let onReady;
   const feed = (stream) => {
     let buffer = '';
