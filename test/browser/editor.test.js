@@ -177,6 +177,7 @@ describe('browser: editor (palette, dialogs, help, credentials)', function () {
         await page.fill('#node-config-input-partnerId', '');
         await page.locator('#node-config-input-name').click();
         await page.waitForFunction(() => ['baseUrl', 'isvId', 'partnerId'].every((f) => $(`#node-config-input-${f}`).hasClass('input-error')));
+        await page.screenshot({ path: h.artifact(`dialog-upp-config-invalid-${locale}.png`) });
         await page.fill('#node-config-input-baseUrl', 'ftp://x');
         await page.locator('#node-config-input-name').click();
         await page.waitForFunction(() => $('#node-config-input-baseUrl').hasClass('input-error'));
