@@ -2,7 +2,7 @@
 'use strict';
 // Tries the fixes BENCHMARKS.md proposes without touching the sources: copies package.json + dist/ to <dir>,
 // patches the compiled files there, and links node_modules. Then measure the copy side by side:
-//   node bench/lib/try-fixes.js /tmp/upp-fixed [status-cache] [lazy-undici] [shared-abort]
+//   node bench/lib/try-fixes.js /tmp/upp-fixed [status-cache] [lazy-undici] [cleared-timeout] [shared-abort]
 //   BENCH_PACKAGE_ROOT=/tmp/upp-fixed node --expose-gc bench/flow.js   (adds contender "upp-query@fixed")
 //   BENCH_PACKAGE_ROOT=/tmp/upp-fixed node bench/cold-start.js          (adds variant "+ package@fixed")
 // Each patch fails loudly when its anchor text is gone (the sources changed: the fix may have landed).
@@ -40,6 +40,38 @@ const undici_1 = {
     get Pool() { return (undiciModule ??= require("undici")).Pool; },
     get EnvHttpProxyAgent() { return (undiciModule ??= require("undici")).EnvHttpProxyAgent; },
 };`,
+  },
+  // Transport.post: AbortSignal.timeout() cannot be cancelled, so every request's timer and signal (and, with a
+  // caller's signal, the AbortSignal.any() composite) stay alive until the timeout fires (10 s for a query, 35 s for
+  // a payment): ~2-3 KB of heap per request, ~20-60 µs each. One AbortController and a cleared setTimeout per
+  // attempt do the same job; the caller's signal is followed with a listener that is removed afterwards.
+  'cleared-timeout': {
+    file: 'dist/nodes/core/transport.js',
+    from: `    async post(path, body, timeoutMs, signal) {
+        // Our own timer for the whole attempt: undici's headersTimeout/bodyTimeout tick coarsely (about every 0.5 s),
+        // so they only stand behind it as a backstop.
+        const deadline = AbortSignal.timeout(timeoutMs);
+        const combined = signal ? AbortSignal.any([signal, deadline]) : deadline;`,
+    to: `    async post(path, body, timeoutMs, signal) {
+        const controller = new AbortController();
+        let expired = false;
+        const timer = setTimeout(() => {
+            expired = true;
+            controller.abort(new DOMException('The operation was aborted due to timeout', 'TimeoutError'));
+        }, timeoutMs);
+        const follow = () => controller.abort(signal.reason);
+        if (signal) {
+            if (signal.aborted) follow();
+            else signal.addEventListener('abort', follow, { once: true });
+        }
+        try {
+            return await this.postWith(path, body, timeoutMs, signal, { get aborted() { return expired; } }, controller.signal);
+        } finally {
+            clearTimeout(timer);
+            signal?.removeEventListener('abort', follow);
+        }
+    }
+    async postWith(path, body, timeoutMs, signal, deadline, combined) {`,
   },
   // One AbortController per node (aborted on close) instead of one per message.
   'shared-abort': {
