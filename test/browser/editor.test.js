@@ -32,7 +32,7 @@ function assertChinese(texts, where) {
 
 describe('browser: editor (palette, dialogs, help, credentials)', function () {
   this.timeout(180000);
-  if (!h.requireChromium(this)) return;
+  h.requireChromium(this);
   let stack;
   let browser;
 

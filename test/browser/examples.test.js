@@ -39,7 +39,7 @@ async function importExample(page, title, expectConflict) {
 
 describe('browser: every example via Import > Examples, deployed and run', function () {
   this.timeout(240000);
-  if (!h.requireChromium(this)) return;
+  h.requireChromium(this);
   let stack;
   let browser;
   let page;
