@@ -25,41 +25,17 @@ const SEED = process.env.FUZZ_SEED ? Number(process.env.FUZZ_SEED) : undefined;
 const ACTION_ENDPOINTS = ['scanCode', 'barCode', 'query', 'refund', 'refundQuery', 'close'];
 const AMOUNT_FIELDS = ['tradeFee', 'refundFee'];
 
-const counts = { core: 0, coreAccepted: 0, coreRejected: 0, sandbox: 0, sandboxSent: 0, nodes: 0, nodeOutputs: 0, nodeErrors: 0, knownBug: {} };
+const counts = { core: 0, coreAccepted: 0, coreRejected: 0, sandbox: 0, sandboxSent: 0, nodes: 0, nodeOutputs: 0, nodeErrors: 0 };
 const params = (numRuns) => ({ numRuns, ...(SEED !== undefined ? { seed: SEED } : {}) });
 
-/**
- * Known bugs (reported, see the README's Reliability section): inputs the core accepts although the platform
- * refuses them. A violation that matches one is counted, not failed; known-bugs.test.js pins each one down.
- */
-function knownBug(endpoint, problem, fields) {
-  if (problem === '字段 expireTime 非法' && typeof fields.expireTime === 'string' && !/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/.test(fields.expireTime)) {
-    return 'expireTime-beyond-9999';
-  }
-  return undefined;
-}
-/** Known bugs that throw something other than a named input error (a TypeError from a duck-typed object). */
-function knownBugOfError(err) {
-  const message = String(err && err.message);
-  const unexpected = err instanceof TypeError || (err && err.code === 'ERR_UPP_UNEXPECTED');
-  if (unexpected && /isFinite is not a function/.test(message)) return 'amount-fake-decimal';
-  if (unexpected && /reading 'length'/.test(message)) return 'json-tojson-undefined';
-  return undefined;
-}
-/** A rejection by the platform of a field the client accepted: `字段 <name> 非法`. Allowed only for the known bug
- * and for a channelProduct the schema passes through on purpose. */
+/** A rejection by the platform of a field the client accepted (`字段 <name> 非法`), except a channelProduct the schema
+ * passes through on purpose (products newer than the schema). */
 function refusedField(platformMsg, request) {
   const m = /^字段 (\S+) 非法$/.exec(platformMsg ?? '');
   if (!m) return undefined;
   if (m[1] === 'channelProduct' && !scanProducts.includes(request.channelProduct)) return undefined;
-  const bug = knownBug(undefined, platformMsg, request);
-  if (bug) {
-    noteKnownBug(bug);
-    return undefined;
-  }
   return m[1];
 }
-const noteKnownBug = (id) => (counts.knownBug[id] = (counts.knownBug[id] ?? 0) + 1);
 
 /** Asserts an error is the catchable kind that names a field of the request. */
 function assertNamesField(err, fieldNames) {
@@ -89,7 +65,7 @@ describe('reliability: fuzzing every input (fast-check)', function () {
     console.log(
       `      fuzz: ${counts.core} core cases (${counts.coreAccepted} accepted, ${counts.coreRejected} refused with a named field), ` +
         `${counts.sandbox} through a client to the sandbox (${counts.sandboxSent} sent), ${counts.nodes} through the nodes ` +
-        `(${counts.nodeOutputs} outputs, ${counts.nodeErrors} errors); known-bug hits ${JSON.stringify(counts.knownBug)}`,
+        `(${counts.nodeOutputs} outputs, ${counts.nodeErrors} errors)`,
     );
   });
   afterEach(() => {
@@ -111,8 +87,6 @@ describe('reliability: fuzzing every input (fast-check)', function () {
               fields = core.validateRequest(endpoint, input, now);
             } catch (err) {
               counts.coreRejected += 1;
-              const bug = knownBugOfError(err);
-              if (bug) return void noteKnownBug(bug);
               assertNamesField(err, names);
               return;
             }
@@ -129,8 +103,6 @@ describe('reliability: fuzzing every input (fast-check)', function () {
             const problem = checkFields(endpoint, tree, now, false);
             const unknownProduct = problem === '字段 channelProduct 非法' && !scanProducts.includes(fields.channelProduct);
             if (problem && !unknownProduct) {
-              const bug = knownBug(endpoint, problem, fields);
-              if (bug) return void noteKnownBug(bug);
               assert.fail(`the client accepted what the platform refuses (${problem}): ${encoded.body.slice(0, 300)} from ${show(input)}`);
             }
             // Amounts are exact: the wire value equals the input, never rounded.
@@ -155,7 +127,6 @@ describe('reliability: fuzzing every input (fast-check)', function () {
             counts.coreAccepted += 1;
           } catch (err) {
             counts.coreRejected += 1;
-            if (knownBugOfError(err)) return void noteKnownBug(knownBugOfError(err));
             assertNamesField(err, ['payload', ...core.ENDPOINTS[endpoint].request.map((s) => s.name)]);
           }
         }),
@@ -172,7 +143,6 @@ describe('reliability: fuzzing every input (fast-check)', function () {
             text = core.normalizeAmount('tradeFee', amount);
           } catch (err) {
             counts.coreRejected += 1;
-            if (knownBugOfError(err)) return void noteKnownBug(knownBugOfError(err));
             assertNamesField(err, ['tradeFee']);
             return;
           }
@@ -204,8 +174,7 @@ describe('reliability: fuzzing every input (fast-check)', function () {
               try {
                 result = await client.call(endpoint, input);
               } catch (err) {
-                if (knownBugOfError(err)) return void noteKnownBug(knownBugOfError(err));
-                assertNamesField(err, core.ENDPOINTS[endpoint].request.map((s) => s.name));
+                    assertNamesField(err, core.ENDPOINTS[endpoint].request.map((s) => s.name));
                 assert.equal(sb.requests().length, 0, 'nothing is sent after an input error');
                 return;
               }
@@ -272,7 +241,6 @@ describe('reliability: fuzzing every input (fast-check)', function () {
         counts.nodeErrors += 1;
         const info = first.msg.upp && first.msg.upp.error;
         assert.ok(info, 'msg.upp.error describes the error');
-        if (knownBugOfError(info)) return void noteKnownBug(knownBugOfError(info));
         assert.equal(info.code, 'ERR_UPP_INPUT', `${info.code}: ${info.message}`);
         assert.ok(fieldNames.includes(info.field), `field ${info.field} is one of the node's inputs`);
         assert.ok(first.msg.error.message.includes(info.field), `the error message names ${info.field}: ${first.msg.error.message}`);

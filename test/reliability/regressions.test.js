@@ -1,43 +1,31 @@
 'use strict';
-// Bugs found by the reliability tests, each pinned down by a test of the CORRECT behaviour. While a bug is still
-// present its test is reported as pending ("known bug ... still present") rather than failing the suite, so the
-// other work can land; once fixed, the test passes by itself and the fuzz tests stop counting hits for it
-// (see knownBug() in fuzz.test.js). Set RELIABILITY_STRICT=1 to make a present known bug fail instead.
+// Bugs found by the reliability tests (fuzz.test.js), fixed in the core (commit 7baa737), pinned down here by a test
+// of the right behaviour each, in the core and through a node.
 const assert = require('node:assert/strict');
 const h = require('./support/harness');
 const { helper, core, KEY, uid } = h;
 
-const STRICT = process.env.RELIABILITY_STRICT === '1';
-
-/** A test of the right behaviour that is pending (not failed) while the known bug is there. */
-function knownBug(id, title, fn) {
-  it(`${title} [${id}]`, async function () {
-    try {
-      await fn.call(this);
-    } catch (err) {
-      if (STRICT || !(err instanceof assert.AssertionError)) throw err;
-      console.log(`      known bug ${id} still present: ${err.message.split('\n')[0]}`);
-      this.skip();
-    }
-  });
+/** A regression test named after the bug it guards against. */
+function fixedBug(id, title, fn) {
+  it(`${title} [${id}]`, fn);
 }
 
 const scan = (extra) => ({ paymentNo: uid('KB'), channelProduct: 'ali_scan_code', tradeFee: '12.30', subject: '挂号费', expireTime: Date.now() + 600_000, ...extra });
 
-describe('reliability: known bugs (pending while present)', function () {
+describe('reliability: regressions of bugs found by fuzzing', function () {
   describe('core validation', () => {
-    knownBug('expireTime-beyond-9999', 'expireTime as epoch ms or a Date past year 9999 is refused naming expireTime (not sent as "NaN-NaN-NaN ..." or a 5-digit year)', () => {
+    fixedBug('expireTime-beyond-9999', 'expireTime as epoch ms or a Date past year 9999 is refused naming expireTime (not sent as "NaN-NaN-NaN ..." or a 5-digit year)', () => {
       for (const expireTime of [1e20, 3e14, 253402272000000, new Date(8.64e15)]) {
         assert.throws(() => core.validateRequest('scanCode', scan({ expireTime })), { code: 'ERR_UPP_INPUT', field: 'expireTime' }, `expireTime ${String(expireTime)}`);
       }
     });
 
-    knownBug('amount-fake-decimal', 'an amount object that only looks like a Decimal ({toStringTag: "[object Decimal]"}) is refused naming the field', () => {
+    fixedBug('amount-fake-decimal', 'an amount object that only looks like a Decimal ({toStringTag: "[object Decimal]"}) is refused naming the field', () => {
       assert.throws(() => core.validateRequest('scanCode', scan({ tradeFee: { toStringTag: '[object Decimal]' } })), { code: 'ERR_UPP_INPUT', field: 'tradeFee' });
       assert.throws(() => core.normalizeAmount('refundFee', { toStringTag: '[object Decimal]' }), { code: 'ERR_UPP_INPUT', field: 'refundFee' });
     });
 
-    knownBug('json-tojson-undefined', 'bizData / expandData objects that JSON.stringify turns into nothing are refused naming the field', () => {
+    fixedBug('json-tojson-undefined', 'bizData / expandData objects that JSON.stringify turns into nothing are refused naming the field', () => {
       assert.throws(() => core.validateRequest('scanCode', scan({ bizData: { toJSON: () => undefined } })), { code: 'ERR_UPP_INPUT', field: 'bizData' });
       assert.throws(() => core.validateRequest('scanCode', scan({ expandData: { toJSON: () => undefined } })), { code: 'ERR_UPP_INPUT', field: 'expandData' });
     });
@@ -52,7 +40,7 @@ describe('reliability: known bugs (pending while present)', function () {
       await helper.load(
         h.NODES,
         [
-          { id: 'f1', type: 'tab', label: 'known bugs' },
+          { id: 'f1', type: 'tab', label: 'regressions' },
           h.configNode('cfg', sb.url),
           node,
           ...sinks,
@@ -69,7 +57,7 @@ describe('reliability: known bugs (pending while present)', function () {
       await sb.close();
     });
 
-    knownBug('expireTime-beyond-9999', 'upp-scancode: expireTime = 1e20 goes to Catch naming expireTime and nothing is sent (today: sent, refused by the platform, reported pending)', async () => {
+    fixedBug('expireTime-beyond-9999', 'upp-scancode: expireTime = 1e20 goes to Catch naming expireTime and nothing is sent (was: sent, refused by the platform, reported pending)', async () => {
       const payload = scan({ expireTime: 1e20 });
       helper.getNode('scan').receive({ tag: 'kb1', payload });
       const { sink, msg } = await collector.wait('kb1');
@@ -79,7 +67,7 @@ describe('reliability: known bugs (pending while present)', function () {
       assert.equal(sent.length, 0);
     });
 
-    knownBug('amount-fake-decimal', 'upp-scancode: a fake Decimal amount is an input error naming tradeFee (today: ERR_UPP_UNEXPECTED "value.isFinite is not a function")', async () => {
+    fixedBug('amount-fake-decimal', 'upp-scancode: a fake Decimal amount is an input error naming tradeFee (was: ERR_UPP_UNEXPECTED "value.isFinite is not a function")', async () => {
       helper.getNode('scan').receive({ tag: 'kb2', payload: scan({ tradeFee: { toStringTag: '[object Decimal]' } }) });
       const { sink, msg } = await collector.wait('kb2');
       assert.equal(sink, 'caught');
