@@ -83,38 +83,51 @@ export class Transport {
   /** Sends one POST and classifies what happened. Never throws for network trouble. */
   async post(path: string, body: string, timeoutMs: number, signal?: AbortSignal): Promise<AttemptResult> {
     // Our own timer for the whole attempt: undici's headersTimeout/bodyTimeout tick coarsely (about every 0.5 s),
-    // so they only stand behind it as a backstop.
-    const deadline = AbortSignal.timeout(timeoutMs);
-    const combined = signal ? AbortSignal.any([signal, deadline]) : deadline;
+    // so they only stand behind it as a backstop. One controller per attempt, linked to the caller's signal and
+    // unlinked in `finally`: a long-lived caller signal (the poll engine's) must not collect listeners.
+    const attempt = new AbortController();
+    let timedOutFlag = false;
+    const timer = setTimeout(() => {
+      timedOutFlag = true;
+      attempt.abort();
+    }, timeoutMs);
+    const onCallerAbort = () => attempt.abort();
+    if (signal?.aborted) attempt.abort();
+    else signal?.addEventListener('abort', onCallerAbort, { once: true });
     const timedOut = (error: unknown): AttemptResult | undefined =>
-      deadline.aborted && !signal?.aborted ? { kind: 'maybe_sent', reason: 'timeout', detail: `no answer within ${timeoutMs} ms`, error } : undefined;
-    let response: Dispatcher.ResponseData;
+      timedOutFlag && !signal?.aborted ? { kind: 'maybe_sent', reason: 'timeout', detail: `no answer within ${timeoutMs} ms`, error } : undefined;
     try {
-      response = await this.dispatcher.request({
-        origin: this.origin,
-        path,
-        method: 'POST',
-        headers: { 'content-type': 'application/json;charset=UTF-8', accept: 'application/json' },
-        body,
-        headersTimeout: timeoutMs + 1000,
-        bodyTimeout: timeoutMs + 1000,
-        signal: combined,
-      });
-    } catch (error) {
-      const failure = classifyFailure(error);
-      // A connect failure is "not sent" even when the deadline fired meanwhile.
-      return failure.kind === 'not_sent' ? failure : (timedOut(error) ?? failure);
-    }
-    try {
-      const text = await readLimited(response.body, this.maxResponseBytes);
-      if (text === undefined) return { kind: 'maybe_sent', reason: 'too_large', detail: `body over ${this.maxResponseBytes} bytes`, error: undefined };
-      return { kind: 'answered', statusCode: response.statusCode, body: text };
-    } catch (error) {
-      // Headers arrived, so the request certainly reached the server.
-      const late = timedOut(error);
-      if (late) return late;
-      const failure = classifyFailure(error);
-      return failure.kind === 'not_sent' ? { kind: 'maybe_sent', reason: 'connection_reset', detail: failure.detail, error } : failure;
+      let response: Dispatcher.ResponseData;
+      try {
+        response = await this.dispatcher.request({
+          origin: this.origin,
+          path,
+          method: 'POST',
+          headers: { 'content-type': 'application/json;charset=UTF-8', accept: 'application/json' },
+          body,
+          headersTimeout: timeoutMs + 1000,
+          bodyTimeout: timeoutMs + 1000,
+          signal: attempt.signal,
+        });
+      } catch (error) {
+        const failure = classifyFailure(error);
+        // A connect failure is "not sent" even when the deadline fired meanwhile.
+        return failure.kind === 'not_sent' ? failure : (timedOut(error) ?? failure);
+      }
+      try {
+        const text = await readLimited(response.body, this.maxResponseBytes);
+        if (text === undefined) return { kind: 'maybe_sent', reason: 'too_large', detail: `body over ${this.maxResponseBytes} bytes`, error: undefined };
+        return { kind: 'answered', statusCode: response.statusCode, body: text };
+      } catch (error) {
+        // Headers arrived, so the request certainly reached the server.
+        const late = timedOut(error);
+        if (late) return late;
+        const failure = classifyFailure(error);
+        return failure.kind === 'not_sent' ? { kind: 'maybe_sent', reason: 'connection_reset', detail: failure.detail, error } : failure;
+      }
+    } finally {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', onCallerAbort);
     }
   }
 
