@@ -20,7 +20,7 @@ const TOTAL = Number(process.env.BENCH_FLOW_REQUESTS || 20000);
 const ROUNDS = Number(process.env.BENCH_FLOW_ROUNDS || 5);
 const CONCURRENCY = Number(process.env.BENCH_FLOW_CONCURRENCY || 50);
 const WARMUP = Math.max(200, Math.min(3000, Math.round(TOTAL / 5)));
-const ALL = ['upp-query', 'hand-rolled', 'bare', 'empty', 'client', ...(ALT_PACKAGE_ROOT ? ['upp-query@fixed'] : [])];
+const ALL = ['upp-query', 'hand-rolled', 'bare', 'empty', 'client', ...(ALT_PACKAGE_ROOT ? ['upp-query@fixed', 'client@fixed'] : [])];
 const CONTENDERS = (process.env.BENCH_FLOW_CONTENDERS || ALL.join(',')).split(',').map((s) => s.trim()).filter(Boolean);
 const LABELS = {
   'upp-query': 'a. upp-query flow',
@@ -29,6 +29,7 @@ const LABELS = {
   empty: 'd. empty flow (function -> collector, no HTTP)',
   client: 'e. UppClient.query loop (outside Node-RED)',
   'upp-query@fixed': `a'. upp-query flow, build in BENCH_PACKAGE_ROOT`,
+  'client@fixed': `e'. UppClient.query loop, build in BENCH_PACKAGE_ROOT`,
 };
 
 const median = (xs) => {
@@ -89,7 +90,7 @@ async function measure({ total = TOTAL, rounds = ROUNDS, concurrency = CONCURREN
       const order = contenders.map((_, k) => contenders[(k + round) % contenders.length]);
       for (const contender of order) {
         await sandbox.clear();
-        const job = { cmd: 'run', contender, round, packageRoot: contender === 'upp-query@fixed' ? ALT_PACKAGE_ROOT : undefined, url: sandbox.url, origin: sandbox.origin, key: sandbox.key, ...orders, total, concurrency, warmup: WARMUP, profileDir: process.env.BENCH_CPU_PROFILE ? path.resolve(process.env.BENCH_CPU_PROFILE) : undefined };
+        const job = { cmd: 'run', contender, round, packageRoot: contender.endsWith('@fixed') ? ALT_PACKAGE_ROOT : undefined, url: sandbox.url, origin: sandbox.origin, key: sandbox.key, ...orders, total, concurrency, warmup: WARMUP, profileDir: process.env.BENCH_CPU_PROFILE ? path.resolve(process.env.BENCH_CPU_PROFILE) : undefined };
         const r = await runWorker(job, sandbox);
         runs[contender].push(r);
         log(`  round ${round + 1}/${rounds} ${contender}: ${r.rps.toFixed(0)} req/s, p50 ${r.p50.toFixed(2)} ms, ${r.cpuUsPerReq.toFixed(0)} µs CPU/req, ${JSON.stringify(r.counts)}`);

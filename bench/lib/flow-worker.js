@@ -103,7 +103,7 @@ async function setupBare(job) {
 
 async function setupClient(job) {
   // The library alone, outside Node-RED: UppClient.query with the node's defaults.
-  const core = require('../../dist/nodes/core');
+  const core = require(path.join(job.packageRoot || path.resolve(__dirname, '..', '..'), 'dist', 'nodes', 'core'));
   const client = new core.UppClient({ baseUrl: job.url, isvId: '20000', partnerId: '12345', key: job.key, profile: 'v1', proxy: 'none' });
   const tags = { success: 'paid', pending: 'pending', failed: 'failed' };
   return {
@@ -139,7 +139,7 @@ function percentile(sorted, p) {
 }
 
 async function main(job) {
-  const setup = { 'upp-query': setupNodeRed, 'upp-query@fixed': setupNodeRed, 'hand-rolled': setupNodeRed, empty: setupNodeRed, bare: setupBare, client: setupClient }[job.contender];
+  const setup = { 'upp-query': setupNodeRed, 'upp-query@fixed': setupNodeRed, 'hand-rolled': setupNodeRed, empty: setupNodeRed, bare: setupBare, client: setupClient, 'client@fixed': setupClient }[job.contender];
   if (!setup) throw new Error(`unknown contender ${job.contender}`);
   const c = await setup(job);
   await c.run(job.warmup, job.paymentNo);

@@ -5,7 +5,8 @@
 //   node bench/lib/try-fixes.js /tmp/upp-fixed [status-cache] [lazy-undici] [cleared-timeout] [shared-abort]
 //   BENCH_PACKAGE_ROOT=/tmp/upp-fixed node --expose-gc bench/flow.js   (adds contender "upp-query@fixed")
 //   BENCH_PACKAGE_ROOT=/tmp/upp-fixed node bench/cold-start.js          (adds variant "+ package@fixed")
-// Each patch fails loudly when its anchor text is gone (the sources changed: the fix may have landed).
+// A patch named on the command line fails loudly when its anchor text is gone (the sources changed: the fix may
+// have landed); with no names, every patch whose anchor is still there is applied and the others are skipped.
 const fs = require('node:fs');
 const path = require('node:path');
 
@@ -45,6 +46,7 @@ const undici_1 = {
   // caller's signal, the AbortSignal.any() composite) stay alive until the timeout fires (10 s for a query, 35 s for
   // a payment): ~2-3 KB of heap per request, ~20-60 µs each. One AbortController and a cleared setTimeout per
   // attempt do the same job; the caller's signal is followed with a listener that is removed afterwards.
+  // (Landed in the sources as cc7f7a2 "Transport: one AbortController and a cleared timer per attempt".)
   'cleared-timeout': {
     file: 'dist/nodes/core/transport.js',
     from: `    async post(path, body, timeoutMs, signal) {
@@ -106,7 +108,12 @@ function main() {
     if (!p) throw new Error(`unknown patch ${name}`);
     const file = path.join(out, p.file);
     const text = fs.readFileSync(file, 'utf8');
-    if (!text.includes(p.from)) throw new Error(`${name}: anchor not found in ${p.file} (already fixed, or the code changed)`);
+    if (!text.includes(p.from)) {
+      // Named explicitly: fail. Taken by default: skip (the fix has probably landed in the sources).
+      if (names.length) throw new Error(`${name}: anchor not found in ${p.file} (already fixed, or the code changed)`);
+      console.log(`skipped ${name}: its anchor is gone from ${p.file} (landed, or the code changed)`);
+      continue;
+    }
     fs.writeFileSync(file, text.replace(p.from, p.to));
     console.log(`patched ${name} in ${p.file}`);
   }
