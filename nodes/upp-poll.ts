@@ -50,6 +50,8 @@ function statusText(final: PollFinal, t: Translate): NodeStatusValue {
   switch (final.reason) {
     case 'assumed_refunded':
       return { fill: 'yellow', shape: 'dot', text: t('status.assumedRefunded') };
+    case 'refund_not_found':
+      return { fill: 'yellow', shape: 'ring', text: t('status.undetermined', { reason: final.reason }) };
     case 'close_race':
       return { fill: 'green', shape: 'dot', text: t('status.paidAfterClose') };
     case 'closed':

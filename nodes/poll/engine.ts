@@ -75,6 +75,8 @@ class Job implements HeapItem {
   lastMsg: string | undefined = undefined;
   /** Something (an answer or an error) was learnt since this process started the job. */
   learnt = false;
+  /** A verified answer carried a trade status (the refund or order exists at the platform) in this run. */
+  sawStatus = false;
   /** Set to a one-element array when the job is created (an empty array's first push reserves room for 16). */
   waiters: Waiter[] = EMPTY;
 
@@ -482,6 +484,7 @@ export class PollEngine {
     if (result) {
       job.last = result;
       job.lastError = undefined;
+      if (result.verified && result.status) job.sawStatus = true;
       if (result.envelope?.msg) job.lastMsg = result.envelope.msg;
     } else {
       job.lastError = errorInfo(error);
@@ -519,6 +522,12 @@ export class PollEngine {
       const outcome = job.lastError ? undefined : job.last?.outcome;
       if (outcome === 'success') return this.finish(job, 'success', 'final');
       if (outcome === 'failed') return this.finish(job, 'failed', 'final');
+    }
+    // The manual's "mark it refunded" is for a refund whose outcome cannot be determined. A platform that answered,
+    // verified, that it rejects the query and never showed a refund status has most likely no such refund: assuming
+    // it refunded would lose the patient's money, so it stays undetermined (resending with the same requestNo is safe).
+    if (mode === 'refund' && !job.sawStatus && !job.lastError && job.last?.verified && job.last.reason === 'rejected') {
+      return this.finish(job, 'undetermined', 'refund_not_found');
     }
     if (mode === 'refund' && s.assumeRefunded) return this.finish(job, 'success', 'assumed_refunded', { assumed: true });
     return this.finish(job, 'undetermined', 'gave_up');

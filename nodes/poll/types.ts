@@ -13,10 +13,12 @@ export type PollRoute = 'success' | 'failed' | 'undetermined';
  * - `close_race`: the attempts ran out, the order was closed, and the query after the close found it paid after all
  * - `closed`: the attempts ran out and the order was closed (verified Y, or counted as closed by the manual's rule)
  * - `not_closed`: the close answered N (or could not be sent) and the query after it was still not final
+ * - `refund_not_found`: every refund query was rejected (verified result:false) and none showed a refund status:
+ *   the refund most likely does not exist, so it is not assumed; resend it with the same requestNo
  * - `assumed_refunded`: refund attempts ran out; counted as refunded so that nobody refunds twice (manual rule)
  * - `gave_up`: attempts (or time until expireTime) ran out without a final status and no rule decided
  */
-export type PollReason = 'final' | 'close_race' | 'closed' | 'not_closed' | 'assumed_refunded' | 'gave_up';
+export type PollReason = 'final' | 'close_race' | 'closed' | 'not_closed' | 'assumed_refunded' | 'refund_not_found' | 'gave_up';
 
 /** What to poll. */
 export interface PollTarget {

@@ -416,6 +416,19 @@ describe('upp-poll node (sandbox over HTTP)', function () {
       assert.deepEqual(outputs[0].msg.payload, {});
     });
 
+    it('a refund the platform does not know (every query rejected, verified) is not assumed: undetermined, refund_not_found', async () => {
+      const { poll, outputs } = await load();
+      const requestNo = `NF${Date.now()}`;
+      poll.receive({ payload: { requestNo }, upp: { endpoint: 'refund', requestNo } });
+      await until(() => outputs.length, 'an output');
+      const { port, msg } = outputs[0];
+      assert.equal(port, 'undetermined');
+      assert.equal(msg.upp.assumed, false);
+      assert.equal(msg.upp.poll.reason, 'refund_not_found');
+      assert.equal(msg.upp.reason, 'rejected');
+      assert.equal(refundQueries(requestNo).length, 3);
+    });
+
     it('assumeRefunded off -> undetermined', async () => {
       const { poll, outputs } = await load({ assumeRefunded: false });
       const r = await refundRequest('0.10');
