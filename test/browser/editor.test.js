@@ -192,7 +192,9 @@ describe('browser: editor (palette, dialogs, help, credentials)', function () {
         if (locale === 'zh-CN') assertChinese(help, 'upp-config help');
         await page.screenshot({ path: h.artifact(`dialog-upp-config-${locale}.png`) });
         await page.click('#node-config-dialog-cancel');
-        await page.click('#node-dialog-cancel');
+        // Let the config tray slide away before the node's tray takes the click.
+        await page.locator('#node-config-dialog-cancel').waitFor({ state: 'detached' });
+        await page.locator('#node-dialog-cancel').click();
         await page.locator('#node-dialog-cancel').waitFor({ state: 'detached' });
         assert.deepEqual(page.uppErrors, [], 'no script errors in the editor');
       });

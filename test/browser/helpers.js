@@ -122,6 +122,8 @@ async function dragFromPalette(page, type, dx, dy) {
 
 /** Double-clicks a node on the workspace and waits for its edit tray. */
 async function openNodeDialog(page, id) {
+  // A tray still sliding away from the previous test would swallow the double-click.
+  await page.waitForFunction(() => $('.red-ui-tray').length === 0);
   await page.locator(`[id="${id}"] .red-ui-flow-node`).dblclick();
   await page.locator('#node-dialog-ok').waitFor({ state: 'visible' });
   await page.waitForTimeout(300); // the tray slides in
