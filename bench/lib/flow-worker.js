@@ -58,6 +58,18 @@ async function setupNodeRed(job) {
   // Where each message's id is known, per run: the collector calls this with the msg and its outcome tag.
   let sink = () => {};
   const nr = await startNodeRed(userDir, {
+    // warnings and errors, minus the two that this set-up causes on purpose
+    logging: {
+      bench: {
+        level: 'warn',
+        metrics: false,
+        audit: false,
+        handler: () => (m) => {
+          if (m.level > 30 || /Projects disabled|unencrypted credentials/i.test(String(m.msg))) return;
+          console.error(`[${m.level <= 20 ? 'error' : 'warn'}] ${m.type ? `[${m.type}:${m.name || m.id}] ` : ''}${m.msg}`);
+        },
+      },
+    },
     functionGlobalContext: {
       crypto: require('node:crypto'),
       benchCollect: (msg, tag) => sink(msg, tag),
