@@ -106,7 +106,7 @@ export = function register(RED: NodeAPI): void {
       statusAt = Date.now();
       const s = engine.status();
       if (s.jobs === 0) node.status(lastStatus);
-      else if (s.jobs > 1) node.status({ fill: 'blue', shape: 'dot', text: t('status.pollingJobs', { count: s.jobs }) });
+      else if (s.jobs > 1) node.status({ fill: 'blue', shape: 'dot', text: t('status.pollingJobs', { n: s.jobs }) });
       else if (s.phase === 'giveup') node.status({ fill: 'blue', shape: 'ring', text: t('status.givingUp', { attempt: s.attempts, max: s.maxAttempts }) });
       else node.status({ fill: 'blue', shape: 'dot', text: t('status.polling', { attempt: s.attempts, max: s.maxAttempts }) });
     };

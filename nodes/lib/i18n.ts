@@ -5,14 +5,30 @@ import type { NodeAPI } from './red';
 
 export type Translate = (key: string, params?: Record<string, unknown>) => string;
 
-/** `t('status.requesting')` looks up `<type>.status.requesting` in the node set's catalog. */
+/** Texts remembered per translator; status texts repeat for every message and i18next lookups are not cheap. */
+const CACHE_LIMIT = 256;
+
+/**
+ * `t('status.requesting')` looks up `<type>.status.requesting` in the node set's catalog. Results are cached (the
+ * runtime language does not change while Node-RED runs); parameters named `count` are avoided in the catalogs
+ * because they make i18next resolve plural rules on every call.
+ */
 export function translator(RED: NodeAPI, type: string): Translate {
+  const cache = new Map<string, string>();
   return (key, params) => {
+    const cacheKey = params ? `${key}\u0000${JSON.stringify(params)}` : key;
+    const known = cache.get(cacheKey);
+    if (known !== undefined) return known;
+    let text: string;
     try {
-      return RED._(`${type}.${key}`, params);
+      text = RED._(`${type}.${key}`, params);
     } catch {
       return key;
     }
+    if (text === `${type}.${key}`) return text; // catalog not (yet) loaded: do not remember the bare key
+    if (cache.size >= CACHE_LIMIT) cache.clear();
+    cache.set(cacheKey, text);
+    return text;
   };
 }
 

@@ -50,7 +50,7 @@ export class StatusTracker {
     return {
       fill: 'blue',
       shape: 'dot',
-      text: this.#inFlight > 1 ? this.t('status.requestingN', { count: this.#inFlight }) : this.t('status.requesting'),
+      text: this.#inFlight > 1 ? this.t('status.requestingN', { n: this.#inFlight }) : this.t('status.requesting'),
     };
   }
 

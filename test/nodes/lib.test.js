@@ -13,7 +13,7 @@ const core = require('../../dist/nodes/core');
 describe('nodes/lib', () => {
   it('StatusTracker: a count while several calls are in flight, then the last result; nothing after close', () => {
     const shown = [];
-    const tracker = new StatusTracker({ status: (st) => shown.push(st) }, (key, p) => (p ? `${key}:${p.count}` : key));
+    const tracker = new StatusTracker({ status: (st) => shown.push(st) }, (key, p) => (p ? `${key}:${p.n}` : key));
     tracker.start();
     tracker.start();
     tracker.start();
