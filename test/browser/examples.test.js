@@ -24,7 +24,10 @@ async function importExample(page, title, expectConflict) {
   await page.click('#red-ui-tab-red-ui-clipboard-dialog-import-tab-examples a.red-ui-tab-label');
   const tab = page.locator('#red-ui-clipboard-dialog-import-tab-examples');
   const entry = tab.locator('.red-ui-treeList-label').filter({ hasText: new RegExp(`^${title.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`) });
-  if (!(await entry.isVisible())) await tab.locator('.red-ui-treeList-label', { hasText: MODULE }).first().click();
+  const moduleLabel = tab.locator('.red-ui-treeList-label', { hasText: MODULE }).first();
+  await moduleLabel.waitFor({ state: 'visible' });
+  if (!(await entry.isVisible())) await moduleLabel.click();
+  await entry.waitFor({ state: 'visible' });
   await entry.click();
   await page.click('#red-ui-clipboard-dialog-import-opt-new');
   await page.click('#red-ui-clipboard-dialog-ok');
@@ -62,6 +65,9 @@ describe('browser: every example via Import > Examples, deployed and run', funct
     await page.click('#red-ui-tab-red-ui-clipboard-dialog-import-tab-examples a.red-ui-tab-label');
     const tab = page.locator('#red-ui-clipboard-dialog-import-tab-examples');
     await tab.locator('.red-ui-treeList-label', { hasText: MODULE }).first().click();
+    // The tree expands asynchronously: wait until the last example's entry is shown before reading the list.
+    const lastTitle = examples[examples.length - 1].file.replace(/\.json$/, '');
+    await tab.locator('.red-ui-treeList-label').filter({ hasText: lastTitle }).first().waitFor({ state: 'visible' });
     const listed = await tab.locator('.red-ui-treeList-label').allInnerTexts();
     for (const { file } of examples) assert.ok(listed.includes(file.replace(/\.json$/, '')), `${file} is listed: ${JSON.stringify(listed)}`);
     await page.screenshot({ path: h.artifact('import-examples-en-US.png') });
