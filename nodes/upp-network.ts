@@ -4,7 +4,7 @@ import { UppNotSentError, type Diagnosis, type NetworkResult } from './core';
 import type { DoneFunction, Node, NodeAPI, NodeDef, NodeMessage, SendFunction } from './lib/red';
 import { localizeError, runtimeLang, translator } from './lib/i18n';
 import { StatusTracker, statusOf } from './lib/status';
-import { CallTracker, closeGraceMs } from './lib/calls';
+import { CallTracker, closeAfterCalls } from './lib/calls';
 import { describeResult } from './lib/message';
 import { configNodeOf } from './lib/config';
 import { UppNetworkError } from './lib/errors';
@@ -84,15 +84,7 @@ export = function register(RED: NodeAPI): void {
       });
     }
 
-    node.on('close', (_removed: boolean, done: () => void) => {
-      calls
-        .close(closeGraceMs(RED))
-        .catch(() => undefined)
-        .then(() => {
-          status.clear();
-          done();
-        });
-    });
+    closeAfterCalls(RED, node, calls, status);
   }
 
   RED.nodes.registerType('upp-network', UppNetwork);

@@ -4,7 +4,7 @@ import { UppClientClosedError, type EndpointName, type Outcome, type UppResult }
 import type { DoneFunction, Node, NodeAPI, NodeDef, NodeMessage, NodeStatusValue, SendFunction } from './red';
 import { localizeError, runtimeLang, translator, type Translate } from './i18n';
 import { StatusTracker, statusOf } from './status';
-import { CallTracker, closeGraceMs } from './calls';
+import { CallTracker, closeAfterCalls } from './calls';
 import { fieldSettings, readRequest } from './fields';
 import { describeError, describeResult } from './message';
 import { configNodeOf } from './config';
@@ -101,15 +101,7 @@ export function registerActionNode(RED: NodeAPI, type: ActionType): void {
       });
     });
 
-    node.on('close', (_removed: boolean, done: () => void) => {
-      calls
-        .close(closeGraceMs(RED))
-        .catch(() => undefined)
-        .then(() => {
-          status.clear();
-          done();
-        });
-    });
+    closeAfterCalls(RED, node, calls, status);
   }
 
   RED.nodes.registerType(type, UppActionNode);

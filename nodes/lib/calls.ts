@@ -2,7 +2,8 @@
 // a grace period for its calls, then aborts the rest (the core turns an abort after sending into a `pending`
 // result with reason `aborted`, before sending into a not-sent error). Every input message still gets exactly one
 // output or one error, and only then does the node report itself closed.
-import type { NodeAPI } from './red';
+import type { Node, NodeAPI } from './red';
+import type { StatusTracker } from './status';
 
 /** Default grace for calls in flight on redeploy; `uppCloseGraceMs` in settings.js overrides it. */
 export const DEFAULT_CLOSE_GRACE_MS = 3000;
@@ -66,4 +67,17 @@ export class CallTracker {
       await all();
     }
   }
+}
+
+/** On close (redeploy, removal): let the node's calls finish within the grace, then clear its status. */
+export function closeAfterCalls(RED: NodeAPI, node: Node, calls: CallTracker, status: StatusTracker): void {
+  node.on('close', (_removed: boolean, done: () => void) => {
+    calls
+      .close(closeGraceMs(RED))
+      .catch(() => undefined)
+      .then(() => {
+        status.clear();
+        done();
+      });
+  });
 }

@@ -2,22 +2,13 @@
 // the sandbox and steer it. Each route calls the same method as the programmatic API, so both behave alike.
 import type { EndpointName } from '../core/schema';
 import { SandboxStateError } from './ledger';
-import type { FaultName, FaultOptions, OrderView, RecordedRequest, RefundView, RequestFilter } from './types';
+import type { FaultName, FaultOptions, RequestFilter, Sandbox } from './types';
 
-export interface Controls {
-  requests(filter?: RequestFilter): RecordedRequest[];
-  clearRequests(): void;
-  order(paymentNo: string): OrderView | undefined;
-  orders(): OrderView[];
-  refund(requestNo: string): RefundView | undefined;
-  refunds(): RefundView[];
-  pay(paymentNo: string): void;
-  decline(paymentNo: string): void;
-  expire(paymentNo: string): void;
-  armFault(fault: FaultName, options: FaultOptions): void;
-  reset(): void;
-  info(): Record<string, unknown>;
-}
+/** What the control API drives: the programmatic API's own methods, plus the settings summary. */
+export type Controls = Pick<
+  Sandbox,
+  'requests' | 'clearRequests' | 'order' | 'orders' | 'refund' | 'refunds' | 'pay' | 'decline' | 'expire' | 'armFault' | 'reset'
+> & { info(): Record<string, unknown> };
 
 export interface ControlReply {
   status: number;
