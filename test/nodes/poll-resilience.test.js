@@ -203,8 +203,9 @@ describe('upp-poll resilience (sandbox over HTTP)', function () {
   });
 
   describe('restart', () => {
+    let contextDir;
     it('resumes from a file-backed context store after a restart, attempts already spent counted; msg.res is not kept', async () => {
-      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'upp-poll-ctx-'));
+      const dir = (contextDir = fs.mkdtempSync(path.join(os.tmpdir(), 'upp-poll-ctx-')));
       const settings = { contextStorage: { default: { module: 'localfilesystem', config: { dir, flushInterval: 30 } } } };
       helper.settings(settings);
       // Runs before the flows start: opens the configured store, as the runtime does at start-up.
@@ -249,7 +250,20 @@ describe('upp-poll resilience (sandbox over HTTP)', function () {
       await sleep(700);
       // Once finished, the job is gone from the store.
       assert.equal(await new Promise((resolve) => helper.getNode('poll').context().get('jobs', (err, v) => resolve(v))), undefined);
-      fs.rmSync(dir, { recursive: true, force: true });
+    });
+
+    // The helper keeps the context module across tests: stop the flows, let the file store's clean run, then put
+    // the default memory store back before the directory goes; otherwise later tests' unload() scans a directory
+    // that no longer exists and rejects unhandled.
+    afterEach(async () => {
+      if (!contextDir) return;
+      await helper.unload();
+      await helper._context.clean({ allNodes: [] });
+      await helper._context.close();
+      helper._context.init({});
+      await helper._context.load();
+      fs.rmSync(contextDir, { recursive: true, force: true });
+      contextDir = undefined;
     });
   });
 });
