@@ -24,6 +24,7 @@ const INTERVAL_S = Number(process.env.POLL_INTERVAL || 1);
 const ATTEMPTS = Number(process.env.POLL_ATTEMPTS || 8);
 const CONCURRENCY = Number(process.env.POLL_CONCURRENCY || 50);
 const SPREAD_MS = Number(process.env.POLL_SPREAD_MS ?? INTERVAL_S * 1000);
+const CEILING_MS = Number(process.env.POLL_CEILING_MS || 3000);
 const TARGET_HEAP_MB_PER_10K = 20;
 const TARGET_P99_MS = 250;
 
@@ -110,6 +111,30 @@ function flow(sandbox, collect) {
   };
 }
 
+/**
+ * The most query calls per second this machine carries against the same sandbox process: a bare undici loop
+ * (pre-signed body, answer read but not parsed or verified), CONCURRENCY in flight, for CEILING_MS. If the offered
+ * load (jobs / interval) is above this, no scheduler can start every query on time here.
+ */
+async function measureCeiling(sandbox, paymentNo) {
+  const { Pool } = require('undici');
+  const url = new URL(sandbox.url);
+  const path = `${url.pathname.replace(/\/$/, '')}/access/query`;
+  const body = core.encodeRequest({ isvId: '20000', partnerId: '12345' }, core.validateRequest('query', { bizType: 'scan_pay', paymentNo }), sandbox.key, 'v1', Date.now()).body;
+  const pool = new Pool(sandbox.origin, { connections: CONCURRENCY });
+  let calls = 0;
+  const stopAt = Date.now() + CEILING_MS;
+  await Promise.all(Array.from({ length: CONCURRENCY }, async () => {
+    while (Date.now() < stopAt) {
+      const res = await pool.request({ path, method: 'POST', headers: { 'content-type': 'application/json;charset=UTF-8' }, body });
+      await res.body.text();
+      calls += 1;
+    }
+  }));
+  await pool.close();
+  return calls / (CEILING_MS / 1000);
+}
+
 const pct = (part, whole) => `${whole ? Math.round((100 * part) / whole) : 0}%`;
 
 function table(rows) {
@@ -140,6 +165,7 @@ async function main() {
   try {
     const setupStart = Date.now();
     const { msgs } = await createOrders(sandbox, stamp);
+    const anyPaymentNo = msgs[0].payload.paymentNo;
     await sandbox.clear();
     const setupS = (Date.now() - setupStart) / 1000;
     const node = nr.RED.nodes.getNode('pb.poll');
@@ -182,6 +208,8 @@ async function main() {
     const growth = heapPeak - heapBefore;
     const queries = stats.queries + stats.closes;
     const missing = JOBS - seen.size;
+    await sandbox.clear();
+    const ceiling = await measureCeiling(sandbox, anyPaymentNo);
 
     console.log(`upp-poll scale: ${JOBS} concurrent polls, interval ${INTERVAL_S} s, ${ATTEMPTS} attempts, ${CONCURRENCY} queries in flight at most, sandbox in its own process`);
     console.log(`orders: ${MIX.map((m) => `${Math.round(m.share * 100)}% ${m.what}`).join('; ')} (setup ${setupS.toFixed(1)} s)`);
@@ -197,7 +225,9 @@ async function main() {
         [`  due while all ${CONCURRENCY} slots were busy (${pct(stats.queuedLag.count, stats.lag.count)})`, `${stats.queuedLag.p50} / ${stats.queuedLag.p99} / ${stats.queuedLag.max}`, ''],
         ['queries + closes sent', `${stats.queries} + ${stats.closes}`, ''],
         ['offered load at the peak (calls/s)', Math.round(JOBS / INTERVAL_S), ''],
-        ['throughput achieved (calls/s)', Math.round(queries / wallS), ''],
+        ['throughput achieved (calls/s, whole run)', Math.round(queries / wallS), ''],
+        [`ceiling: bare undici loop, same sandbox, ${CONCURRENCY} in flight (calls/s)`, Math.round(ceiling), ''],
+        ['offered load / ceiling', (JOBS / INTERVAL_S / ceiling).toFixed(2), '≤ 1 for on-time queries'],
         ['CPU Node-RED / sandbox (s)', `${((cpu.user + cpu.system) / 1e6).toFixed(1)} / ${sbCpuS.toFixed(1)}`, ''],
         ['messages submitted in (ms)', submittedMs, ''],
         ['wall time (s)', wallS.toFixed(1), ''],

@@ -23,8 +23,10 @@ function toPlain(value: JsonTree, amountFields: ReadonlySet<string>, key = ''): 
   if (isJsonObject(value)) {
     const out: Record<string, unknown> = {};
     for (const k of Object.keys(value)) {
-      // defineProperty keeps a hostile "__proto__" key an ordinary property
-      Object.defineProperty(out, k, { value: toPlain(value[k], amountFields, k), enumerable: true, writable: true, configurable: true });
+      const plain = toPlain(value[k], amountFields, k);
+      // defineProperty keeps a hostile "__proto__" key an ordinary property (assignment would set the prototype)
+      if (k === '__proto__') Object.defineProperty(out, k, { value: plain, enumerable: true, writable: true, configurable: true });
+      else out[k] = plain;
     }
     return out;
   }

@@ -66,6 +66,19 @@ describe('codec: verification', () => {
     assert.equal({}.polluted, undefined);
     assert.equal(Object.getPrototypeOf(tree), Object.prototype);
   });
+  it('decoded response data keeps a "__proto__" key as an own property and pollutes nothing', () => {
+    const decode = require('../../dist/nodes/core/decode');
+    const tree = core.parseLossless('{"data":{"tradeFee":100.00,"__proto__":{"polluted":1},"n":{"__proto__":{"deep":1}}}}');
+    const data = decode.decodeData('query', tree);
+    assert.equal(data.tradeFee, '100.00');
+    assert.deepEqual(Object.keys(data), ['tradeFee', '__proto__', 'n']);
+    assert.equal(Object.getPrototypeOf(data), Object.prototype);
+    assert.equal(Object.getPrototypeOf(data.n), Object.prototype);
+    assert.deepEqual(Object.getOwnPropertyDescriptor(data, '__proto__').value, { polluted: 1 });
+    assert.equal(data.polluted, undefined);
+    assert.equal({}.polluted, undefined);
+    assert.equal({}.deep, undefined);
+  });
 });
 
 describe('codec: request encoding', () => {

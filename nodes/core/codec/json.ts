@@ -39,24 +39,33 @@ function writeValue(value: JsonTree, options: WriteOptions, depth: number, key: 
   const quote = options.canonical && options.profile === 'v1';
   if (typeof value === 'boolean') return quote ? `"${value}"` : String(value);
   if (isLosslessNumber(value)) return quote ? `"${value.value}"` : value.value;
-  if (Array.isArray(value)) return `[${value.map((item) => writeValue(item, options, depth + 1, '')).join(',')}]`;
+  if (Array.isArray(value)) {
+    let out = '[';
+    for (let i = 0; i < value.length; i++) out += (i ? ',' : '') + writeValue(value[i], options, depth + 1, '');
+    return out + ']';
+  }
   return writeObject(value, options, depth, key);
 }
 
+/** Whether a key/value pair takes part in the canonical string (spec section 3). */
+function inCanonical(key: string, value: JsonTree | undefined, options: WriteOptions, depth: number, ownKey: string): boolean {
+  if (value === null || value === undefined || value === '') return false;
+  if (depth === 0 && key === 'sign') return false;
+  if (depth === 1 && ownKey === 'data' && key === 'sign' && options.dropDataSign) return false;
+  return true;
+}
+
+// Plain loops and string concatenation: this runs two to six times per call (sign, send, verify variants).
 function writeObject(object: JsonObject, options: WriteOptions, depth: number, ownKey: string): string {
-  let keys = Object.keys(object);
-  if (options.canonical) {
-    keys = keys.filter((key) => {
-      const value = object[key];
-      if (value === null || value === undefined || value === '') return false;
-      if (depth === 0 && key === 'sign') return false;
-      if (depth === 1 && ownKey === 'data' && key === 'sign' && options.dropDataSign) return false;
-      return true;
-    });
-    keys.sort(); // default sort compares UTF-16 code units: ASCII order for ASCII keys
-  } else {
-    keys = keys.filter((key) => object[key] !== undefined);
+  const keys = Object.keys(object);
+  if (options.canonical) keys.sort(); // default sort compares UTF-16 code units: ASCII order for ASCII keys
+  let out = '{';
+  let first = true;
+  for (const key of keys) {
+    const value = object[key];
+    if (options.canonical ? !inCanonical(key, value, options, depth, ownKey) : value === undefined) continue;
+    out += `${first ? '' : ','}${JSON.stringify(key)}:${writeValue(value, options, depth + 1, key)}`;
+    first = false;
   }
-  const parts = keys.map((key) => `${JSON.stringify(key)}:${writeValue(object[key], options, depth + 1, key)}`);
-  return `{${parts.join(',')}}`;
+  return out + '}';
 }
