@@ -33,11 +33,15 @@ function toPlain(value: JsonTree, amountFields: ReadonlySet<string>, key = ''): 
   return value;
 }
 
+/** The amount fields of each endpoint's answer, from the schema (built once). */
+const AMOUNT_FIELDS = new Map(
+  (Object.keys(ENDPOINTS) as EndpointName[]).map((name) => [name, new Set(ENDPOINTS[name].response.filter((f) => f.type === 'amount').map((f) => f.name))]),
+);
+
 export function decodeData(endpoint: EndpointName, tree: JsonObject): Record<string, unknown> | undefined {
   const data = tree.data;
   if (!isJsonObject(data)) return undefined;
-  const amounts = new Set(ENDPOINTS[endpoint].response.filter((f) => f.type === 'amount').map((f) => f.name));
-  return toPlain(data, amounts) as Record<string, unknown>;
+  return toPlain(data, AMOUNT_FIELDS.get(endpoint) as ReadonlySet<string>) as Record<string, unknown>;
 }
 
 export function decodeEnvelope(tree: JsonObject): Envelope {
