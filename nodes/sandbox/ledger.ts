@@ -45,24 +45,11 @@ export interface Refund {
   plan: RefundPlan;
 }
 
-export interface NewOrder {
-  paymentNo: string;
-  kind: 'scan' | 'barcode';
-  tradeFee: string;
-  subject: string;
-  body?: string;
-  bizData?: string;
-  expireTime: string;
-  channelProduct: string;
-}
+/** What a scan-code or barcode request brings; the ledger fills in the rest of the Order. */
+export type NewOrder = Pick<Order, 'paymentNo' | 'kind' | 'tradeFee' | 'subject' | 'body' | 'bizData' | 'expireTime' | 'channelProduct'>;
 
-export interface NewRefund {
-  requestNo: string;
-  refundNo: string;
-  paymentNo: string;
-  refundFee: string;
-  bizData?: string;
-}
+/** What a refund request brings; the ledger fills in the rest of the Refund. */
+export type NewRefund = Pick<Refund, 'requestNo' | 'refundNo' | 'paymentNo' | 'refundFee' | 'bizData'>;
 
 /** Thrown by the manual controls (pay/decline/expire) when the order cannot make that move. */
 export class SandboxStateError extends Error {
