@@ -6,17 +6,9 @@ const core = require('../../dist/nodes/core');
 const poll = require('../../dist/nodes/poll');
 const { savedCopy, reviveCopy, describeFinal } = require('../../dist/nodes/poll/output');
 
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+const { sleep, waitFor } = require('./wait');
 
-async function until(check, what, timeoutMs = 4000) {
-  const start = Date.now();
-  for (;;) {
-    const value = check();
-    if (value) return value;
-    if (Date.now() - start > timeoutMs) throw new Error(`timed out waiting for ${what}`);
-    await sleep(2);
-  }
-}
+const until = (check, what, timeoutMs = 4000) => waitFor(check, what, timeoutMs, 2);
 
 /** A result as the core returns it. */
 function result(endpoint, status, extra = {}) {

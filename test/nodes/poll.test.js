@@ -17,17 +17,7 @@ const KEY = 'sandbox-key-0001';
 const SLOW_MS = 1500;
 let counter = 0;
 const uid = (prefix) => `${prefix}${process.pid % 10000}${Date.now().toString(36)}${++counter}`;
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-
-async function until(check, what, timeoutMs = 8000) {
-  const start = Date.now();
-  for (;;) {
-    const value = check();
-    if (value) return value;
-    if (Date.now() - start > timeoutMs) throw new Error(`timed out waiting for ${what}`);
-    await sleep(5);
-  }
-}
+const { sleep, waitFor: until } = require('./wait');
 
 describe('upp-poll node (sandbox over HTTP)', function () {
   this.timeout(20000);

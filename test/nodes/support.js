@@ -214,14 +214,10 @@ function collect(ports, ms) {
   };
 }
 
-const delay = (ms) => new Promise((r) => setTimeout(r, ms));
+const { sleep: delay, waitFor } = require('./wait');
+/** Waits until predicate() is true (at most `ms`). */
 async function until(predicate, ms = 5000, step = 10) {
-  const end = Date.now() + ms;
-  while (Date.now() < end) {
-    if (predicate()) return;
-    await delay(step);
-  }
-  throw new Error('condition not met in time');
+  await waitFor(predicate, 'a condition', ms, step);
 }
 
 /** Fails the current test on an unhandled rejection. */
