@@ -242,13 +242,13 @@ describe('upp-poll resilience (sandbox over HTTP)', function () {
       assert.equal(await new Promise((resolve) => helper.getNode('poll').context().get('jobs', (err, v) => resolve(v))), undefined);
     });
 
-    // The helper keeps the context module across tests: stop the flows, let the file store's clean run, then put
-    // the default memory store back before the directory goes; otherwise later tests' unload() scans a directory
-    // that no longer exists and rejects unhandled.
+    // The helper keeps the context module across tests, and its unload() starts a context clean it does not await:
+    // with the file store still installed, that clean raced this directory's removal (ENOENT / ENOTEMPTY as
+    // unhandled rejections). So: stop the flows, close the file store (it finishes its writes), put the default
+    // memory store back, and only then remove the directory; the outer afterEach's unload() meets the memory store.
     afterEach(async () => {
       if (!contextDir) return;
-      await helper.unload();
-      await helper._context.clean({ allNodes: [] });
+      await helper._redNodes.stopFlows();
       await helper._context.close();
       helper._context.init({});
       await helper._context.load();
