@@ -198,4 +198,16 @@ describe('editions: against a front-end', function () {
     assert.equal(r.diagnosis.code, 'profile_mismatch');
     assert.match(r.diagnosis.en, /signs with profile v2/);
   });
+
+  it('network test in strict mode: an answer verifying only under another variant fails and the diagnosis names the variant', async () => {
+    // a network answer whose data carries a time field and a number: v1/iso-time differs from every wire variant
+    fe.answer = (req, path) =>
+      signedAnswer(envelopeText(path.endsWith('/network') ? `{"field":"${core.NETWORK_FIELD_TEXT}","n":1,"tradeTime":"2026-11-26 10:00:00"}` : null, { result: path.endsWith('/network') }), KEY, { time: 'iso' });
+    const strict = await client({ verify: 'strict' }).network();
+    assert.deepEqual([strict.outcome, strict.reason, strict.verified], ['failed', 'bad_signature', false]);
+    assert.equal(strict.diagnosis.code, 'sign_variant');
+    assert.match(strict.diagnosis.en, /only under variant v1\/iso-time, not the pinned v1/);
+    const pinned = await client({ verify: 'strict', verifyVariant: 'v1/iso-time' }).network();
+    assert.deepEqual([pinned.outcome, pinned.verified, pinned.diagnosis.code], ['success', 'v1/iso-time', 'ok']);
+  });
 });
