@@ -106,13 +106,8 @@ export function diagnoseNetwork(result: UppResult, optionsOrProfile: DiagnosisOp
     };
   }
   if (result.outcome === 'success') {
-    if (variant && variant.profile !== profile && variant.profile !== 'v2-mixed') {
-      return {
-        code: 'profile_mismatch',
-        en: `Connected and the key is right, but the front-end signs with profile ${variant.profile}: set the signature profile to ${variant.profile}`,
-        zh: `连接正常、密钥正确，但前置机使用 ${variant.profile} 签名规则：请把签名规则设为 ${variant.profile}`,
-      };
-    }
+    // Our requests were accepted: an answer signed under another profile or variant is a remark (a warning), not a
+    // reason to change the request profile.
     const warnings = warningsFor(result, options);
     if (variant && !variant.dataSign) {
       const trusted = options.dataSignUnsigned === true;
