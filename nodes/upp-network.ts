@@ -1,6 +1,6 @@
 // upp-network: the network test. One output on success (msg.upp.diagnosis says what was checked); anything else
 // is a catchable error whose message is the diagnosis: wrong URL, wrong key, wrong signature profile, no route.
-import { UppNotSentError, type Diagnosis, type NetworkResult } from './core';
+import { isUppError, type Diagnosis, type NetworkResult, type UppNotSentError } from './core';
 import type { DoneFunction, Node, NodeAPI, NodeDef, NodeMessage, SendFunction } from './lib/red';
 import { localizeError, runtimeLang, translator } from './lib/i18n';
 import { StatusTracker, statusOf } from './lib/status';
@@ -20,9 +20,8 @@ export = function register(RED: NodeAPI): void {
     try {
       result = await client.network({ signal });
     } catch (err) {
-      const diagnosis = (err as { diagnosis?: Diagnosis }).diagnosis;
-      if (err instanceof UppNotSentError && diagnosis) {
-        throw new UppNetworkError(diagnosis, runtimeLang(t), err.reason, true, err);
+      if (isUppError<UppNotSentError & { diagnosis?: Diagnosis }>(err, 'ERR_UPP_NOT_SENT') && err.diagnosis) {
+        throw new UppNetworkError(err.diagnosis, runtimeLang(t), err.reason, true, err);
       }
       throw err;
     }

@@ -13,4 +13,4 @@ export type { UppResult, CallOptions } from './operations';
 export { decide, type Outcome, type ReasonCode, type Answer, type Decision } from './outcome';
 export { diagnoseNetwork, NETWORK_FIELD_TEXT, type Diagnosis, type DiagnosisCode } from './diagnose';
 export type { TlsOptions } from './transport';
-export { describeRule, type RuleName } from './messages';
+export { describeRule, describeErrorText, type RuleName, type FieldTextName, type ErrorTextName } from './messages';

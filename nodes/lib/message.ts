@@ -1,6 +1,6 @@
 // The output message contract: msg.payload = the response data (amounts as exact strings), msg.upp = what
 // happened. Every other msg property is kept (msg.req / msg.res of an HTTP In node must survive).
-import { UppError, type EndpointName, type UppResult } from '../core';
+import { UNEXPECTED_CODE, type EndpointName, type UppResult } from '../core';
 
 export interface UppMeta {
   endpoint: EndpointName;
@@ -94,13 +94,13 @@ export interface ErrorInfo {
 export function describeError(err: unknown): ErrorInfo {
   const e = (err ?? {}) as Record<string, unknown>;
   const info: ErrorInfo = {
-    code: typeof e.code === 'string' ? e.code : 'ERR_UPP_UNEXPECTED',
+    code: typeof e.code === 'string' ? e.code : UNEXPECTED_CODE,
     message: typeof e.message === 'string' ? e.message : String(err),
   };
   for (const k of ['messageEn', 'messageZh', 'field', 'rule', 'reason'] as const) {
     if (typeof e[k] === 'string') info[k] = e[k] as string;
   }
-  if (err instanceof UppError || typeof e.notSent === 'boolean') info.notSent = Boolean(e.notSent);
+  if (typeof e.notSent === 'boolean') info.notSent = e.notSent;
   const diagnosis = e.diagnosis as ErrorInfo['diagnosis'] | undefined;
   if (diagnosis && typeof diagnosis.code === 'string') info.diagnosis = { code: diagnosis.code, en: diagnosis.en, zh: diagnosis.zh };
   return info;

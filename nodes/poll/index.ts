@@ -2,6 +2,6 @@
 export { PollEngine, jobKey, isRetryableError, errorInfo, type PollEngineOptions, type EngineStats } from './engine';
 export { Scheduler, LagStats } from './scheduler';
 export { MinHeap, type HeapItem } from './heap';
-export { readTarget, modeOf, pick, expireAtOf, expireText, PollInputError, type ModeSetting } from './input';
+export { readTarget, modeOf, pick, expireAtOf, expireText, type ModeSetting } from './input';
 export * from './types';
 export { pollSettings, POLL_DEFAULTS, type PollNodeSettings } from './settings';
