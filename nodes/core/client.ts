@@ -1,9 +1,11 @@
 // UppClient: the library's front door. One keep-alive pool per client; one method per endpoint.
-import type { EndpointName } from './schema';
+import { EDITIONS, endpointPath, type EndpointName, type PathStyle } from './schema';
+import { encodeRequest } from './codec/encode';
+import { validateRequest } from './validate';
 import { resolveOptions, type ResolvedOptions, type UppClientOptions } from './options';
 import { Transport } from './transport';
-import { callEndpoint, type CallOptions, type OperationContext, type UppResult } from './operations';
-import { diagnoseNetwork, type Diagnosis } from './diagnose';
+import { callEndpoint, type CallOptions, type OperationContext, type UppResult, type VerifyState } from './operations';
+import { diagnoseNetwork, type Diagnosis, type EditionProbe } from './diagnose';
 import { UppInFlightError, isUppError, type UppNotSentError } from './errors';
 import type { RequestInput } from './validate';
 
@@ -15,6 +17,7 @@ export interface NetworkResult extends UppResult {
 const SINGLE_FLIGHT_KEY: Partial<Record<EndpointName, 'paymentNo' | 'requestNo'>> = {
   scanCode: 'paymentNo',
   barCode: 'paymentNo',
+  faceCode: 'paymentNo',
   refund: 'requestNo',
 };
 
@@ -24,6 +27,8 @@ export class UppClient {
   readonly #transport: Transport;
   readonly #inFlight = new Set<string>();
   readonly #context: OperationContext;
+  /** How this front-end signs, learnt from its answers (auto mode): see VerifyState. */
+  readonly #verifyState: VerifyState = {};
 
   constructor(options: UppClientOptions) {
     this.options = resolveOptions(options);
@@ -34,14 +39,16 @@ export class UppClient {
       proxy: this.options.proxy,
       tls: this.options.tls,
     });
-    this.#context = { options: this.options, transport: this.#transport, key: this.#key, isClosed: () => this.#transport.isClosed };
+    this.#context = { options: this.options, transport: this.#transport, key: this.#key, isClosed: () => this.#transport.isClosed, verifyState: this.#verifyState };
   }
 
   /** Network test: proves the link, our signature and the answer's signature; `diagnosis` says what is wrong. */
   async network(call?: CallOptions): Promise<NetworkResult> {
     try {
       const result = await callEndpoint(this.#context, 'network', {}, call);
-      return { ...result, diagnosis: diagnoseNetwork(result, this.options.profile) };
+      // The network path is the same in every edition: a read on the query path tells which paths this front-end serves.
+      const probe = result.httpStatus === 200 ? await this.#probeEdition(call) : undefined;
+      return { ...result, diagnosis: diagnoseNetwork(result, this.options, probe) };
     } catch (err) {
       if (isUppError<UppNotSentError & { diagnosis?: Diagnosis }>(err, 'ERR_UPP_NOT_SENT')) {
         err.diagnosis = {
@@ -54,12 +61,51 @@ export class UppClient {
     }
   }
 
+  /**
+   * Asks the configured edition's query path, and if it answers 404 the other path family's, with a query for an
+   * order that does not exist (a read: safe, changes nothing). Never throws; undefined when nothing can be said.
+   */
+  async #probeEdition(call?: CallOptions): Promise<EditionProbe | undefined> {
+    try {
+      const { options } = this;
+      const status = async (style: PathStyle) => {
+        const now = options.now();
+        const fields = validateRequest('query', { bizType: 'scan_pay', paymentNo: `UPPPROBE${now}` }, now, options.edition);
+        const encoded = encodeRequest(options, fields, this.#key, options.profile, now);
+        const attempt = await this.#transport.post(endpointPath('query', style, options.prefix), encoded.body, options.timeouts.readMs, call?.signal);
+        return attempt.kind === 'answered' ? attempt.statusCode : undefined;
+      };
+      const configured = EDITIONS[options.edition].pathStyle;
+      const other: PathStyle = configured === 'v2' ? 'manual-1.0' : 'v2';
+      const configuredStatus = await status(configured);
+      if (configuredStatus !== 404) return { configured, configuredStatus };
+      return { configured, configuredStatus, other, otherStatus: await status(other) };
+    } catch {
+      return undefined;
+    }
+  }
+
   scanCode(fields: RequestInput, call?: CallOptions): Promise<UppResult> {
     return this.call('scanCode', fields, call);
   }
 
   barCode(fields: RequestInput, call?: CallOptions): Promise<UppResult> {
     return this.call('barCode', fields, call);
+  }
+
+  /** Face payment order (spec 4.8; editions 2.1 on). */
+  faceCode(fields: RequestInput, call?: CallOptions): Promise<UppResult> {
+    return this.call('faceCode', fields, call);
+  }
+
+  /** Platform bill of a date range (spec 4.9; editions 2.1 on): rows in result.rows, amounts as exact strings. */
+  yuntaiBills(fields: RequestInput, call?: CallOptions): Promise<UppResult> {
+    return this.call('yuntaiBills', fields, call);
+  }
+
+  /** Channel bill of a date range (spec 4.10, path /access/channelBIlls; editions 2.1 on): rows in result.rows. */
+  channelBills(fields: RequestInput, call?: CallOptions): Promise<UppResult> {
+    return this.call('channelBills', fields, call);
   }
 
   query(fields: RequestInput, call?: CallOptions): Promise<UppResult> {
@@ -107,6 +153,6 @@ export class UppClient {
   }
 
   toJSON(): Record<string, unknown> {
-    return { baseUrl: `${this.options.origin}${this.options.prefix}`, isvId: this.options.isvId, partnerId: this.options.partnerId, profile: this.options.profile };
+    return { baseUrl: `${this.options.origin}${this.options.prefix}`, isvId: this.options.isvId, partnerId: this.options.partnerId, edition: this.options.edition, profile: this.options.profile };
   }
 }
