@@ -9,6 +9,7 @@ import { describeResult } from './lib/message';
 import { configNodeOf } from './lib/config';
 import { UppNetworkError } from './lib/errors';
 import { errorStatus, failMessage } from './lib/action';
+import { sendThenDone } from './lib/util';
 
 export = function register(RED: NodeAPI): void {
   const t = translator(RED, 'upp-network');
@@ -55,12 +56,7 @@ export = function register(RED: NodeAPI): void {
         msg.payload = payload;
         msg.upp = upp;
         status.finish(okStatus(result));
-        try {
-          send(msg);
-          done();
-        } catch (err) {
-          done(err instanceof Error ? err : new Error(String(err)));
-        }
+        sendThenDone(node, msg, () => send(msg), done);
       });
     });
 

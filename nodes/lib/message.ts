@@ -1,6 +1,7 @@
 // The output message contract: msg.payload = the response data (amounts as exact strings), msg.upp = what
 // happened. Every other msg property is kept (msg.req / msg.res of an HTTP In node must survive).
 import { ORDER_BIZ_TYPE, UNEXPECTED_CODE, type EndpointName, type UppResult } from '../core';
+import { dropUndefined } from './util';
 
 export interface UppMeta {
   endpoint: EndpointName;
@@ -69,9 +70,7 @@ export function describeResult(result: UppResult): { payload: Record<string, unk
   if (expireTime) upp.expireTime = expireTime;
   if (result.endpoint === 'close' && result.status) upp.isCloseOrder = result.status;
   if (!verified && data) upp.unverifiedData = data;
-  // Drop undefined entries so msg.upp reads cleanly in the debug sidebar.
-  for (const k of Object.keys(upp)) if (upp[k] === undefined) delete upp[k];
-  return { payload: verified && data ? data : {}, upp };
+  return { payload: verified && data ? data : {}, upp: dropUndefined(upp) };
 }
 
 export interface ErrorInfo {

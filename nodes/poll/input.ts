@@ -2,6 +2,7 @@
 // output can be wired straight in (msg.upp.endpoint, msg.upp.request, msg.upp.paymentNo, ...), and so can a plain
 // HIS row in msg.payload. Anything missing or malformed is a bilingual input error naming the field.
 import { ORDER_BIZ_TYPE, UppInputError, validateRequest, parseChinaTime, formatChinaTime, type EndpointName } from '../core';
+import { isBag, type Bag } from '../lib/util';
 import type { PollMode, PollTarget } from './types';
 
 export type ModeSetting = PollMode | 'auto';
@@ -9,8 +10,6 @@ export type ModeSetting = PollMode | 'auto';
 const PAYMENT_ENDPOINTS = new Set(['scanCode', 'barCode', 'query', 'close']);
 const REFUND_ENDPOINTS = new Set(['refund', 'refundQuery']);
 
-type Bag = Record<string, unknown>;
-const isBag = (v: unknown): v is Bag => typeof v === 'object' && v !== null && !Array.isArray(v) && !Buffer.isBuffer(v);
 const present = (v: unknown) => v !== undefined && v !== null && v !== '';
 
 /** Looks a field up in msg.upp, then msg.upp.request, then msg.payload. */

@@ -5,6 +5,7 @@ import { randomBytes } from 'node:crypto';
 import Decimal from 'decimal.js';
 import { formatChinaTime, parseChinaTime } from '../core/codec/time';
 import { UppError } from '../core/errors';
+import { dropUndefined } from '../core/objects';
 import { describeErrorText } from '../core/messages';
 import { payPlan, refundPlan, type Later, type PayPlan, type RefundPlan } from './magic';
 import type { OrderView, PayStatus, RefundStatus, RefundView } from './types';
@@ -227,7 +228,7 @@ export class Ledger {
 
   orderView(order: Order): OrderView {
     this.applyExpiry(order);
-    return strip({
+    return dropUndefined({
       paymentNo: order.paymentNo,
       bizType: bizTypeOf(order),
       endpoint: order.kind === 'scan' ? 'scanCode' : 'barCode',
@@ -252,7 +253,7 @@ export class Ledger {
   }
 
   refundView(refund: Refund): RefundView {
-    return strip({
+    return dropUndefined({
       requestNo: refund.requestNo,
       refundNo: refund.refundNo,
       paymentNo: refund.paymentNo,
@@ -280,7 +281,3 @@ function advance<S>(later: Later<S> | undefined, queries: number, movable: boole
   if (later && movable && queries >= later.fromQuery) move(later.status);
 }
 
-function strip<T extends object>(view: T): T {
-  for (const key of Object.keys(view) as Array<keyof T>) if (view[key] === undefined) delete view[key];
-  return view;
-}

@@ -6,6 +6,7 @@ import { ENDPOINT_NAMES, endpointPath, type EndpointName } from '../core/schema'
 import { verifyTree } from '../core/codec/canonical';
 import { isJsonObject, parseLossless, type JsonObject } from '../core/codec/json';
 import { isUppError } from '../core/errors';
+import { dropUndefined } from '../core/objects';
 import { cashierPage, notFoundPage } from './cashier';
 import { control, type Controls } from './control';
 import { answerRequest, MSG, servedEndpoint, type Answer } from './endpoints';
@@ -72,9 +73,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     if (fault === 'unsigned_error') answer = { result: false, msg: MSG.busy };
     const tradeStatus = answer.data?.tradeStatus;
     record.response = { fault, result: answer.result, msg: answer.msg || undefined, tradeStatus: typeof tradeStatus === 'string' ? tradeStatus : undefined };
-    for (const key of Object.keys(record.response) as Array<keyof typeof record.response>) {
-      if (record.response[key] === undefined) delete record.response[key];
-    }
+    dropUndefined(record.response);
     const tree = envelopeOf(answer, o.now());
     switch (fault) {
       case 'unsigned_error':
