@@ -6,6 +6,7 @@ import { resolveOptions, type ResolvedOptions, type UppClientOptions } from './o
 import { Transport } from './transport';
 import { callEndpoint, type CallOptions, type OperationContext, type UppResult, type VerifyState } from './operations';
 import { diagnoseNetwork, type Diagnosis, type EditionProbe } from './diagnose';
+import { variantName } from './codec/canonical';
 import { UppInFlightError, isUppError, type UppNotSentError } from './errors';
 import type { RequestInput } from './validate';
 
@@ -45,10 +46,26 @@ export class UppClient {
   /** Network test: proves the link, our signature and the answer's signature; `diagnosis` says what is wrong. */
   async network(call?: CallOptions): Promise<NetworkResult> {
     try {
-      const result = await callEndpoint(this.#context, 'network', {}, call);
+      // Strict mode checks the answer in auto mode too, so the diagnosis can name the variant it does verify under.
+      const strict = this.options.verify === 'strict';
+      const ctx: OperationContext = strict ? { ...this.#context, options: { ...this.options, verify: 'auto' }, verifyState: {} } : this.#context;
+      const found = await callEndpoint(ctx, 'network', {}, call);
       // The network path is the same in every edition: a read on the query path tells which paths this front-end serves.
-      const probe = result.httpStatus === 200 ? await this.#probeEdition(call) : undefined;
-      return { ...result, diagnosis: diagnoseNetwork(result, this.options, probe) };
+      const probe = found.httpStatus === 200 ? await this.#probeEdition(call) : undefined;
+      const pinned = variantName(this.options.verifyVariant);
+      const diagnosis = diagnoseNetwork(found, this.options, probe);
+      if (!strict || found.verified === false || found.verified === pinned) return { ...found, diagnosis };
+      // Strict, and the answer verifies only under another variant: the call failed; say which variant would do.
+      const failed: UppResult = { ...found, outcome: 'failed', reason: 'bad_signature', verified: false, status: undefined };
+      if (diagnosis.code === 'wrong_edition' || diagnosis.code === 'profile_mismatch') return { ...failed, diagnosis };
+      return {
+        ...failed,
+        diagnosis: {
+          code: 'sign_variant',
+          en: `The key is right, but the front-end's answers verify only under variant ${found.verified}, not the pinned ${pinned}: set the verification variant to ${found.verified}, or verification to auto`,
+          zh: `密钥正确，但前置机应答仅能按 ${found.verified} 方式验签，而非指定的 ${pinned}：请把验签方式设为 ${found.verified}，或改为自动验签`,
+        },
+      };
     } catch (err) {
       if (isUppError<UppNotSentError & { diagnosis?: Diagnosis }>(err, 'ERR_UPP_NOT_SENT')) {
         err.diagnosis = {

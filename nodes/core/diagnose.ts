@@ -49,7 +49,8 @@ type DiagnosisOptions = Pick<ResolvedOptions, 'profile'> & Partial<Pick<Resolved
 /** The request profile a front-end whose answers verify under `profile` most likely expects. */
 const requestProfileFor = (profile: string): Profile => (profile === 'v1' ? 'v1' : 'v2'); // v2-mixed: HIS manual V2.3 types requests
 
-function editionDiagnosis(probe: EditionProbe | undefined, options: DiagnosisOptions): Diagnosis | undefined {
+/** `wrong_edition` when the configured edition's query path is 404 and the other family's is not. */
+export function diagnoseEdition(probe: EditionProbe | undefined, options: DiagnosisOptions): Diagnosis | undefined {
   if (!probe || probe.configuredStatus !== 404 || probe.other === undefined || probe.otherStatus === undefined || probe.otherStatus === 404) return undefined;
   const configured = options.edition ?? '1.0';
   if (probe.other === 'v2') {
@@ -94,7 +95,7 @@ export function diagnoseNetwork(result: UppResult, optionsOrProfile: DiagnosisOp
   const profile = options.profile;
   const variant = typeof result.verified === 'string' ? parseVariant(result.verified) : undefined;
   const wanted = variant ? requestProfileFor(variant.profile) : profile;
-  const edition = editionDiagnosis(probe, options);
+  const edition = diagnoseEdition(probe, options);
   if (edition) return edition;
   if (wanted !== profile && result.reason === 'rejected') {
     // The front-end refused our signature but its own answer verified under the other profile.
@@ -105,13 +106,8 @@ export function diagnoseNetwork(result: UppResult, optionsOrProfile: DiagnosisOp
     };
   }
   if (result.outcome === 'success') {
-    if (variant && variant.profile !== profile && variant.profile !== 'v2-mixed') {
-      return {
-        code: 'profile_mismatch',
-        en: `Connected and the key is right, but the front-end signs with profile ${variant.profile}: set the signature profile to ${variant.profile}`,
-        zh: `连接正常、密钥正确，但前置机使用 ${variant.profile} 签名规则：请把签名规则设为 ${variant.profile}`,
-      };
-    }
+    // Our requests were accepted: an answer signed under another profile or variant is a remark (a warning), not a
+    // reason to change the request profile.
     const warnings = warningsFor(result, options);
     if (variant && !variant.dataSign) {
       const trusted = options.dataSignUnsigned === true;

@@ -4,7 +4,7 @@
 // Most codes prove that nothing reached the platform (bad input, bad configuration, a connection that never opened,
 // a duplicate in-flight call), so a caller may fix the cause and try again. Ambiguous failures are never thrown:
 // they come back as `pending` results.
-import { describeErrorText, describeRule, type FieldTextName, type RuleName } from './messages';
+import { describeErrorText, describeRule, notSentText, type FieldTextName, type RuleName } from './messages';
 
 export const UPP_ERROR_CODES = [
   'ERR_UPP_INPUT',
@@ -37,6 +37,14 @@ export class UppError extends Error {
     this.code = code;
     this.messageZh = messageZh;
     this.notSent = options?.notSent ?? true;
+  }
+
+  /**
+   * The sentence alone: Node-RED puts `err.toString()` into msg.error.message and the log, and the class name
+   * ("UppInputError: ...") means nothing to the person reading it; msg.error.code says which kind it is.
+   */
+  override toString(): string {
+    return this.message;
   }
 }
 
@@ -82,7 +90,7 @@ export class UppNotSentError extends UppError {
   readonly attempts: number;
 
   constructor(reason: string, detail: string, attempts: number, cause?: unknown) {
-    const text = describeErrorText('not_sent', { reason, detail, attempts });
+    const text = notSentText(reason, detail, attempts);
     super('ERR_UPP_NOT_SENT', text.en, text.zh, { cause });
     this.reason = reason;
     this.attempts = attempts;

@@ -72,10 +72,6 @@ export type FieldTextName = RuleName | keyof typeof FIELD_TEXTS;
 
 /** Messages of the codes that are not about one field. */
 const ERROR_TEXTS = {
-  not_sent: {
-    en: 'Request not sent: could not connect to the front-end machine ({reason}: {detail}) after {attempts} attempt(s)',
-    zh: '请求未发出：无法连接前置机（{reason}：{detail}），已尝试 {attempts} 次',
-  },
   in_flight: {
     en: '{field} "{value}" already has a call in flight on this connection; wait for its outcome (or query it) instead of sending it again',
     zh: '{field} "{value}" 已有请求正在处理中；请等待结果（或发起查询），不要重复发送',
@@ -113,4 +109,35 @@ export function describeValue(value: unknown): string {
   if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') return String(value);
   if (Array.isArray(value)) return 'an array';
   return `a ${typeof value === 'object' ? (value.constructor?.name ?? 'object') : typeof value}`;
+}
+
+/** Why a connection could not be opened, in words (transport reason codes: nodes/core/transport.ts). */
+const CONNECT_FAILURES: Record<string, { en: string; zh: string }> = {
+  ECONNREFUSED: { en: 'the connection was refused, nothing listens at that address and port', zh: '连接被拒绝，该地址和端口上没有服务' },
+  ENOTFOUND: { en: 'the host name is unknown', zh: '主机名无法解析' },
+  EAI_AGAIN: { en: 'the host name could not be resolved (DNS not answering)', zh: '主机名暂时无法解析（DNS 无应答）' },
+  connect_timeout: { en: 'the connection was not accepted in time', zh: '连接超时，对方未接受连接' },
+  EHOSTUNREACH: { en: 'the host is unreachable', zh: '主机不可达' },
+  ENETUNREACH: { en: 'the network is unreachable', zh: '网络不可达' },
+  ENETDOWN: { en: 'the network is down', zh: '网络已断开' },
+  aborted: { en: 'it was cancelled before sending', zh: '发送前已取消' },
+};
+
+/**
+ * One sentence for a connection that never opened: the cause in words, the code once, the address when the
+ * transport's detail names one (undici's "connect ECONNREFUSED 127.0.0.1:7000" repeats the code otherwise).
+ */
+export function notSentText(reason: string, detail: string, attempts: number): { en: string; zh: string } {
+  const known = CONNECT_FAILURES[reason];
+  const address = /(\[[0-9a-fA-F:.]+\]:\d+|[\w.-]+:\d+)\s*$/.exec(detail)?.[1];
+  const rest = detail.split(reason).join('').replace(/^[\s:]+/, '').replace(/\bconnect\s*/g, '').trim();
+  const cause = known ?? { en: rest || reason, zh: rest || reason };
+  const code = cause.en.includes(reason) ? '' : ` (${reason})`;
+  const atEn = address ? ` at ${address}` : '';
+  const atZh = address ? ` ${address}` : '';
+  const tries = attempts > 0 ? { en: `, after ${attempts} attempt(s)`, zh: `，已尝试 ${attempts} 次` } : { en: '', zh: '' };
+  return {
+    en: `Request not sent: could not connect to the front-end machine${atEn}: ${cause.en}${code}${tries.en}`,
+    zh: `请求未发出：无法连接前置机${atZh}：${cause.zh}${code ? `（${reason}）` : ''}${tries.zh}`,
+  };
 }

@@ -34,4 +34,9 @@ export class UppNetworkError extends UppError {
     this.messageEn = diagnosis.en;
     this.reason = reason;
   }
+
+  /** The diagnosis alone in msg.error.message and the log (see UppError.toString in nodes/core/errors.ts). */
+  override toString(): string {
+    return this.message;
+  }
 }

@@ -3,8 +3,7 @@
 // broken front-end machine, or a keyless man-in-the-middle on the hospital network, answering the client over real
 // HTTP. Every answer here is correctly signed with the key unless the attack is that it is not.
 const assert = require('node:assert/strict');
-const http = require('node:http');
-const { core } = require('../helpers');
+const { core, frontEnd, signedAnswer, envelopeText } = require('../helpers');
 
 const KEY = 'attack-test-key-0001';
 const inMinutes = (m) => Date.now() + m * 60 * 1000;
@@ -14,41 +13,8 @@ function attack(id, title, fn) {
   it(`${title} [${id}]`, fn);
 }
 
-/** Signs an answer's JSON text (numbers keep their text) with a variant; returns the wire text with `sign` first. */
-function signed(text, { profile = 'v1', dropDataSign = false, time = 'wire', key = KEY } = {}) {
-  const tree = core.parseLossless(text);
-  const sign = core.md5Sign(core.canonicalOf(tree, profile, dropDataSign, time), key);
-  return `{"sign":"${sign}",${text.slice(1)}`;
-}
-
-const envelope = (data, { result = true } = {}) =>
-  `{"result":${result},"kind":"${result ? '0' : '1'}","msg":"${result ? '' : '业务拒绝'}","version":"1.0.0","timestamp":1764151200000${data ? `,"data":${data}` : ''}}`;
-
-/** A front-end machine that answers every request with `answer(requestTree, path)` (wire text). */
-async function frontEnd(answer) {
-  const requests = [];
-  const server = http.createServer((req, res) => {
-    let body = '';
-    req.setEncoding('utf8');
-    req.on('data', (chunk) => (body += chunk));
-    req.on('end', () => {
-      const tree = core.parseLossless(body);
-      requests.push({ path: req.url, tree });
-      const text = answer(tree, req.url);
-      res.writeHead(text === undefined ? 404 : 200, { 'content-type': 'application/json;charset=UTF-8' });
-      res.end(text ?? 'Not Found');
-    });
-  });
-  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
-    url: `http://127.0.0.1:${server.address().port}`,
-    requests,
-    set answer(fn) {
-      answer = fn;
-    },
-    close: () => new Promise((resolve) => server.close(resolve)),
-  };
-}
+const signed = (text, options) => signedAnswer(text, KEY, options);
+const envelope = envelopeText;
 
 describe('reliability: attacks of the adversarial review (issue 10)', function () {
   let fe;

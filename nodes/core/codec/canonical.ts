@@ -109,7 +109,9 @@ function candidates(configured: Variant, mode: VerifyMode, withDataSign: boolean
   const remembered = options.remembered ? parseVariant(options.remembered) : undefined;
   if (remembered) list.push(remembered);
   list.push(configured);
-  const profiles = [configured.profile, ...SIGN_PROFILES.filter((p) => p !== configured.profile)];
+  // v2-mixed right after the configured profile: where it gives the same string as v1 or v2 (no nested number),
+  // the name then stays the configured one, and otherwise the mixed form the V2.3 manual prints is the likelier.
+  const profiles = [configured.profile, ...(['v2-mixed', 'v1', 'v2'] as const).filter((p) => p !== configured.profile)];
   // data.sign kept before dropped, wire time before ISO: the common cases cost one MD5.
   for (const dataSign of [true, false]) {
     for (const time of TIMES) for (const profile of profiles) list.push({ profile, time, dataSign });
@@ -129,7 +131,11 @@ export function verifyTree(tree: JsonObject, key: string, profile: SignProfile, 
   const configured = options.variant ?? { profile, time: 'wire', dataSign: true };
   const withDataSign = hasDataSign(tree);
   const tried = new Set<string>();
+  const named = new Set<string>();
   for (const variant of candidates(configured, mode, withDataSign, options)) {
+    const name = variantName(variant);
+    if (named.has(name)) continue;
+    named.add(name);
     const canonical = canonicalOf(tree, variant.profile, !variant.dataSign, variant.time);
     if (tried.has(canonical)) continue;
     tried.add(canonical);
