@@ -71,6 +71,7 @@ describe('editor files', () => {
       const expected = ['name', 'server', ...fields.flatMap((f) => [f, `${f}Type`])];
       if (fields.includes('expireTime')) expected.push('expireMinutes');
       if (type === 'upp-network') expected.push('onDeploy');
+      if (ACTIONS[type] && ACTIONS[type].expectedAmount) expected.push('expectedAmount', 'expectedAmountType');
       assert.deepEqual(Object.keys(defs[type].defaults).sort(), expected.sort(), type);
       assert.equal(defs[type].defaults.server.type, 'upp-config');
       const html = read('nodes', `${type}.html`);
@@ -78,7 +79,8 @@ describe('editor files', () => {
         assert.ok(html.includes(`id="node-input-${f}"`) && html.includes(`id="node-input-${f}Type"`), `${type}.${f} input`);
         assert.equal(defs[type].defaults[f].value, '', `${type}.${f} blank by default (msg.payload.${f})`);
       }
-      assert.match(html, new RegExp(`UppEditor\\.prepare\\(this, \\[${fields.map((f) => `'${f}'`).join(', ')}\\]\\)`));
+      const prepared = ACTIONS[type] && ACTIONS[type].expectedAmount ? [...fields, 'expectedAmount'] : fields;
+      assert.match(html, new RegExp(`UppEditor\\.prepare\\(this, \\[${prepared.map((f) => `'${f}'`).join(', ')}\\]\\)`));
     }
   });
 

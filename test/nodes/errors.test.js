@@ -61,10 +61,10 @@ describe('nodes: errors go to Catch with the original msg, never to an output', 
 
   it('input: a refund with a bad refundFee, a query without paymentNo', async () => {
     await load(actionFlow('upp-refund', {}, configNode(sb)), configCredentials());
-    const refund = await expectCaught('upp-refund', { payload: { paymentNo: 'P1', refundFee: '-1', requestNo: 'R1', refundNo: 'N1' } });
+    const refund = await expectCaught('upp-refund', { payload: { paymentNo: 'P1', bizType: 'scan_pay', refundFee: '-1', requestNo: 'R1', refundNo: 'N1' } });
     assert.equal(refund.upp.error.field, 'refundFee');
     await s.unload();
-    await load(actionFlow('upp-query', {}, configNode(sb)), configCredentials());
+    await load(actionFlow('upp-query', { bizType: 'scan_pay', bizTypeType: 'enum' }, configNode(sb)), configCredentials());
     const query = await expectCaught('upp-query', { payload: 'not an object' });
     assert.equal(query.upp.error.field, 'paymentNo');
     assert.equal(query.upp.error.rule, 'required');
@@ -92,7 +92,7 @@ describe('nodes: errors go to Catch with the original msg, never to an output', 
 
   it('config: no config node selected -> ERR_UPP_CONFIG naming server', async () => {
     await load(actionFlow('upp-query', { server: '' }, configNode(sb)), configCredentials());
-    const caught = await expectCaught('upp-query', { payload: { paymentNo: 'x' } });
+    const caught = await expectCaught('upp-query', { payload: { paymentNo: 'x', bizType: 'scan_pay' } });
     assert.equal(caught.error.code, 'ERR_UPP_CONFIG');
     assert.equal(caught.upp.error.field, 'server');
   });
@@ -105,7 +105,7 @@ describe('nodes: errors go to Catch with the original msg, never to an output', 
     assert.equal(pay.upp.error.notSent, true);
     await s.unload();
     await load(actionFlow('upp-query', {}, configNode(null)), configCredentials());
-    const query = await expectCaught('upp-query', { payload: { paymentNo: 'x' } });
+    const query = await expectCaught('upp-query', { payload: { paymentNo: 'x', bizType: 'scan_pay' } });
     assert.equal(query.error.code, 'ERR_UPP_NOT_SENT');
     assert.equal(s.helper.getNode('n1').statuses.at(-1).text, 'ERR_UPP_NOT_SENT');
   });
@@ -120,7 +120,7 @@ describe('nodes: errors go to Catch with the original msg, never to an output', 
 
   it('a refused connection reads once in msg.error.message and both languages', async () => {
     await load(actionFlow('upp-query', {}, configNode(null)), configCredentials());
-    const caught = await expectCaught('upp-query', { payload: { paymentNo: 'x' } });
+    const caught = await expectCaught('upp-query', { payload: { paymentNo: 'x', bizType: 'scan_pay' } });
     assert.match(caught.error.message, /^Request not sent: could not connect to the front-end machine at [\d.]+:\d+: the connection was refused/);
     for (const text of [caught.error.message, caught.upp.error.messageEn, caught.upp.error.messageZh]) {
       assert.equal(text.split('ECONNREFUSED').length - 1, 1, text);
@@ -165,7 +165,7 @@ describe('nodes: errors go to Catch with the original msg, never to an output', 
     s.helper.getNode('cfg').getClient = () => {
       throw new TypeError('boom');
     };
-    const caught = await expectCaught('upp-query', { payload: { paymentNo: 'x' } });
+    const caught = await expectCaught('upp-query', { payload: { paymentNo: 'x', bizType: 'scan_pay' } });
     assert.match(caught.error.message, /boom/);
     assert.equal(caught.upp.error.code, 'ERR_UPP_UNEXPECTED');
   });
@@ -233,7 +233,7 @@ describe('nodes: errors go to Catch with the original msg, never to an output', 
       await client.destroy();
       await load(twoNodes('upp-refund', configNode(sb, { payTimeout: 2000 })), configCredentials());
       const got = listen(['a', 'b', 'caught']);
-      const payload = { paymentNo, refundFee: '1.91', requestNo: uid('R'), refundNo: uid('N') };
+      const payload = { paymentNo, bizType: 'scan_pay', refundFee: '1.91', requestNo: uid('R'), refundNo: uid('N') };
       s.helper.getNode('n1').receive({ payload });
       s.helper.getNode('n2').receive({ payload });
       await s.until(() => got.length >= 2, 5000);

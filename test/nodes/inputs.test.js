@@ -1,7 +1,7 @@
 'use strict';
 // Where each request field comes from: the typedInput types (str, num, option, msg, flow, global, env, jsonata),
 // the blank -> msg.payload.<field> fallback, and the defaults (expireTime = now + N minutes; bizType from
-// msg.payload, then msg.upp, then scan_pay).
+// msg.payload, then msg.upp, else an input error naming bizType: no silent scan_pay).
 const s = require('./support');
 const { assert, OUTPUTS, load, configNode, configCredentials, actionFlow, sendAndWait, uid } = s;
 const core = require('../../dist/nodes/core');
@@ -110,13 +110,12 @@ describe('nodes: typedInput sources and the blank -> msg.payload fallback', func
     assert.ok(Math.abs(core.parseChinaTime(req3.expireTime) - (Date.now() + 15 * 60000)) < 5000, 'default 15 minutes');
   });
 
-  it('bizType: node value, else msg.payload.bizType, else msg.upp.bizType, else scan_pay', async () => {
+  it('bizType: node value, else msg.payload.bizType, else msg.upp.bizType', async () => {
     const paymentNo = uid();
     const cases = [
       [{ bizType: 'barcode_pay', bizTypeType: 'enum' }, { payload: { paymentNo, bizType: 'scan_pay' } }, 'barcode_pay'],
       [{}, { payload: { paymentNo, bizType: 'barcode_pay' } }, 'barcode_pay'],
       [{}, { payload: { paymentNo }, upp: { bizType: 'barcode_pay' } }, 'barcode_pay'],
-      [{}, { payload: { paymentNo } }, 'scan_pay'],
     ];
     for (const [props, msg, expected] of cases) {
       const req = await request('upp-query', props, msg);
@@ -124,6 +123,19 @@ describe('nodes: typedInput sources and the blank -> msg.payload fallback', func
       await s.unload();
     }
   });
+
+  for (const type of ['upp-query', 'upp-close', 'upp-refund']) {
+    it(`${type}: no bizType anywhere is ERR_UPP_INPUT naming bizType, nothing sent (no silent scan_pay)`, async () => {
+      await load(actionFlow(type, {}, configNode(sb)), configCredentials());
+      const before = sb.requests().length;
+      const payload = { paymentNo: uid('NB'), refundFee: '1.00', requestNo: uid('NR'), refundNo: uid('NF') };
+      const r = await sendAndWait({ payload }, OUTPUTS[type].length);
+      assert.ok(r.error, 'a catchable error, no output');
+      assert.equal(r.error.error.code, 'ERR_UPP_INPUT');
+      assert.equal(r.error.upp.error.field, 'bizType');
+      assert.equal(sb.requests().length, before, 'nothing reached the front-end');
+    });
+  }
 
   it('a pay node\'s pending output feeds a query node as is (payload.paymentNo, msg.upp.bizType)', async () => {
     const flow = actionFlow('upp-scancode', {}, configNode(sb));

@@ -144,9 +144,9 @@ describe('nodes: status and on-deploy test on a single node', function () {
     const node = s.helper.getNode('n1');
     sb.armFault('slow', { endpoint: 'query', times: 2 });
     const all = s.collect(3, 0);
-    node.receive({ payload: { paymentNo: uid() } });
-    node.receive({ payload: { paymentNo: uid() } });
-    node.receive({ payload: { paymentNo: uid() } });
+    node.receive({ payload: { paymentNo: uid(), bizType: 'scan_pay' } });
+    node.receive({ payload: { paymentNo: uid(), bizType: 'scan_pay' } });
+    node.receive({ payload: { paymentNo: uid(), bizType: 'scan_pay' } });
     await s.until(() => all.got.length === 3, 5000);
     all.stop();
     const texts = node.statuses.map((x) => x.text);

@@ -13,13 +13,14 @@ helper.init(require.resolve('node-red'));
 /** A distinctive key, so a search for it cannot hit anything by chance. */
 const KEY = 'K3y-must-NEVER-leak-7f2c91';
 const IDS = { isvId: '20000', partnerId: '12345' };
-const TYPES = ['upp-config', 'upp-network', 'upp-scancode', 'upp-barcode', 'upp-query', 'upp-refund', 'upp-refund-query', 'upp-close'];
+const TYPES = ['upp-config', 'upp-network', 'upp-scancode', 'upp-barcode', 'upp-facecode', 'upp-query', 'upp-refund', 'upp-refund-query', 'upp-close'];
 const NODES = TYPES.map((t) => require(path.join(DIST, `${t}.js`)));
 /** Ports of each action node, in order. */
 const OUTPUTS = {
   'upp-network': ['ok'],
   'upp-scancode': ['paid', 'pending'],
   'upp-barcode': ['paid', 'pending'],
+  'upp-facecode': ['paid', 'pending'],
   'upp-query': ['paid', 'pending', 'failed'],
   'upp-refund': ['refunded', 'pending', 'failed'],
   'upp-refund-query': ['refunded', 'pending', 'failed'],
