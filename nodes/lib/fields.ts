@@ -53,7 +53,13 @@ function evaluate(RED: NodeAPI, node: Node, field: string, setting: FieldSetting
 }
 
 /** One field's value for one message: its typed value, or msg.payload.<field> when blank. */
-export async function readField(RED: NodeAPI, node: Node, spec: FieldSpec, setting: FieldSetting | undefined, msg: NodeMessage): Promise<unknown> {
+export async function readField(
+  RED: NodeAPI,
+  node: Node,
+  spec: FieldSpec,
+  setting: FieldSetting | undefined,
+  msg: NodeMessage,
+): Promise<unknown> {
   if (!setting || setting.value.trim() === '') return payloadField(msg, spec.name);
   switch (setting.type) {
     case 'str':
