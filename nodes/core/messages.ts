@@ -6,6 +6,7 @@ export type RuleName =
   | 'type_integer'
   | 'max_length'
   | 'enum'
+  | 'enum_listed'
   | 'no_comma'
   | 'amount_format'
   | 'amount_positive'
@@ -27,6 +28,10 @@ const TEXTS: Record<RuleName, { en: string; zh: string }> = {
   type_integer: { en: '{field} must be a whole number of at most {max} digits', zh: '{field} 必须是不超过 {max} 位的整数' },
   max_length: { en: '{field} must be at most {max} characters (got {length})', zh: '{field} 最多 {max} 个字符（实际 {length} 个）' },
   enum: { en: '{field} must be one of {values} (got "{got}")', zh: '{field} 必须是 {values} 之一（实际为 "{got}"）' },
+  enum_listed: {
+    en: '{field} must be one of {values} (got "{got}"); a value the manual does not list is written unlisted:<value>',
+    zh: '{field} 必须是 {values} 之一（实际为 "{got}"）；手册未列出的值请写成 unlisted:<值>',
+  },
   no_comma: { en: '{field} must not contain an English comma ","', zh: '{field} 不得包含英文逗号 ","' },
   amount_format: {
     en: '{field} must be an amount in yuan such as 12.30 (plain digits, no exponent, NaN or Infinity; got {got})',
