@@ -71,7 +71,9 @@ describe('editor files', () => {
       const expected = ['name', 'server', ...fields.flatMap((f) => [f, `${f}Type`])];
       if (fields.includes('expireTime')) expected.push('expireMinutes');
       if (type === 'upp-network') expected.push('onDeploy');
+      else expected.push('fieldsFrom'); // where blank fields are read from (nodes/lib/fields.ts)
       assert.deepEqual(Object.keys(defs[type].defaults).sort(), expected.sort(), type);
+      if (type !== 'upp-network') assert.equal(defs[type].defaults.fieldsFrom.value, 'payload', `${type}: blank fields read msg.payload by default`);
       assert.equal(defs[type].defaults.server.type, 'upp-config');
       const html = read('nodes', `${type}.html`);
       for (const f of fields) {
