@@ -65,7 +65,8 @@ export class SandboxServer implements Sandbox, Controls {
       this.routes.set(endpointPath(name, 'manual-1.0', options.prefix), name);
       this.routes.set(endpointPath(name, 'v2', options.prefix), name);
     }
-    this.ledger = new Ledger(options.now, (order) => `${this.publicBase}/_sandbox/cashier?order=${encodeURIComponent(order.outPaymentNo)}&t=${order.token}`);
+    const cashierUrl = (order: Order) => `${this.publicBase}/_sandbox/cashier?order=${encodeURIComponent(order.outPaymentNo)}&t=${order.token}`;
+    this.ledger = new Ledger(options.now, cashierUrl);
     this.server = http.createServer((req, res) => this.onRequest(req, res));
   }
 
@@ -204,8 +205,8 @@ export class SandboxServer implements Sandbox, Controls {
     if (armed && !FAULTS_APPLYING_STATE.has(armed.fault)) answer = { result: false, msg: '' }; // nothing is applied
     else if (!tree) answer = { result: false, msg: MSG.malformed };
     else {
-      const ctx = { ledger: this.ledger, now: o.now(), isvId: o.isvId, partnerId: o.partnerId, requireBody: o.requireBody, magicFaults: !armed };
-      answer = answerRequest(endpoint, tree, signatureValid, ctx);
+      const context = { ledger: this.ledger, now: o.now(), isvId: o.isvId, partnerId: o.partnerId, requireBody: o.requireBody };
+      answer = answerRequest(endpoint, tree, signatureValid, { ...context, magicFaults: !armed });
     }
     this.deliver(res, record, answer, armed ?? (answer.fault && { fault: answer.fault }));
   }
@@ -215,7 +216,12 @@ export class SandboxServer implements Sandbox, Controls {
     if (fault === 'rejected') answer = { result: false, msg: MSG.rejected };
     if (fault === 'unsigned_error') answer = { result: false, msg: MSG.busy };
     const tradeStatus = answer.data?.tradeStatus;
-    record.response = { fault, result: answer.result, msg: answer.msg || undefined, tradeStatus: typeof tradeStatus === 'string' ? tradeStatus : undefined };
+    record.response = {
+      fault,
+      result: answer.result,
+      msg: answer.msg || undefined,
+      tradeStatus: typeof tradeStatus === 'string' ? tradeStatus : undefined,
+    };
     dropUndefined(record.response);
     if (fault?.startsWith('mismatch_')) answer = { ...answer, data: mismatchedData(fault, answer.data) };
     const tree = envelopeOf(answer, this.o.now());
