@@ -17,26 +17,33 @@ function npm(args, cwd) {
   const npmCli = process.env.npm_execpath && /npm-cli\.js$/.test(process.env.npm_execpath) ? process.env.npm_execpath : null;
   const [cmd, argv] = npmCli ? [process.execPath, [npmCli, ...args]] : ['npm', args];
   return new Promise((resolve, reject) => {
-    execFile(cmd, argv, { cwd, env: { ...process.env, npm_config_update_notifier: 'false' }, maxBuffer: 16 << 20 }, (err, stdout, stderr) => {
-      if (err) reject(new Error(`npm ${args.join(' ')} failed: ${err.message}\n${stdout}\n${stderr}`));
-      else resolve({ stdout, stderr, all: `${stdout}\n${stderr}` });
-    });
+    execFile(
+      cmd,
+      argv,
+      { cwd, env: { ...process.env, npm_config_update_notifier: 'false' }, maxBuffer: 16 << 20 },
+      (err, stdout, stderr) => {
+        if (err) reject(new Error(`npm ${args.join(' ')} failed: ${err.message}\n${stdout}\n${stderr}`));
+        else resolve({ stdout, stderr, all: `${stdout}\n${stderr}` });
+      },
+    );
   });
 }
 
 function getJson(url) {
   return new Promise((resolve, reject) => {
-    http.get(url, { headers: { accept: 'application/json' } }, (res) => {
-      let body = '';
-      res.on('data', (d) => (body += d));
-      res.on('end', () => {
-        try {
-          resolve(JSON.parse(body));
-        } catch (err) {
-          reject(err);
-        }
-      });
-    }).on('error', reject);
+    http
+      .get(url, { headers: { accept: 'application/json' } }, (res) => {
+        let body = '';
+        res.on('data', (d) => (body += d));
+        res.on('end', () => {
+          try {
+            resolve(JSON.parse(body));
+          } catch (err) {
+            reject(err);
+          }
+        });
+      })
+      .on('error', reject);
   });
 }
 
@@ -60,7 +67,11 @@ describe('packaging: a tarball installed into a fresh Node-RED user directory', 
   it('ships no lifecycle script that runs on install and no script that needs scripts/', () => {
     const shipped = JSON.parse(fs.readFileSync(path.join(tmp, 'user', 'node_modules', ...pkg.name.split('/'), 'package.json'), 'utf8'));
     for (const hook of ['preinstall', 'install', 'postinstall', 'prepare']) assert.equal(shipped.scripts?.[hook], undefined, hook);
-    assert.equal(fs.existsSync(path.join(tmp, 'user', 'node_modules', ...pkg.name.split('/'), 'scripts')), false, 'scripts/ is not shipped');
+    assert.equal(
+      fs.existsSync(path.join(tmp, 'user', 'node_modules', ...pkg.name.split('/'), 'scripts')),
+      false,
+      'scripts/ is not shipped',
+    );
   });
 
   it('installs without a single warning', () => {
@@ -80,7 +91,13 @@ describe('packaging: a tarball installed into a fresh Node-RED user directory', 
     try {
       const nodes = await getJson(`${red.url}nodes`);
       const ours = nodes.filter((set) => set.module === pkg.name);
-      assert.deepEqual(ours.map((set) => set.types).flat().sort(), Object.keys(pkg['node-red'].nodes).sort());
+      assert.deepEqual(
+        ours
+          .map((set) => set.types)
+          .flat()
+          .sort(),
+        Object.keys(pkg['node-red'].nodes).sort(),
+      );
       for (const set of ours) assert.equal(set.err, undefined, `${set.id}: ${set.err}`);
       // Node-RED's own notices about an empty user directory are not about the package.
       const own = /Projects disabled|Encrypted credentials not found|\[warn\] $/;
