@@ -47,16 +47,7 @@ export interface FieldSpec {
 }
 
 export type EndpointName =
-  | 'network'
-  | 'scanCode'
-  | 'barCode'
-  | 'query'
-  | 'refund'
-  | 'refundQuery'
-  | 'close'
-  | 'faceCode'
-  | 'yuntaiBills'
-  | 'channelBills';
+  'network' | 'scanCode' | 'barCode' | 'query' | 'refund' | 'refundQuery' | 'close' | 'faceCode' | 'yuntaiBills' | 'channelBills';
 
 /**
  * What a call may do to money, which decides timeouts and retries:
@@ -98,15 +89,7 @@ export const ENUMS = {
   channelType: ['ali', 'ten', 'uni'],
   channelProduct: ['ali_scan_code', 'ali_bar_code', 'ten_scan_code', 'ten_bar_code', 'uni_scan_code', 'uni_bar_code'],
   scanChannelProduct: ['ali_scan_code', 'ten_scan_code', 'uni_scan_code'],
-  tradeStatus: [
-    'wait_pay',
-    'pay_success',
-    'pay_failed',
-    'refund_apply_success',
-    'refund_success',
-    'refund_failed',
-    'refund_exception',
-  ],
+  tradeStatus: ['wait_pay', 'pay_success', 'pay_failed', 'refund_apply_success', 'refund_success', 'refund_failed', 'refund_exception'],
   isCloseOrder: ['Y', 'N'],
 } as const;
 
@@ -153,7 +136,13 @@ const f = {
   expandData: { name: 'expandData', type: 'json', required: false, max: 256, label: { en: 'Extra data (JSON)', zh: '拓展参数（JSON）' } },
   authCode: { name: 'authCode', type: 'string', required: true, max: 64, label: { en: 'Pay code (auth code)', zh: '付款码' } },
   faceCode: { name: 'faceCode', type: 'string', required: true, max: 64, label: { en: 'Face-pay code', zh: '刷脸支付码' } },
-  faceChannelProduct: { name: 'channelProduct', type: 'string', required: true, max: 32, label: { en: 'Channel product', zh: '支付渠道产品' } },
+  faceChannelProduct: {
+    name: 'channelProduct',
+    type: 'string',
+    required: true,
+    max: 32,
+    label: { en: 'Channel product', zh: '支付渠道产品' },
+  },
   bizType: {
     name: 'bizType',
     type: 'string',
@@ -270,7 +259,18 @@ export const ENDPOINTS: Record<EndpointName, EndpointSpec> = {
     kind: 'pay',
     paths: { 'manual-1.0': '/access/scancode', v2: '/access/scanCode' },
     title: { en: 'Scan-code order', zh: '扫码付下单' },
-    request: [f.paymentNo, f.scanChannelProduct, f.expireTime, f.tradeFee, f.subject, f.body, f.districtId, f.sourceType, f.bizData, f.expandData],
+    request: [
+      f.paymentNo,
+      f.scanChannelProduct,
+      f.expireTime,
+      f.tradeFee,
+      f.subject,
+      f.body,
+      f.districtId,
+      f.sourceType,
+      f.bizData,
+      f.expandData,
+    ],
     response: SCAN_RESPONSE,
     binding: PAY_ORDER_BINDING,
   },
@@ -289,7 +289,19 @@ export const ENDPOINTS: Record<EndpointName, EndpointSpec> = {
     // Only editions from 2.1 have it, under one name (spec 4.8).
     paths: { 'manual-1.0': '/access/faceCode', v2: '/access/faceCode' },
     title: { en: 'Face payment order', zh: '刷脸支付下单' },
-    request: [f.paymentNo, f.faceChannelProduct, f.expireTime, f.tradeFee, f.subject, f.faceCode, f.body, f.districtId, f.sourceType, f.bizData, f.expandData],
+    request: [
+      f.paymentNo,
+      f.faceChannelProduct,
+      f.expireTime,
+      f.tradeFee,
+      f.subject,
+      f.faceCode,
+      f.body,
+      f.districtId,
+      f.sourceType,
+      f.bizData,
+      f.expandData,
+    ],
     response: BARCODE_RESPONSE,
     binding: PAY_ORDER_BINDING,
   },
@@ -462,7 +474,11 @@ export function requestFields(endpoint: EndpointName, edition: Edition = DEFAULT
  * bizType of the orders each pay endpoint creates, for the query, close and refund that follow. `face_pay` is this
  * project's reading: no manual names the bizType of a face payment (docs/client.md, "Editions").
  */
-export const ORDER_BIZ_TYPE: Readonly<Partial<Record<EndpointName, string>>> = { scanCode: 'scan_pay', barCode: 'barcode_pay', faceCode: 'face_pay' };
+export const ORDER_BIZ_TYPE: Readonly<Partial<Record<EndpointName, string>>> = {
+  scanCode: 'scan_pay',
+  barCode: 'barcode_pay',
+  faceCode: 'face_pay',
+};
 
 /** Statuses that settle a payment or a refund (spec section 6). Everything else is not final. */
 export const FINAL_STATUS = {

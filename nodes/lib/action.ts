@@ -5,7 +5,7 @@ import type { DoneFunction, Node, NodeAPI, NodeDef, NodeMessage, NodeStatusValue
 import { localizeError, runtimeLang, translator, type Translate } from './i18n';
 import { StatusTracker, statusOf } from './status';
 import { CallTracker, closeAfterCalls } from './calls';
-import { fieldSettings, readExpectedAmount, readRequest } from './fields';
+import { fieldSettings, fieldsFromSetting, readExpectedAmount, readRequest } from './fields';
 import { describeError, describeResult } from './message';
 import { configNodeOf } from './config';
 import { asError, sendThenDone } from './util';
@@ -27,7 +27,12 @@ export const ACTIONS: Record<ActionType, ActionSpec> = {
   'upp-scancode': { endpoint: 'scanCode', outputs: ['paid', 'pending'], route: { success: 0, pending: 1, failed: 1 } },
   'upp-barcode': { endpoint: 'barCode', outputs: ['paid', 'pending'], route: { success: 0, pending: 1, failed: 1 } },
   'upp-facecode': { endpoint: 'faceCode', outputs: ['paid', 'pending'], route: { success: 0, pending: 1, failed: 1 } },
-  'upp-query': { endpoint: 'query', outputs: ['paid', 'pending', 'failed'], route: { success: 0, pending: 1, failed: 2 }, expectedAmount: 'tradeFee' },
+  'upp-query': {
+    endpoint: 'query',
+    outputs: ['paid', 'pending', 'failed'],
+    route: { success: 0, pending: 1, failed: 2 },
+    expectedAmount: 'tradeFee',
+  },
   'upp-refund': { endpoint: 'refund', outputs: ['refunded', 'pending', 'failed'], route: { success: 0, pending: 1, failed: 2 } },
   'upp-refund-query': {
     endpoint: 'refundQuery',
@@ -59,7 +64,9 @@ export function resultStatus(endpoint: EndpointName, result: UppResult, t: Trans
   const refusal = platformRefusal(result);
   const said = refusal === undefined ? undefined : t('status.rejected', { msg: refusal.slice(0, 60) });
   if (UNBOUND.has(result.reason) && result.outcome === 'pending') {
-    const text = t(result.reason === 'mismatch' ? 'status.mismatch' : 'status.missingField', { fields: unboundFields(result).slice(0, 60) });
+    const text = t(result.reason === 'mismatch' ? 'status.mismatch' : 'status.missingField', {
+      fields: unboundFields(result).slice(0, 60),
+    });
     return endpoint === 'close' ? statusOf.failed(`${t('status.notClosed')}: ${text}`) : statusOf.pending(text);
   }
   if (endpoint === 'scanCode' && result.outcome === 'pending' && result.reason === 'not_final' && !result.payUrlVerified) {
@@ -83,7 +90,10 @@ export function platformRefusal(result: UppResult): string | undefined {
 
 /** "paymentNo P1, requestNo R1": the ids of a call, for log lines (never a key or a sign). */
 export function idsOf(upp: { paymentNo?: unknown; requestNo?: unknown }): string {
-  return [upp.paymentNo === undefined ? '' : `paymentNo ${String(upp.paymentNo)}`, upp.requestNo === undefined ? '' : `requestNo ${String(upp.requestNo)}`]
+  return [
+    upp.paymentNo === undefined ? '' : `paymentNo ${String(upp.paymentNo)}`,
+    upp.requestNo === undefined ? '' : `requestNo ${String(upp.requestNo)}`,
+  ]
     .filter(Boolean)
     .join(', ');
 }
@@ -114,6 +124,7 @@ export function registerActionNode(RED: NodeAPI, type: ActionType): void {
     const calls = new CallTracker();
     const settings = fieldSettings(spec.endpoint, def);
     const expireMinutes = Number(def.expireMinutes);
+    const fieldsFrom = fieldsFromSetting(def);
 
     node.on('input', (msg: NodeMessage, send: SendFunction, done: DoneFunction) => {
       status.start();
@@ -122,9 +133,14 @@ export function registerActionNode(RED: NodeAPI, type: ActionType): void {
         try {
           const client = configNodeOf(RED, def).getClient();
           if (signal.aborted) throw new UppClientClosedError();
-          const input = await readRequest(RED, node, spec.endpoint, settings, msg, { expireMinutes });
-          const expectedAmount = spec.expectedAmount ? await readExpectedAmount(RED, node, spec.expectedAmount, def, msg) : undefined;
-          const result = await client.call(spec.endpoint, input, { signal, expectedAmount: expectedAmount as CallOptions['expectedAmount'] });
+          const input = await readRequest(RED, node, spec.endpoint, settings, msg, { expireMinutes, fieldsFrom });
+          const expectedAmount = spec.expectedAmount
+            ? await readExpectedAmount(RED, node, spec.expectedAmount, def, msg, fieldsFrom)
+            : undefined;
+          const result = await client.call(spec.endpoint, input, {
+            signal,
+            expectedAmount: expectedAmount as CallOptions['expectedAmount'],
+          });
           const { payload, upp } = describeResult(result);
           const refusal = platformRefusal(result);
           if (refusal !== undefined) upp.platformMsg = refusal;

@@ -217,10 +217,15 @@ export class Ledger {
 
   queryRefund(refund: Refund): Refund {
     refund.queries += 1;
-    advance(refund.plan.later, refund.queries, refund.status === 'refund_apply_success' || refund.status === 'refund_exception', (status) => {
-      refund.status = status;
-      if (status === 'refund_success') refund.refundedAt = this.clock();
-    });
+    advance(
+      refund.plan.later,
+      refund.queries,
+      refund.status === 'refund_apply_success' || refund.status === 'refund_exception',
+      (status) => {
+        refund.status = status;
+        if (status === 'refund_success') refund.refundedAt = this.clock();
+      },
+    );
     return refund;
   }
 
@@ -280,4 +285,3 @@ export class Ledger {
 function advance<S>(later: Later<S> | undefined, queries: number, movable: boolean, move: (status: S) => void): void {
   if (later && movable && queries >= later.fromQuery) move(later.status);
 }
-

@@ -21,7 +21,11 @@ const AMOUNT = { 'upp-scancode': 'tradeFee', 'upp-barcode': 'tradeFee', 'upp-ref
 
 function assertNoRawKeys(text, where) {
   const m = h.RAW_KEY.exec(text);
-  assert.equal(m, null, `${where} shows an untranslated key ${m && JSON.stringify(m[0])} in: ${text.slice(Math.max(0, (m && m.index) - 80), (m && m.index) + 80)}`);
+  assert.equal(
+    m,
+    null,
+    `${where} shows an untranslated key ${m && JSON.stringify(m[0])} in: ${text.slice(Math.max(0, (m && m.index) - 80), (m && m.index) + 80)}`,
+  );
 }
 
 function assertChinese(texts, where) {
@@ -64,7 +68,11 @@ describe('browser: editor (palette, dialogs, help, credentials)', function () {
           $('#red-ui-palette-container-UPP .red-ui-palette-node')
             .map(function () {
               const el = $(this);
-              return { type: el.attr('data-palette-type'), label: el.find('.red-ui-palette-label').text().trim(), icon: el.find('.red-ui-palette-icon').css('background-image') };
+              return {
+                type: el.attr('data-palette-type'),
+                label: el.find('.red-ui-palette-label').text().trim(),
+                icon: el.find('.red-ui-palette-icon').css('background-image'),
+              };
             })
             .get(),
         );
@@ -78,7 +86,11 @@ describe('browser: editor (palette, dialogs, help, credentials)', function () {
           assert.equal(res.status(), 200, `${url} loads`);
           assert.match(res.headers()['content-type'], /svg/);
         }
-        if (locale === 'zh-CN') assertChinese(items.map((i) => i.label), 'palette labels');
+        if (locale === 'zh-CN')
+          assertChinese(
+            items.map((i) => i.label),
+            'palette labels',
+          );
         // The config node is not a palette entry.
         assert.equal(await page.locator('.red-ui-palette-node[data-palette-type="upp-config"]').count(), 0);
         // Screenshot the palette as a person would arrange it: collapse all, open UPP.
@@ -115,7 +127,11 @@ describe('browser: editor (palette, dialogs, help, credentials)', function () {
           }
 
           // An empty required field: no connection chosen yet.
-          assert.equal(await page.locator('#node-input-server').evaluate((el) => el.classList.contains('input-error')), true, `${type}: empty connection is flagged`);
+          assert.equal(
+            await page.locator('#node-input-server').evaluate((el) => el.classList.contains('input-error')),
+            true,
+            `${type}: empty connection is flagged`,
+          );
           // A bad amount typed as a fixed string.
           if (AMOUNT[type]) {
             await h.setTyped(page, AMOUNT[type], 'str', '12.345');
@@ -128,7 +144,9 @@ describe('browser: editor (palette, dialogs, help, credentials)', function () {
             await page.fill('#node-input-interval', '');
             await page.fill('#node-input-attempts', '0');
             await page.locator('#node-input-name').click();
-            await page.waitForFunction(() => $('#node-input-interval').hasClass('input-error') && $('#node-input-attempts').hasClass('input-error'));
+            await page.waitForFunction(
+              () => $('#node-input-interval').hasClass('input-error') && $('#node-input-attempts').hasClass('input-error'),
+            );
           }
 
           const help = await h.helpText(page);
@@ -140,7 +158,10 @@ describe('browser: editor (palette, dialogs, help, credentials)', function () {
           // Done keeps the node but marks it invalid; the badge's tooltip lists the problems in words.
           await page.click('#node-dialog-ok');
           await page.locator('#node-dialog-ok').waitFor({ state: 'detached' });
-          const valid = await page.evaluate((id) => ({ valid: RED.nodes.node(id).valid, errors: RED.nodes.node(id).validationErrors }), ids[type]);
+          const valid = await page.evaluate(
+            (id) => ({ valid: RED.nodes.node(id).valid, errors: RED.nodes.node(id).validationErrors }),
+            ids[type],
+          );
           assert.equal(valid.valid, false, `${type} is invalid without a connection`);
           if (AMOUNT[type]) {
             const badge = page.locator(`[id="${ids[type]}"] .red-ui-flow-node-error`);
@@ -148,7 +169,11 @@ describe('browser: editor (palette, dialogs, help, credentials)', function () {
             // The workspace draws the badge's tooltip as SVG text.
             const tip = page.locator('#red-ui-workspace-chart .red-ui-flow-port-tooltip').last();
             await tip.waitFor();
-            const tipText = await tip.evaluate((el) => Array.from(el.querySelectorAll('text')).map((t) => t.textContent).join('\n'));
+            const tipText = await tip.evaluate((el) =>
+              Array.from(el.querySelectorAll('text'))
+                .map((t) => t.textContent)
+                .join('\n'),
+            );
             assertNoRawKeys(tipText, `${type} validation tooltip`);
             assert.match(tipText, new RegExp(AMOUNT[type]), `the tooltip names the field: ${tipText}`);
             if (locale === 'zh-CN') assertChinese(tipText, `${type} validation message`);
@@ -167,7 +192,20 @@ describe('browser: editor (palette, dialogs, help, credentials)', function () {
         const { labels, placeholders } = await h.trayLabels(page);
         for (const p of placeholders) assertNoRawKeys(p, 'upp-config placeholder');
         if (locale === 'zh-CN') assertChinese(labels, 'upp-config dialog labels');
-        for (const f of ['name', 'baseUrl', 'isvId', 'partnerId', 'key', 'profile', 'verify', 'pathStyle', 'connectTimeout', 'payTimeout', 'readTimeout', 'proxy']) {
+        for (const f of [
+          'name',
+          'baseUrl',
+          'isvId',
+          'partnerId',
+          'key',
+          'profile',
+          'verify',
+          'pathStyle',
+          'connectTimeout',
+          'payTimeout',
+          'readTimeout',
+          'proxy',
+        ]) {
           assert.equal(await page.locator(`#node-config-input-${f}`).count(), 1, `upp-config has #node-config-input-${f}`);
         }
         assert.equal(await page.locator('#node-config-input-key').getAttribute('type'), 'password');
@@ -176,7 +214,9 @@ describe('browser: editor (palette, dialogs, help, credentials)', function () {
         await page.fill('#node-config-input-isvId', '20000x');
         await page.fill('#node-config-input-partnerId', '');
         await page.locator('#node-config-input-name').click();
-        await page.waitForFunction(() => ['baseUrl', 'isvId', 'partnerId'].every((f) => $(`#node-config-input-${f}`).hasClass('input-error')));
+        await page.waitForFunction(() =>
+          ['baseUrl', 'isvId', 'partnerId'].every((f) => $(`#node-config-input-${f}`).hasClass('input-error')),
+        );
         await page.screenshot({ path: h.artifact(`dialog-upp-config-invalid-${locale}.png`) });
         await page.fill('#node-config-input-baseUrl', 'ftp://x');
         await page.locator('#node-config-input-name').click();
@@ -185,7 +225,9 @@ describe('browser: editor (palette, dialogs, help, credentials)', function () {
         await page.fill('#node-config-input-isvId', '20000');
         await page.fill('#node-config-input-partnerId', '${UPP_PARTNER_ID}');
         await page.locator('#node-config-input-name').click();
-        await page.waitForFunction(() => ['baseUrl', 'isvId', 'partnerId'].every((f) => !$(`#node-config-input-${f}`).hasClass('input-error')));
+        await page.waitForFunction(() =>
+          ['baseUrl', 'isvId', 'partnerId'].every((f) => !$(`#node-config-input-${f}`).hasClass('input-error')),
+        );
         const help = await h.helpText(page);
         assert.ok(help.length > 200, `upp-config help renders: ${help.slice(0, 200)}`);
         assertNoRawKeys(help, 'upp-config help');
@@ -220,7 +262,10 @@ describe('browser: editor (palette, dialogs, help, credentials)', function () {
       await page.mouse.down();
       await page.mouse.move(inp.x + inp.width / 2, inp.y + inp.height / 2, { steps: 10 });
       await page.mouse.up();
-      await page.waitForFunction(({ a, b }) => RED.nodes.filterLinks({ source: RED.nodes.node(a), target: RED.nodes.node(b) }).length === 1, { a: inject, b: net });
+      await page.waitForFunction(
+        ({ a, b }) => RED.nodes.filterLinks({ source: RED.nodes.node(a), target: RED.nodes.node(b) }).length === 1,
+        { a: inject, b: net },
+      );
 
       await h.openNodeDialog(page, net);
       await page.click('#node-input-btn-server-add');
@@ -242,7 +287,13 @@ describe('browser: editor (palette, dialogs, help, credentials)', function () {
       await page.click('#menu-item-config-nodes');
       const entry = page.locator(`#red-ui-sidebar-content .red-ui-palette-node:has-text("browser test front-end")`);
       await entry.waitFor({ state: 'visible' });
-      const sidebar = await page.evaluate(() => $('#red-ui-sidebar-content .red-ui-palette-node:visible .red-ui-palette-label').map(function () { return $(this).text().trim(); }).get());
+      const sidebar = await page.evaluate(() =>
+        $('#red-ui-sidebar-content .red-ui-palette-node:visible .red-ui-palette-label')
+          .map(function () {
+            return $(this).text().trim();
+          })
+          .get(),
+      );
       assert.ok(sidebar.includes('browser test front-end'), `sidebar lists the config node: ${JSON.stringify(sidebar)}`);
       await page.screenshot({ path: h.artifact('config-sidebar-en-US.png') });
 

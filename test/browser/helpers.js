@@ -31,8 +31,9 @@ function requireChromium(suite) {
     return true;
   }
   suite.beforeAll(function () {
-    // eslint-disable-next-line no-console
-    console.log(`      SKIPPED: browser tests need Chromium at ${CHROMIUM} (apt-get install -y chromium fonts-noto-cjk); set CI=true to make this an error`);
+    console.log(
+      `      SKIPPED: browser tests need Chromium at ${CHROMIUM} (apt-get install -y chromium fonts-noto-cjk); set CI=true to make this an error`,
+    );
     this.skip();
   });
   return false;
@@ -43,7 +44,14 @@ async function launchBrowser() {
   return chromium.launch({
     executablePath: CHROMIUM,
     headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+    ],
   });
 }
 
@@ -114,7 +122,11 @@ async function dragFromPalette(page, type, dx, dy) {
   for (let i = 1; i <= 12; i++) await page.mouse.move(sx + ((chart.x + dx - sx) * i) / 12, sy + ((chart.y + dy - sy) * i) / 12);
   await page.mouse.up();
   const handle = await page.waitForFunction(
-    ({ t, b }) => RED.nodes.filterNodes({ type: t }).map((n) => n.id).find((id) => !b.includes(id)),
+    ({ t, b }) =>
+      RED.nodes
+        .filterNodes({ type: t })
+        .map((n) => n.id)
+        .find((id) => !b.includes(id)),
     { t: type, b: before },
   );
   return handle.jsonValue();
@@ -152,14 +164,27 @@ function trayText(page) {
 function trayLabels(page) {
   return page.evaluate(() => {
     const tray = $('.red-ui-tray:last .red-ui-tray-body');
-    const labels = tray.find('.form-row label:visible').map(function () { return $(this).text().trim(); }).get().filter(Boolean);
-    const placeholders = tray.find('input:visible').map(function () { return $(this).attr('placeholder') || ''; }).get().filter(Boolean);
+    const labels = tray
+      .find('.form-row label:visible')
+      .map(function () {
+        return $(this).text().trim();
+      })
+      .get()
+      .filter(Boolean);
+    const placeholders = tray
+      .find('input:visible')
+      .map(function () {
+        return $(this).attr('placeholder') || '';
+      })
+      .get()
+      .filter(Boolean);
     return { labels, placeholders };
   });
 }
 
 /** Text that looks like an untranslated i18n key of this package. */
-const RAW_KEY = /(@hisflow\/)?node-red-upp\/|\bupp-(?:config|network|scancode|barcode|query|refund-query|refund|close|poll)\.(?:label|placeholder|paletteLabel|outputs|status|validation|errors|types|help|tip|option|mode)\b|\b(?:label|placeholder|validation)\.[a-z][A-Za-z]+\b/;
+const RAW_KEY =
+  /(@hisflow\/)?node-red-upp\/|\bupp-(?:config|network|scancode|barcode|query|refund-query|refund|close|poll)\.(?:label|placeholder|paletteLabel|outputs|status|validation|errors|types|help|tip|option|mode)\b|\b(?:label|placeholder|validation)\.[a-z][A-Za-z]+\b/;
 const CJK = /[\u4e00-\u9fff]/;
 
 /** Opens the help sidebar tab and returns the help text shown for the selected / edited node. */
@@ -174,8 +199,18 @@ async function deploy(page) {
   await page.click('#red-ui-header-button-deploy');
   // A dialog about invalid or unknown nodes would appear instead: fail with its text.
   const result = await Promise.race([
-    page.locator('.red-ui-notification:has-text("deployed"), .red-ui-notification:has-text("部署成功")').first().waitFor({ timeout: 15000 }).then(() => 'ok'),
-    page.locator('#red-ui-deploy-dialog-confirm-deploy-invalid, #red-ui-deploy-dialog-confirm-deploy-unknown, #red-ui-deploy-dialog-confirm-deploy-conflict').first().waitFor({ state: 'visible', timeout: 15000 }).then(() => 'dialog'),
+    page
+      .locator('.red-ui-notification:has-text("deployed"), .red-ui-notification:has-text("部署成功")')
+      .first()
+      .waitFor({ timeout: 15000 })
+      .then(() => 'ok'),
+    page
+      .locator(
+        '#red-ui-deploy-dialog-confirm-deploy-invalid, #red-ui-deploy-dialog-confirm-deploy-unknown, #red-ui-deploy-dialog-confirm-deploy-conflict',
+      )
+      .first()
+      .waitFor({ state: 'visible', timeout: 15000 })
+      .then(() => 'dialog'),
   ]);
   if (result !== 'ok') throw new Error(`deploy asked for confirmation: ${await page.evaluate(() => $('.ui-dialog:visible').text())}`);
   await page.waitForFunction(() => !RED.nodes.dirty());
@@ -186,7 +221,14 @@ function debugMessages(page) {
   return page.evaluate(() =>
     $('#red-ui-sidebar-content .red-ui-debug-msg')
       .map(function () {
-        return { name: $(this).find('.red-ui-debug-msg-name').text().trim().replace(/^node:\s*/, ''), text: $(this).find('.red-ui-debug-msg-payload').text().replace(/\s+/g, ' ').trim() };
+        return {
+          name: $(this)
+            .find('.red-ui-debug-msg-name')
+            .text()
+            .trim()
+            .replace(/^node:\s*/, ''),
+          text: $(this).find('.red-ui-debug-msg-payload').text().replace(/\s+/g, ' ').trim(),
+        };
       })
       .get(),
   );

@@ -23,7 +23,16 @@ describe('nodes: typedInput sources and the blank -> msg.payload fallback', func
     const paymentNo = uid('FIX');
     const req = await request(
       'upp-scancode',
-      { paymentNo, paymentNoType: 'str', tradeFee: '12.3', tradeFeeType: 'num', channelProduct: 'uni_scan_code', channelProductType: 'enum', subject: '挂号', subjectType: 'str' },
+      {
+        paymentNo,
+        paymentNoType: 'str',
+        tradeFee: '12.3',
+        tradeFeeType: 'num',
+        channelProduct: 'uni_scan_code',
+        channelProductType: 'enum',
+        subject: '挂号',
+        subjectType: 'str',
+      },
       { payload: { paymentNo: 'IGNORED', tradeFee: '99.00', channelProduct: 'ali_scan_code', subject: 'ignored' } },
     );
     assert.equal(req.paymentNo, paymentNo);
@@ -76,7 +85,15 @@ describe('nodes: typedInput sources and the blank -> msg.payload fallback', func
   });
 
   it('blank fields read msg.payload.<field> (a HIS row flows straight in; numbers are fine)', async () => {
-    const row = { paymentNo: uid('ROW'), tradeFee: 12.3, subject: '检查费', channelProduct: 'ali_scan_code', districtId: 'D2', sourceType: 'inpatient', unrelated: 'ignored' };
+    const row = {
+      paymentNo: uid('ROW'),
+      tradeFee: 12.3,
+      subject: '检查费',
+      channelProduct: 'ali_scan_code',
+      districtId: 'D2',
+      sourceType: 'inpatient',
+      unrelated: 'ignored',
+    };
     const req = await request('upp-scancode', {}, { payload: row });
     assert.equal(req.paymentNo, row.paymentNo);
     assert.equal(req.tradeFee, '12.30');
@@ -85,10 +102,44 @@ describe('nodes: typedInput sources and the blank -> msg.payload fallback', func
     assert.equal(req.unrelated, undefined);
   });
 
+  it('fieldsFrom: blank fields read another msg property (after a database node replaced msg.payload)', async () => {
+    const order = { paymentNo: uid('ORD'), tradeFee: '8.80', subject: '检查费', channelProduct: 'ten_scan_code' };
+    // What an INSERT leaves in msg.payload: []; the order was kept in msg.order.
+    const req = await request('upp-scancode', { fieldsFrom: 'order' }, { payload: [], order });
+    assert.equal(req.paymentNo, order.paymentNo);
+    assert.equal(req.tradeFee, '8.80');
+    assert.equal(req.channelProduct, 'ten_scan_code');
+    await s.unload();
+    // A nested path, written with or without "msg.".
+    const req2 = await request(
+      'upp-refund',
+      { fieldsFrom: 'msg.his.refund' },
+      {
+        payload: { paymentNo: 'IGNORED' },
+        his: { refund: { paymentNo: 'P1', bizType: 'scan_pay', refundFee: '1.00', requestNo: uid('R'), refundNo: uid('N') } },
+      },
+    );
+    assert.equal(req2.paymentNo, 'P1');
+    await s.unload();
+    // The property absent: the required field is named, nothing is sent.
+    await load(
+      actionFlow('upp-query', { fieldsFrom: 'order', bizType: 'scan_pay', bizTypeType: 'enum' }, configNode(sb)),
+      configCredentials(),
+    );
+    const r = await sendAndWait({ payload: { paymentNo: 'NOT-READ' } }, OUTPUTS['upp-query'].length);
+    assert.ok(r.error, JSON.stringify(r.msg && r.msg.upp && r.msg.upp.request));
+    assert.equal(r.error.upp.error.field, 'paymentNo');
+    assert.equal(r.error.upp.error.rule, 'required');
+  });
+
   it('${VAR} in a str field is replaced by Node-RED at deploy', async () => {
     process.env.UPP_TEST_SUBJECT = '药费';
     try {
-      const req = await request('upp-scancode', { subject: '${UPP_TEST_SUBJECT}', subjectType: 'str' }, { payload: { paymentNo: uid(), tradeFee: '1.00', channelProduct: 'ali_scan_code' } });
+      const req = await request(
+        'upp-scancode',
+        { subject: '${UPP_TEST_SUBJECT}', subjectType: 'str' },
+        { payload: { paymentNo: uid(), tradeFee: '1.00', channelProduct: 'ali_scan_code' } },
+      );
       assert.equal(req.subject, '药费');
     } finally {
       delete process.env.UPP_TEST_SUBJECT;
@@ -137,10 +188,13 @@ describe('nodes: typedInput sources and the blank -> msg.payload fallback', func
     });
   }
 
-  it('a pay node\'s pending output feeds a query node as is (payload.paymentNo, msg.upp.bizType)', async () => {
+  it("a pay node's pending output feeds a query node as is (payload.paymentNo, msg.upp.bizType)", async () => {
     const flow = actionFlow('upp-scancode', {}, configNode(sb));
     flow.find((n) => n.id === 'n1').wires = [['out0'], ['q']];
-    flow.push({ id: 'q', z: 'f1', type: 'upp-query', server: 'cfg', wires: [['out0'], ['qp'], ['out0']] }, { id: 'qp', z: 'f1', type: 'helper' });
+    flow.push(
+      { id: 'q', z: 'f1', type: 'upp-query', server: 'cfg', wires: [['out0'], ['qp'], ['out0']] },
+      { id: 'qp', z: 'f1', type: 'helper' },
+    );
     await load(flow, configCredentials());
     const paymentNo = uid('CH');
     const got = new Promise((resolve) => s.helper.getNode('qp').on('input', resolve));

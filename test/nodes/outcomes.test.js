@@ -28,18 +28,42 @@ describe('nodes: every output of every node (sandbox over HTTP)', function () {
   const portName = (type, r) => (r.error ? `error: ${r.error.error.message}` : OUTPUTS[type][r.port]);
   async function paidOrder(fee = '10.01') {
     const paymentNo = uid('PAID');
-    const r = await client.scanCode({ paymentNo, channelProduct: 'ali_scan_code', expireTime: Date.now() + 600000, tradeFee: fee, subject: 'x' });
+    const r = await client.scanCode({
+      paymentNo,
+      channelProduct: 'ali_scan_code',
+      expireTime: Date.now() + 600000,
+      tradeFee: fee,
+      subject: 'x',
+    });
     assert.equal(r.status, 'pay_success');
     return paymentNo;
   }
   async function waitingOrder(fee = '10.00') {
     const paymentNo = uid('WAIT');
-    const r = await client.scanCode({ paymentNo, channelProduct: 'ali_scan_code', expireTime: Date.now() + 600000, tradeFee: fee, subject: 'x' });
+    const r = await client.scanCode({
+      paymentNo,
+      channelProduct: 'ali_scan_code',
+      expireTime: Date.now() + 600000,
+      tradeFee: fee,
+      subject: 'x',
+    });
     assert.equal(r.status, 'wait_pay');
     return paymentNo;
   }
-  const scanPayload = (tradeFee, extra = {}) => ({ paymentNo: uid('S'), channelProduct: 'ten_scan_code', tradeFee, subject: '挂号费', ...extra });
-  const barPayload = (tradeFee, extra = {}) => ({ paymentNo: uid('B'), tradeFee, subject: '门诊缴费', authCode: '134567890123456789', ...extra });
+  const scanPayload = (tradeFee, extra = {}) => ({
+    paymentNo: uid('S'),
+    channelProduct: 'ten_scan_code',
+    tradeFee,
+    subject: '挂号费',
+    ...extra,
+  });
+  const barPayload = (tradeFee, extra = {}) => ({
+    paymentNo: uid('B'),
+    tradeFee,
+    subject: '门诊缴费',
+    authCode: '134567890123456789',
+    ...extra,
+  });
 
   describe('upp-network [ok]', () => {
     it('ok: payload is the data, msg.upp.diagnosis says what was proven', async () => {
@@ -243,7 +267,11 @@ describe('nodes: every output of every node (sandbox over HTTP)', function () {
       assert.equal(portName('upp-refund', r), 'pending');
       assert.equal(r.msg.upp.tradeStatus, 'refund_exception');
     });
-    for (const [cents, reason] of [['91', 'timeout'], ['93', 'http_status'], ['97', 'rejected']]) {
+    for (const [cents, reason] of [
+      ['91', 'timeout'],
+      ['93', 'http_status'],
+      ['97', 'rejected'],
+    ]) {
       it(`pending, never failed, on cents ${cents}: ${reason}; sent once`, async () => {
         const payload = refund(await paidOrder(), `1.${cents}`);
         const r = await run('upp-refund', SCAN, { payload });

@@ -47,7 +47,10 @@ describe('nodes: redeploy while requests are in flight', function () {
         old.receive(m);
       });
       await delay(100); // the fast ones are answered, the slow ones (1500 ms) are in flight
-      assert.ok(old.statuses.some((st) => /requestingN/.test(st.text || '')), 'the status counted the calls in flight');
+      assert.ok(
+        old.statuses.some((st) => /requestingN/.test(st.text || '')),
+        'the status counted the calls in flight',
+      );
       const changed = flow.map((n) => (n.id === 'n1' ? { ...n, name: 'changed' } : n));
       if (mode === 'full') changed.find((n) => n.id === 'cfg').name = 'changed too';
       const started = Date.now();
@@ -87,7 +90,11 @@ describe('nodes: redeploy while requests are in flight', function () {
       sb.armFault('slow', { endpoint: 'query' });
       old.receive({ _msgid: 'q1', payload: { paymentNo: 'NOPE' } });
       await delay(100);
-      await redNodes().setFlows(flow.map((n) => (n.id === 'n1' ? { ...n, name: 'x' } : n)), configCredentials(), 'nodes');
+      await redNodes().setFlows(
+        flow.map((n) => (n.id === 'n1' ? { ...n, name: 'x' } : n)),
+        configCredentials(),
+        'nodes',
+      );
       assert.equal(outcomes.length, 1);
       assert.equal(outcomes[0].port, 1);
       assert.equal(outcomes[0].reason, 'rejected', 'answered (an unknown order: result false), not aborted');
@@ -113,7 +120,17 @@ describe('nodes: redeploy while requests are in flight', function () {
       'upp-close': { paymentNo: uid() },
     };
     types.forEach((type, i) => {
-      for (let k = 0; k < 3; k++) s.helper.getNode(`x${i}`).receive({ _msgid: `${type}-${k}`, payload: { ...inputs[type], paymentNo: inputs[type].paymentNo && `${inputs[type].paymentNo}${k}`, requestNo: inputs[type].requestNo && `${inputs[type].requestNo}${k}` } });
+      for (let k = 0; k < 3; k++)
+        s.helper
+          .getNode(`x${i}`)
+          .receive({
+            _msgid: `${type}-${k}`,
+            payload: {
+              ...inputs[type],
+              paymentNo: inputs[type].paymentNo && `${inputs[type].paymentNo}${k}`,
+              requestNo: inputs[type].requestNo && `${inputs[type].requestNo}${k}`,
+            },
+          });
     });
     await delay(100);
     await redNodes().stopFlows();

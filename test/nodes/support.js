@@ -13,7 +13,17 @@ helper.init(require.resolve('node-red'));
 /** A distinctive key, so a search for it cannot hit anything by chance. */
 const KEY = 'K3y-must-NEVER-leak-7f2c91';
 const IDS = { isvId: '20000', partnerId: '12345' };
-const TYPES = ['upp-config', 'upp-network', 'upp-scancode', 'upp-barcode', 'upp-facecode', 'upp-query', 'upp-refund', 'upp-refund-query', 'upp-close'];
+const TYPES = [
+  'upp-config',
+  'upp-network',
+  'upp-scancode',
+  'upp-barcode',
+  'upp-facecode',
+  'upp-query',
+  'upp-refund',
+  'upp-refund-query',
+  'upp-close',
+];
 const NODES = TYPES.map((t) => require(path.join(DIST, `${t}.js`)));
 /** Ports of each action node, in order. */
 const OUTPUTS = {
@@ -62,7 +72,13 @@ function render(value) {
   } catch (err) {
     json = `unserializable: ${err.message}`;
   }
-  const inspected = util.inspect(value, { depth: 12, breakLength: Infinity, maxStringLength: Infinity, maxArrayLength: Infinity, showHidden: true });
+  const inspected = util.inspect(value, {
+    depth: 12,
+    breakLength: Infinity,
+    maxStringLength: Infinity,
+    maxArrayLength: Infinity,
+    showHidden: true,
+  });
   return `${json}\n${inspected}`;
 }
 /** Asserts the key appears in nothing captured since the last check; returns how many items were checked. */
@@ -187,8 +203,8 @@ function sendAndWait(msg, ports, ms = 5000) {
   });
 }
 
-/** Collects everything arriving at the output helpers and the Catch for `ms`. */
-function collect(ports, ms) {
+/** Collects everything arriving at the output helpers and the Catch until stop(). */
+function collect(ports) {
   const got = [];
   const listeners = [];
   for (let i = 0; i < ports; i++) {
@@ -229,7 +245,11 @@ function guardUnhandled() {
   after(() => process.removeListener('unhandledRejection', onRejection));
   afterEach(() => {
     const list = seen.splice(0);
-    assert.deepEqual(list.map((r) => String(r?.stack ?? r)), [], 'unhandled promise rejections');
+    assert.deepEqual(
+      list.map((r) => String(r?.stack ?? r)),
+      [],
+      'unhandled promise rejections',
+    );
   });
 }
 

@@ -19,7 +19,15 @@ const FAULTS = ['slow', 'reset', 'refused', 'http500', 'malformed', 'bad_sign', 
 const ENDPOINTS = ['network', 'scanCode', 'barCode', 'query', 'refund', 'refundQuery', 'close'];
 const READS = new Set(['network', 'query', 'refundQuery']);
 /** The core's reason code each fault must be reported with. */
-const REASON = { slow: 'timeout', reset: 'connection_reset', http500: 'http_status', malformed: 'unparsable', bad_sign: 'bad_signature', unsigned_error: 'unsigned', rejected: 'rejected' };
+const REASON = {
+  slow: 'timeout',
+  reset: 'connection_reset',
+  http500: 'http_status',
+  malformed: 'unparsable',
+  bad_sign: 'bad_signature',
+  unsigned_error: 'unsigned',
+  rejected: 'rejected',
+};
 /** Faults after which the sandbox has applied the request (the order or refund exists). */
 const APPLIED = new Set(['slow', 'reset', 'http500', 'malformed', 'bad_sign']);
 /** Magic cents of each fault (sandbox README). */
@@ -46,13 +54,25 @@ describe('reliability: fault matrix (7 endpoints x 8 faults, through the nodes)'
   const expireIn = () => Date.now() + 10 * 60_000;
   async function scanOrder(fee) {
     const paymentNo = uid('MS');
-    const r = await client.scanCode({ paymentNo, channelProduct: 'ali_scan_code', expireTime: expireIn(), tradeFee: fee, subject: '挂号费' });
+    const r = await client.scanCode({
+      paymentNo,
+      channelProduct: 'ali_scan_code',
+      expireTime: expireIn(),
+      tradeFee: fee,
+      subject: '挂号费',
+    });
     assert.equal(r.status, 'wait_pay');
     return paymentNo;
   }
   async function paidOrder(fee = '20.00') {
     const paymentNo = uid('MP');
-    const r = await client.barCode({ paymentNo, authCode: '283456789012345678', expireTime: expireIn(), tradeFee: fee, subject: '门诊缴费' });
+    const r = await client.barCode({
+      paymentNo,
+      authCode: '283456789012345678',
+      expireTime: expireIn(),
+      tradeFee: fee,
+      subject: '门诊缴费',
+    });
     assert.equal(r.status, 'pay_success');
     return paymentNo;
   }
@@ -82,7 +102,11 @@ describe('reliability: fault matrix (7 endpoints x 8 faults, through the nodes)'
       case 'refund': {
         const paymentNo = await paidOrder();
         const requestNo = uid('FR');
-        return { paymentNo, requestNo, payload: { paymentNo, bizType: 'barcode_pay', requestNo, refundNo: uid('RN'), refundFee: `1.${cents ?? '03'}` } };
+        return {
+          paymentNo,
+          requestNo,
+          payload: { paymentNo, bizType: 'barcode_pay', requestNo, refundNo: uid('RN'), refundFee: `1.${cents ?? '03'}` },
+        };
       }
       case 'refundQuery': {
         const paymentNo = await paidOrder();
@@ -149,8 +173,20 @@ describe('reliability: fault matrix (7 endpoints x 8 faults, through the nodes)'
     const arrival = await through(fault === 'refused' ? `${endpoint}Dead` : endpoint, prepared.payload);
     const requests = sb.requests(filter).filter((r) => r.seq > seqBefore);
     checkInvariants(endpoint, arrival, requests);
-    const left = endpoint === 'refund' ? sb.refund(prepared.requestNo) : endpoint === 'scanCode' || endpoint === 'barCode' ? sb.order(prepared.paymentNo) : undefined;
-    cells.push({ kind: arm, endpoint, fault, output: arrival.sink, reason: arrival.msg.upp?.reason ?? arrival.msg.upp?.error?.reason, requests: requests.length });
+    const left =
+      endpoint === 'refund'
+        ? sb.refund(prepared.requestNo)
+        : endpoint === 'scanCode' || endpoint === 'barCode'
+          ? sb.order(prepared.paymentNo)
+          : undefined;
+    cells.push({
+      kind: arm,
+      endpoint,
+      fault,
+      output: arrival.sink,
+      reason: arrival.msg.upp?.reason ?? arrival.msg.upp?.error?.reason,
+      requests: requests.length,
+    });
     return { arrival, requests, prepared, left };
   }
 
@@ -158,7 +194,8 @@ describe('reliability: fault matrix (7 endpoints x 8 faults, through the nodes)'
   for (const endpoint of ENDPOINTS) {
     for (const fault of FAULTS) plan.push([endpoint, fault, 'persistent']);
     if (READS.has(endpoint)) for (const fault of FAULTS) if (fault !== 'refused') plan.push([endpoint, fault, 'once']);
-    if (['scanCode', 'barCode', 'refund'].includes(endpoint)) for (const fault of FAULTS) if (fault !== 'refused') plan.push([endpoint, fault, 'cents']);
+    if (['scanCode', 'barCode', 'refund'].includes(endpoint))
+      for (const fault of FAULTS) if (fault !== 'refused') plan.push([endpoint, fault, 'cents']);
   }
   const results = new Map();
   const keyOf = (endpoint, fault, arm) => `${endpoint}/${fault}/${arm}`;
@@ -185,7 +222,11 @@ describe('reliability: fault matrix (7 endpoints x 8 faults, through the nodes)'
     client = new core.UppClient({ baseUrl: sb.url, ...IDS, key: KEY, proxy: 'none' });
     const dead = `http://127.0.0.1:${await h.closedPort()}`;
     const timeouts = { payTimeout: String(TIMEOUT_MS), readTimeout: String(TIMEOUT_MS) };
-    const flow = [{ id: 'f1', type: 'tab', label: 'fault matrix' }, h.configNode('cfg', sb.url, timeouts), h.configNode('cfgDead', dead, timeouts)];
+    const flow = [
+      { id: 'f1', type: 'tab', label: 'fault matrix' },
+      h.configNode('cfg', sb.url, timeouts),
+      h.configNode('cfgDead', dead, timeouts),
+    ];
     const sinkIds = [];
     for (const endpoint of ENDPOINTS) {
       for (const [id, server] of [
@@ -197,7 +238,10 @@ describe('reliability: fault matrix (7 endpoints x 8 faults, through the nodes)'
         sinkIds.push(...sinks.map((s) => s.id));
       }
     }
-    flow.push({ id: 'catcher', type: 'catch', z: 'f1', name: '', scope: null, uncaught: false, wires: [['caught']] }, { id: 'caught', type: 'helper', z: 'f1', wires: [] });
+    flow.push(
+      { id: 'catcher', type: 'catch', z: 'f1', name: '', scope: null, uncaught: false, wires: [['caught']] },
+      { id: 'caught', type: 'helper', z: 'f1', wires: [] },
+    );
     await helper.load(h.NODES, flow, { cfg: { key: KEY }, cfgDead: { key: KEY } });
     collector = new h.Collector();
     collector.attach([...sinkIds, 'caught']);
@@ -223,11 +267,17 @@ describe('reliability: fault matrix (7 endpoints x 8 faults, through the nodes)'
     const dir = path.resolve(__dirname, '..', '..', 'test-artifacts', 'reliability');
     fs.mkdirSync(dir, { recursive: true });
     fs.writeFileSync(path.join(dir, 'fault-matrix.json'), `${JSON.stringify({ summary, cells }, null, 2)}\n`);
-    console.log(`      fault matrix: ${summary.cells} cells tried (${JSON.stringify(summary.byKind)}), ${summary.requestsChecked} sandbox requests checked`);
+    console.log(
+      `      fault matrix: ${summary.cells} cells tried (${JSON.stringify(summary.byKind)}), ${summary.requestsChecked} sandbox requests checked`,
+    );
   });
 
   it('ran without unhandled rejections', () => {
-    assert.deepEqual(unhandled.map((r) => String(r?.stack ?? r)), [], 'unhandled promise rejections');
+    assert.deepEqual(
+      unhandled.map((r) => String(r?.stack ?? r)),
+      [],
+      'unhandled promise rejections',
+    );
   });
 
   for (const endpoint of ENDPOINTS) {
@@ -273,7 +323,8 @@ describe('reliability: fault matrix (7 endpoints x 8 faults, through the nodes)'
           if (endpoint !== 'refundQuery') assert.equal(msg.upp.paymentNo, prepared.paymentNo);
           if (prepared.requestNo) assert.equal(msg.upp.requestNo, prepared.requestNo);
           // Pending was the only safe answer: the faults that apply the request left the order or refund behind.
-          if (endpoint !== 'query' && endpoint !== 'refundQuery') assert.equal(Boolean(left), APPLIED.has(fault), `order/refund exists after ${fault}`);
+          if (endpoint !== 'query' && endpoint !== 'refundQuery')
+            assert.equal(Boolean(left), APPLIED.has(fault), `order/refund exists after ${fault}`);
         });
       }
 
