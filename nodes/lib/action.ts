@@ -4,7 +4,8 @@ import { UppClientClosedError, type CallOptions, type EndpointName, type Outcome
 import type { DoneFunction, Node, NodeAPI, NodeDef, NodeMessage, NodeStatusValue, SendFunction } from './red';
 import { localizeError, runtimeLang, translator, type Translate } from './i18n';
 import { StatusTracker, statusOf } from './status';
-import { CallTracker, closeAfterCalls } from './calls';
+import { CallTracker } from './calls';
+import { Handover, recordUndelivered, type Delivery } from './handover';
 import { fieldSettings, fieldsFromSetting, readExpectedAmount, readRequest } from './fields';
 import { describeError, describeResult } from './message';
 import { configNodeOf } from './config';
@@ -104,6 +105,36 @@ export function errorStatus(err: unknown): NodeStatusValue {
 }
 
 /**
+ * An outcome whose node is gone (deleted, or the flows started without it): a warning naming the ids and the outcome,
+ * and a record in the global context (nodes/lib/handover.ts, UNDELIVERED_KEY), so a person can follow it up.
+ */
+function reportUndelivered(node: Node, type: string, delivery: Delivery, t: Translate): void {
+  const upp = (delivery.msg.upp ?? {}) as Record<string, unknown>;
+  const request = (upp.request ?? {}) as Record<string, unknown>;
+  const paymentNo = upp.paymentNo ?? request.paymentNo;
+  const requestNo = upp.requestNo ?? request.requestNo;
+  const outcome = delivery.error ? `error ${(delivery.error as { code?: string }).code ?? delivery.error.message}` : `${String(upp.outcome)} (${String(upp.reason)})`;
+  node.warn(t('warn.undelivered', { ids: idsOf({ paymentNo, requestNo }) || '-', outcome }));
+  try {
+    const global = (node.context() as { global: Parameters<typeof recordUndelivered>[0] }).global;
+    recordUndelivered(global, {
+      at: new Date().toISOString(),
+      nodeId: node.id,
+      type,
+      endpoint: upp.endpoint,
+      outcome: upp.outcome,
+      reason: upp.reason,
+      tradeStatus: upp.tradeStatus,
+      paymentNo,
+      requestNo,
+      error: delivery.error ? ((delivery.error as { code?: string }).code ?? delivery.error.message) : undefined,
+    });
+  } catch (err) {
+    node.warn(t('warn.undeliveredRecord', { error: asError(err).message }));
+  }
+}
+
+/**
  * Hands an error to done(err) with the original msg (so a Catch node gets it), after putting the code, field and
  * rule in msg.upp.error (Node-RED's Catch copies only message, code and stack into msg.error).
  */
@@ -126,47 +157,72 @@ export function registerActionNode(RED: NodeAPI, type: ActionType): void {
     const expireMinutes = Number(def.expireMinutes);
     const fieldsFrom = fieldsFromSetting(def);
 
+    const lang = () => runtimeLang(t);
+
+    /** One message, start to finish: what to send (or the error for Catch). Never throws. */
+    async function handle(msg: NodeMessage, signal: AbortSignal): Promise<Delivery> {
+      try {
+        const client = configNodeOf(RED, def).getClient();
+        if (signal.aborted) throw new UppClientClosedError();
+        const input = await readRequest(RED, node, spec.endpoint, settings, msg, { expireMinutes, fieldsFrom });
+        const expectedAmount = spec.expectedAmount
+          ? await readExpectedAmount(RED, node, spec.expectedAmount, def, msg, fieldsFrom)
+          : undefined;
+        const result = await client.call(spec.endpoint, input, {
+          signal,
+          expectedAmount: expectedAmount as CallOptions['expectedAmount'],
+        });
+        const { payload, upp } = describeResult(result);
+        const refusal = platformRefusal(result);
+        if (refusal !== undefined) upp.platformMsg = refusal;
+        if (spec.endpoint === 'scanCode' && result.outcome === 'pending') {
+          // Only a pay URL a signature covers is the order's pay URL (issue 10 item 4); describeResult already left
+          // an unauthenticated one out of msg.payload.
+          if (result.payUrlVerified && typeof payload.sign === 'string') upp.payUrl = payload.sign;
+          else if (result.reason === 'not_final') upp.reason = 'pay_url_unverified';
+        }
+        if (UNBOUND.has(result.reason)) node.warn(t(`warn.${result.reason}`, { ids: idsOf(upp), fields: unboundFields(result) }));
+        msg.payload = payload;
+        msg.upp = upp;
+        const out: (NodeMessage | null)[] = spec.outputs.map(() => null);
+        out[spec.route[result.outcome]] = msg;
+        return { msg, out, status: resultStatus(spec.endpoint, result, t) };
+      } catch (err) {
+        const error = localizeError(asError(err), lang());
+        msg.upp = { endpoint: spec.endpoint, error: describeError(error) };
+        return { msg, error, status: errorStatus(err) };
+      }
+    }
+
+    // Outcomes of calls a previous instance of this node left in flight (a redeploy) leave through this one.
+    const handover = new Handover(RED, node, {
+      deliver(delivery) {
+        status.set(delivery.status);
+        if (delivery.error) node.error(delivery.error, delivery.msg);
+        else sendThenDone(node, delivery.msg, () => node.send(delivery.out as (NodeMessage | null)[]), undefined);
+      },
+    });
+
     node.on('input', (msg: NodeMessage, send: SendFunction, done: DoneFunction) => {
       status.start();
       void calls.run(async (signal) => {
-        let routed: { port: number; status: NodeStatusValue } | undefined;
-        try {
-          const client = configNodeOf(RED, def).getClient();
-          if (signal.aborted) throw new UppClientClosedError();
-          const input = await readRequest(RED, node, spec.endpoint, settings, msg, { expireMinutes, fieldsFrom });
-          const expectedAmount = spec.expectedAmount
-            ? await readExpectedAmount(RED, node, spec.expectedAmount, def, msg, fieldsFrom)
-            : undefined;
-          const result = await client.call(spec.endpoint, input, {
-            signal,
-            expectedAmount: expectedAmount as CallOptions['expectedAmount'],
-          });
-          const { payload, upp } = describeResult(result);
-          const refusal = platformRefusal(result);
-          if (refusal !== undefined) upp.platformMsg = refusal;
-          if (spec.endpoint === 'scanCode' && result.outcome === 'pending') {
-            // Only a pay URL a signature covers is the order's pay URL (issue 10 item 4); describeResult already left
-            // an unauthenticated one out of msg.payload.
-            if (result.payUrlVerified && typeof payload.sign === 'string') upp.payUrl = payload.sign;
-            else if (result.reason === 'not_final') upp.reason = 'pay_url_unverified';
-          }
-          if (UNBOUND.has(result.reason)) node.warn(t(`warn.${result.reason}`, { ids: idsOf(upp), fields: unboundFields(result) }));
-          msg.payload = payload;
-          msg.upp = upp;
-          routed = { port: spec.route[result.outcome], status: resultStatus(spec.endpoint, result, t) };
-        } catch (err) {
-          status.finish(errorStatus(err));
-          failMessage(msg, spec.endpoint, err, runtimeLang(t), done);
-          return;
-        }
-        status.finish(routed.status);
-        const out: (NodeMessage | null)[] = spec.outputs.map(() => null);
-        out[routed.port] = msg;
-        sendThenDone(node, msg, () => send(out), done);
+        const delivery = await handle(msg, signal);
+        if (handover.closed) return handover.handOver(delivery);
+        status.finish(delivery.status);
+        if (delivery.error) done(delivery.error);
+        else sendThenDone(node, msg, () => send(delivery.out as (NodeMessage | null)[]), done);
       });
     });
 
-    closeAfterCalls(RED, node, calls, status);
+    // On close the calls in flight keep running (a redeployed connection aborts its own after uppCloseGraceMs):
+    // their outcomes go to the instance that replaces this one. Nothing waits, so a deploy is not held up.
+    node.on('close', (removed: boolean, done: () => void) => {
+      const inFlight = calls.size;
+      status.clear();
+      if (inFlight > 0 && !removed) node.log(t('log.handingOver', { n: inFlight }));
+      handover.close(inFlight, removed, (delivery) => reportUndelivered(node, type, delivery, t));
+      done();
+    });
   }
 
   RED.nodes.registerType(type, UppActionNode);

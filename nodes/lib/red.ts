@@ -70,5 +70,7 @@ export interface NodeAPI {
     getMessageProperty(msg: NodeMessage, expr: string): unknown;
   };
   settings: Record<string, unknown>;
+  /** The runtime's event bus (flows:started, ...); see nodes/lib/handover.ts. */
+  events?: { on(event: string, listener: (...args: unknown[]) => void): void };
   _: (key: string, substitutions?: Record<string, unknown>) => string;
 }

@@ -259,6 +259,8 @@ function standardHooks() {
   guardUnhandled();
   afterEach(async () => {
     await unload();
+    // A test's stopped flow is not the next test's predecessor: calls it left in flight must not reach the next test.
+    require(path.join(DIST, 'lib', 'handover.js')).resetHandovers();
     checkedTotal += assertKeyNeverLeaked();
   });
 }
