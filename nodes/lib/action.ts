@@ -113,7 +113,9 @@ function reportUndelivered(node: Node, type: string, delivery: Delivery, t: Tran
   const request = (upp.request ?? {}) as Record<string, unknown>;
   const paymentNo = upp.paymentNo ?? request.paymentNo;
   const requestNo = upp.requestNo ?? request.requestNo;
-  const outcome = delivery.error ? `error ${(delivery.error as { code?: string }).code ?? delivery.error.message}` : `${String(upp.outcome)} (${String(upp.reason)})`;
+  const outcome = delivery.error
+    ? `error ${(delivery.error as { code?: string }).code ?? delivery.error.message}`
+    : `${String(upp.outcome)} (${String(upp.reason)})`;
   node.warn(t('warn.undelivered', { ids: idsOf({ paymentNo, requestNo }) || '-', outcome }));
   try {
     const global = (node.context() as { global: Parameters<typeof recordUndelivered>[0] }).global;
