@@ -11,13 +11,16 @@ const ENDPOINT_OF = {
   'upp-network': 'network',
   'upp-scancode': 'scanCode',
   'upp-barcode': 'barCode',
+  'upp-facecode': 'faceCode',
   'upp-query': 'query',
   'upp-refund': 'refund',
   'upp-refund-query': 'refundQuery',
   'upp-close': 'close',
 };
 /** The amount field of each node that has one (a fixed text value of "12.345" must be refused). */
-const AMOUNT = { 'upp-scancode': 'tradeFee', 'upp-barcode': 'tradeFee', 'upp-refund': 'refundFee' };
+const AMOUNT = { 'upp-scancode': 'tradeFee', 'upp-barcode': 'tradeFee', 'upp-facecode': 'tradeFee', 'upp-refund': 'refundFee' };
+/** The edition drop-down: each option names its manual and date (nodes/core/schema.ts EDITIONS). */
+const { EDITIONS } = require(path.join(h.ROOT, 'dist', 'nodes', 'core'));
 
 function assertNoRawKeys(text, where) {
   const m = h.RAW_KEY.exec(text);
@@ -60,7 +63,7 @@ describe('browser: editor (palette, dialogs, help, credentials)', function () {
         if (page) await page.context().close();
       });
 
-      it('shows the eight flow node types with their icons under the UPP category', async () => {
+      it('shows every flow node type with its icon under the UPP category', async () => {
         assert.equal(await page.evaluate(() => RED.i18n.lang()), locale);
         const category = page.locator('#red-ui-palette-container-UPP');
         await category.scrollIntoViewIfNeeded();
@@ -153,7 +156,20 @@ describe('browser: editor (palette, dialogs, help, credentials)', function () {
           assert.ok(help.length > 200, `${type} help renders (${help.length} chars): ${help.slice(0, 200)}`);
           assertNoRawKeys(help, `${type} help`);
           if (locale === 'zh-CN') assertChinese(help, `${type} help`);
-          if (type === 'upp-scancode') await page.screenshot({ path: h.artifact(`dialog-${type}-${locale}.png`) });
+          if (type === 'upp-scancode' || type === 'upp-facecode')
+            await page.screenshot({ path: h.artifact(`dialog-${type}-${locale}.png`) });
+          if (type === 'upp-facecode') {
+            // The face-pay code and the WeChat expandData are typedInputs; channelProduct offers no scan-code list.
+            for (const f of ['faceCode', 'expandData', 'channelProduct']) assert.equal(await h.typed(page, f).count(), 1, f);
+            // A product the scan-code list does not have is accepted as is (no "unlisted:" marking for face pay).
+            await h.setTyped(page, 'channelProduct', 'str', 'ali_face_code');
+            await page.waitForFunction(() => !$('#node-input-channelProduct + .red-ui-typedInput-container').hasClass('input-error'));
+            assert.match(help, locale === 'zh-CN' ? /2\.1/ : /edition 2\.1/, 'the help says which editions have face payment');
+            assert.match(help, /ERR_UPP_CONFIG/);
+          }
+          if (type === 'upp-query' || type === 'upp-refund-query') {
+            assert.equal(await h.typed(page, 'expectedAmount').count(), 1, `${type} has an expected amount`);
+          }
 
           // Done keeps the node but marks it invalid; the badge's tooltip lists the problems in words.
           await page.click('#node-dialog-ok');
@@ -198,9 +214,13 @@ describe('browser: editor (palette, dialogs, help, credentials)', function () {
           'isvId',
           'partnerId',
           'key',
+          'edition',
           'profile',
           'verify',
-          'pathStyle',
+          'verifyProfile',
+          'verifyTime',
+          'verifyDataSign',
+          'dataSignUnsigned',
           'connectTimeout',
           'payTimeout',
           'readTimeout',
@@ -209,6 +229,36 @@ describe('browser: editor (palette, dialogs, help, credentials)', function () {
           assert.equal(await page.locator(`#node-config-input-${f}`).count(), 1, `upp-config has #node-config-input-${f}`);
         }
         assert.equal(await page.locator('#node-config-input-key').getAttribute('type'), 'password');
+        // The edition: five options, each naming its manual and date; a new connection shows 1.0.
+        const editions = await page.evaluate(() =>
+          $('#node-config-input-edition option')
+            .map(function () {
+              return { value: this.value, text: $(this).text() };
+            })
+            .get(),
+        );
+        assert.deepEqual(
+          editions.map((o) => o.value),
+          Object.keys(EDITIONS),
+        );
+        for (const o of editions) {
+          assertNoRawKeys(o.text, 'edition option');
+          assert.ok(o.text.includes(EDITIONS[o.value].date), `${o.value} names its date: ${o.text}`);
+          const manual = locale === 'zh-CN' ? EDITIONS[o.value].manual.zh : EDITIONS[o.value].manual.en;
+          assert.ok(o.text.includes(manual), `${o.value} names its manual: ${o.text}`);
+        }
+        if (locale === 'zh-CN')
+          assertChinese(
+            editions.map((o) => o.text),
+            'edition options',
+          );
+        assert.equal(await page.locator('#node-config-input-edition').inputValue(), '1.0');
+        // Strict verification shows the variant settings; auto hides them.
+        assert.equal(await page.locator('#node-config-row-variant').isVisible(), false);
+        await page.selectOption('#node-config-input-verify', 'strict');
+        await page.locator('#node-config-input-verifyProfile').waitFor({ state: 'visible' });
+        await page.selectOption('#node-config-input-verify', 'auto');
+        await page.locator('#node-config-row-variant').waitFor({ state: 'hidden' });
         // Empty required base URL, then ids that are not digits.
         await page.fill('#node-config-input-baseUrl', '');
         await page.fill('#node-config-input-isvId', '20000x');
@@ -238,6 +288,26 @@ describe('browser: editor (palette, dialogs, help, credentials)', function () {
         await page.locator('#node-config-dialog-cancel').waitFor({ state: 'detached' });
         await page.locator('#node-dialog-cancel').click();
         await page.locator('#node-dialog-cancel').waitFor({ state: 'detached' });
+        assert.deepEqual(page.uppErrors, [], 'no script errors in the editor');
+      });
+
+      it('upp-config: a flow saved with pathStyle v2 (before editions) opens showing edition 2.0', async () => {
+        const id = `legacy${locale.replace('-', '')}`;
+        await page.evaluate((cfg) => RED.view.importNodes([cfg], { generateIds: false }), {
+          id,
+          type: 'upp-config',
+          name: 'legacy',
+          baseUrl: 'http://10.1.2.3:7000',
+          isvId: '1',
+          partnerId: '2',
+          profile: 'v1',
+          pathStyle: 'v2',
+        });
+        await page.evaluate((cid) => RED.editor.editConfig('', 'upp-config', cid), id);
+        await page.locator('#node-config-input-edition').waitFor({ state: 'visible' });
+        assert.equal(await page.locator('#node-config-input-edition').inputValue(), '2.0');
+        await page.click('#node-config-dialog-cancel');
+        await page.locator('#node-config-dialog-cancel').waitFor({ state: 'detached' });
         assert.deepEqual(page.uppErrors, [], 'no script errors in the editor');
       });
     });

@@ -16,7 +16,17 @@ const TEST_KEY = 'browser-test-key-5Jd83kQz';
 /** Lines Node-RED 4 always logs at start-up with our settings: not caused by this package. */
 const EXPECTED_LOG = [/\[warn\] Projects disabled/];
 
-const FLOW_TYPES = ['upp-network', 'upp-scancode', 'upp-barcode', 'upp-query', 'upp-refund', 'upp-refund-query', 'upp-close', 'upp-poll'];
+const FLOW_TYPES = [
+  'upp-network',
+  'upp-scancode',
+  'upp-barcode',
+  'upp-facecode',
+  'upp-query',
+  'upp-refund',
+  'upp-refund-query',
+  'upp-close',
+  'upp-poll',
+];
 
 /**
  * Call at the top of a describe(): skips the suite, with a message saying why, only when Chromium is missing and
