@@ -14,3 +14,4 @@ export { decide, type Outcome, type ReasonCode, type Answer, type Decision } fro
 export { diagnoseNetwork, NETWORK_FIELD_TEXT, type Diagnosis, type DiagnosisCode } from './diagnose';
 export type { TlsOptions } from './transport';
 export { describeRule, type RuleName } from './messages';
+export { ATTEMPT_CHANNEL, CALL_CHANNEL, type AttemptEvent, type CallEvent, type CallerInfo } from './events';

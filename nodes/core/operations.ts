@@ -10,12 +10,15 @@ import { decodeData, decodeEnvelope, describeRequest, type Envelope } from './de
 import { UppClientClosedError, UppNotSentError } from './errors';
 import type { ResolvedOptions } from './options';
 import type { AttemptResult, Transport } from './transport';
+import { nextCallId, observingAttempts, observingCalls, publishAttempt, publishCall, type CallerInfo, type CallEvent } from './events';
 
 export interface CallOptions {
   /** Cancels the call; a call cancelled after sending comes back pending with reason `aborted`. */
   signal?: AbortSignal;
   /** Overrides the client's timeout for this call. */
   timeoutMs?: number;
+  /** Who is calling (node and config node ids): copied into the diagnostics events of nodes/core/events.ts. */
+  caller?: CallerInfo;
 }
 
 export interface UppResult {
@@ -107,18 +110,47 @@ export async function callEndpoint(ctx: OperationContext, endpoint: EndpointName
   const timeoutMs = call.timeoutMs ?? (spec.kind === 'read' ? options.timeouts.readMs : options.timeouts.payMs);
   const repeatable = spec.kind === 'read';
 
+  // Observers (nodes/core/events.ts): one event per HTTP attempt, one when the call ends.
+  const callId = observingAttempts() || observingCalls() ? nextCallId() : 0;
+  const callStarted = Date.now();
+  const ids = { paymentNo: idOf(fields.paymentNo), requestNo: idOf(fields.requestNo) };
+  const ended = (end: Pick<CallEvent, 'result' | 'error'>) =>
+    publishCall(() => ({ callId, endpoint, caller: call.caller, startedAt: callStarted, elapsedMs: Date.now() - callStarted, attempts, ...ids, ...end }));
+
   let attempts = 0;
   let read: ReturnType<typeof readAnswer>;
   for (;;) {
     attempts += 1;
+    const attemptStarted = Date.now();
     const attempt = await ctx.transport.post(path, encoded.body, timeoutMs, call.signal);
     const last = attempts >= options.retry.attempts || call.signal?.aborted || ctx.isClosed();
     if (attempt.kind === 'not_sent') {
-      if (last) throw new UppNotSentError(attempt.reason, attempt.detail, attempts, attempt.error);
+      publishAttempt(() => ({ callId, endpoint, caller: call.caller, attempt: attempts, path, body: encoded.body, startedAt: attemptStarted, elapsedMs: Date.now() - attemptStarted, transport: 'not_sent', problem: attempt.reason, detail: attempt.detail }));
+      if (last) {
+        const error = new UppNotSentError(attempt.reason, attempt.detail, attempts, attempt.error);
+        ended({ error: { code: error.code, message: error.message } });
+        throw error;
+      }
       await delay(backoffMs(attempts, options), call.signal);
       continue;
     }
     read = readAnswer(attempt, ctx);
+    publishAttempt(() => ({
+      callId,
+      endpoint,
+      caller: call.caller,
+      attempt: attempts,
+      path,
+      body: encoded.body,
+      startedAt: attemptStarted,
+      elapsedMs: Date.now() - attemptStarted,
+      transport: attempt.kind,
+      httpStatus: attempt.kind === 'answered' ? attempt.statusCode : undefined,
+      responseText: attempt.kind === 'answered' ? attempt.body : undefined,
+      problem: read.answer.problem,
+      detail: read.detail,
+      verified: read.verified,
+    }));
     // Reads are safe to repeat after an ambiguous failure; pay, refund and close never are.
     if (read.answer.problem && repeatable && !last) {
       await delay(backoffMs(attempts, options), call.signal);
@@ -128,7 +160,7 @@ export async function callEndpoint(ctx: OperationContext, endpoint: EndpointName
   }
 
   const decision = decide(endpoint, read.answer);
-  return {
+  const result: UppResult = {
     endpoint,
     outcome: decision.outcome,
     status: read.answer.verified ? read.answer.status : undefined,
@@ -143,4 +175,10 @@ export async function callEndpoint(ctx: OperationContext, endpoint: EndpointName
     attempts,
     elapsedMs: Math.round((performance.now() - started) * 10) / 10,
   };
+  ended({ result });
+  return result;
+}
+
+function idOf(value: unknown): string | undefined {
+  return typeof value === 'string' ? value : undefined;
 }

@@ -7,7 +7,7 @@ import { StatusTracker, statusOf } from './status';
 import { CallTracker, closeAfterCalls } from './calls';
 import { fieldSettings, readRequest } from './fields';
 import { describeError, describeResult } from './message';
-import { configNodeOf } from './config';
+import { callerOf, configNodeOf } from './config';
 
 export type ActionType = 'upp-scancode' | 'upp-barcode' | 'upp-query' | 'upp-refund' | 'upp-refund-query' | 'upp-close';
 
@@ -76,7 +76,7 @@ export function registerActionNode(RED: NodeAPI, type: ActionType): void {
           const client = configNodeOf(RED, def).getClient();
           if (signal.aborted) throw new UppClientClosedError();
           const input = await readRequest(RED, node, spec.endpoint, settings, msg, { expireMinutes });
-          const result = await client.call(spec.endpoint, input, { signal });
+          const result = await client.call(spec.endpoint, input, { signal, caller: callerOf(node, def) });
           const { payload, upp } = describeResult(result);
           if (spec.endpoint === 'close' && result.outcome === 'pending') upp.assumed = true;
           if (spec.endpoint === 'scanCode' && result.outcome === 'pending' && typeof payload.sign === 'string') upp.payUrl = payload.sign;
