@@ -8,6 +8,7 @@ import { CallTracker, closeAfterCalls } from './calls';
 import { fieldSettings, readRequest } from './fields';
 import { describeError, describeResult } from './message';
 import { callerOf, configNodeOf } from './config';
+import { payQr } from './qr';
 
 export type ActionType = 'upp-scancode' | 'upp-barcode' | 'upp-query' | 'upp-refund' | 'upp-refund-query' | 'upp-close';
 
@@ -80,6 +81,7 @@ export function registerActionNode(RED: NodeAPI, type: ActionType): void {
           const { payload, upp } = describeResult(result);
           if (spec.endpoint === 'close' && result.outcome === 'pending') upp.assumed = true;
           if (spec.endpoint === 'scanCode' && result.outcome === 'pending' && typeof payload.sign === 'string') upp.payUrl = payload.sign;
+          if (typeof upp.payUrl === 'string' && upp.payUrl !== '') upp.qr = await payQr(upp.payUrl);
           msg.payload = payload;
           msg.upp = upp;
           routed = { port: spec.route[result.outcome], status: resultStatus(spec.endpoint, result, t) };
