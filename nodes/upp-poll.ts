@@ -209,7 +209,7 @@ export = function register(RED: NodeAPI): void {
 
     // Resume the jobs saved before a redeploy (handed over in memory) or a restart (the context store), with the
     // attempts already spent.
-    const resume = (value: unknown) => {
+    const resume = (value: unknown, from: 'redeploy' | 'restart') => {
       if (!engine || !Array.isArray(value) || value.length === 0) return;
       let dropped = 0;
       const count = engine.restore(value as PollRecord[], (saved) => {
@@ -221,7 +221,7 @@ export = function register(RED: NodeAPI): void {
           return undefined;
         }
       });
-      if (count) node.log(t('log.resumed', { count }));
+      if (count) node.log(t(from === 'redeploy' ? 'log.handedOver' : 'log.resumed', { count }));
       if (dropped) node.warn(t('errors.dropped', { count: dropped }));
     };
     const useHandoff = !persistentStore;
@@ -229,14 +229,14 @@ export = function register(RED: NodeAPI): void {
     HANDOFF.delete(node.id);
     if (engine && handed) {
       loaded = true;
-      resume(handed);
+      resume(handed, 'redeploy');
     } else if (engine) {
       try {
         context.get('jobs', (err, value) => {
           if (closed) return;
           loaded = true;
           if (err) node.warn(t('errors.load', { error: err.message }));
-          else resume(value);
+          else resume(value, 'restart');
         });
       } catch (err) {
         loaded = true;

@@ -23,6 +23,14 @@ export class UppError extends Error {
     this.code = code;
     this.messageZh = messageZh;
   }
+
+  /**
+   * The sentence alone: Node-RED puts `err.toString()` into msg.error.message and the log, and the class name
+   * ("UppInputError: ...") means nothing to the person reading it; msg.error.code says which kind it is.
+   */
+  override toString(): string {
+    return this.message;
+  }
 }
 
 /** A request field (or a config value) broke a rule; `field` and `rule` say which. */
@@ -45,18 +53,45 @@ export class UppConfigError extends UppInputError {
   }
 }
 
+/** Why a connection could not be opened, in words (transport reason codes: nodes/core/transport.ts). */
+const CONNECT_FAILURES: Record<string, { en: string; zh: string }> = {
+  ECONNREFUSED: { en: 'the connection was refused, nothing listens at that address and port', zh: '连接被拒绝，该地址和端口上没有服务' },
+  ENOTFOUND: { en: 'the host name is unknown', zh: '主机名无法解析' },
+  EAI_AGAIN: { en: 'the host name could not be resolved (DNS not answering)', zh: '主机名暂时无法解析（DNS 无应答）' },
+  connect_timeout: { en: 'the connection was not accepted in time', zh: '连接超时，对方未接受连接' },
+  EHOSTUNREACH: { en: 'the host is unreachable', zh: '主机不可达' },
+  ENETUNREACH: { en: 'the network is unreachable', zh: '网络不可达' },
+  ENETDOWN: { en: 'the network is down', zh: '网络已断开' },
+  aborted: { en: 'it was cancelled before sending', zh: '发送前已取消' },
+};
+
+/**
+ * One sentence for a connection that never opened: the cause in words, the code once, the address when the
+ * transport's detail names one (undici's "connect ECONNREFUSED 127.0.0.1:7000" repeats the code otherwise).
+ */
+function notSentText(reason: string, detail: string, attempts: number): { en: string; zh: string } {
+  const known = CONNECT_FAILURES[reason];
+  const address = /(\[[0-9a-fA-F:.]+\]:\d+|[\w.-]+:\d+)\s*$/.exec(detail)?.[1];
+  const rest = detail.split(reason).join('').replace(/^[\s:]+/, '').replace(/\bconnect\s*/g, '').trim();
+  const cause = known ?? { en: rest || reason, zh: rest || reason };
+  const code = cause.en.includes(reason) ? '' : ` (${reason})`;
+  const atEn = address ? ` at ${address}` : '';
+  const atZh = address ? ` ${address}` : '';
+  const tries = attempts > 0 ? { en: `, after ${attempts} attempt(s)`, zh: `，已尝试 ${attempts} 次` } : { en: '', zh: '' };
+  return {
+    en: `Request not sent: could not connect to the front-end machine${atEn}: ${cause.en}${code}${tries.en}`,
+    zh: `请求未发出：无法连接前置机${atZh}：${cause.zh}${code ? `（${reason}）` : ''}${tries.zh}`,
+  };
+}
+
 /** The connection could not be opened (DNS, refused, connect timeout): the request never left this machine. */
 export class UppNotSentError extends UppError {
   readonly reason: string;
   readonly attempts: number;
 
   constructor(reason: string, detail: string, attempts: number, cause?: unknown) {
-    super(
-      'ERR_UPP_NOT_SENT',
-      `Request not sent: could not connect to the front-end machine (${reason}: ${detail}) after ${attempts} attempt(s)`,
-      `请求未发出：无法连接前置机（${reason}：${detail}），已尝试 ${attempts} 次`,
-      { cause },
-    );
+    const text = notSentText(reason, detail, attempts);
+    super('ERR_UPP_NOT_SENT', text.en, text.zh, { cause });
     this.reason = reason;
     this.attempts = attempts;
   }

@@ -13,6 +13,8 @@ export type RuleName =
   | 'json'
   | 'datetime_format'
   | 'datetime_future'
+  | 'date_format'
+  | 'edition'
   | 'url'
   | 'option'
   | 'env_unset'
@@ -38,6 +40,11 @@ const TEXTS: Record<RuleName, { en: string; zh: string }> = {
     zh: '{field} 必须是 "yyyy-MM-dd HH:mm:ss"（北京时间）、Date 或毫秒时间戳（实际为 {got}）',
   },
   datetime_future: { en: '{field} must lie in the future (got {got}, now {now} China time)', zh: '{field} 必须晚于当前时间（实际为 {got}，当前北京时间 {now}）' },
+  date_format: { en: '{field} must be a date "yyyy-MM-dd" (China calendar) or a Date (got {got})', zh: '{field} 必须是日期 "yyyy-MM-dd"（北京日期）或 Date（实际为 {got}）' },
+  edition: {
+    en: '{field}: the front-end edition {edition} has no {endpoint} endpoint (it exists from edition {since}); set the edition of the front-end machine',
+    zh: '{field}：前置机版本 {edition} 没有 {endpoint} 接口（自 {since} 版起提供）；请设置前置机版本',
+  },
   url: { en: '{field} must be an http:// or https:// URL (got {got})', zh: '{field} 必须是 http:// 或 https:// 地址（实际为 {got}）' },
   env_unset: { en: '{field} refers to the environment variable {variable}, which is not set', zh: '{field} 引用的环境变量 {variable} 未设置' },
   source: { en: '{field}: cannot read its {type} value ({detail})', zh: '{field}：无法读取 {type} 类型的值（{detail}）' },

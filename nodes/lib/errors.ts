@@ -38,4 +38,9 @@ export class UppNetworkError extends Error {
     this.reason = reason;
     this.notSent = notSent;
   }
+
+  /** The diagnosis alone in msg.error.message and the log (see UppError.toString in nodes/core/errors.ts). */
+  override toString(): string {
+    return this.message;
+  }
 }

@@ -1,6 +1,6 @@
 // The output message contract: msg.payload = the response data (amounts as exact strings), msg.upp = what
 // happened. Every other msg property is kept (msg.req / msg.res of an HTTP In node must survive).
-import { UppError, type EndpointName, type UppResult } from '../core';
+import { ORDER_BIZ_TYPE, UppError, type EndpointName, type UppResult } from '../core';
 
 export interface UppMeta {
   endpoint: EndpointName;
@@ -37,9 +37,6 @@ export interface UppMeta {
   unverifiedData?: Record<string, unknown>;
   [extra: string]: unknown;
 }
-
-/** bizType of orders created by each pay endpoint (what a later query, close or refund needs). */
-const ORDER_BIZ_TYPE: Partial<Record<EndpointName, string>> = { scanCode: 'scan_pay', barCode: 'barcode_pay' };
 
 const text = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : typeof v === 'number' ? String(v) : undefined);
 

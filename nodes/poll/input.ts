@@ -1,7 +1,7 @@
 // Reads what a poll needs from an incoming message: the mode, the keys and the order's expireTime. An action node's
 // output can be wired straight in (msg.upp.endpoint, msg.upp.request, msg.upp.paymentNo, ...), and so can a plain
 // HIS row in msg.payload. Anything missing or malformed is a bilingual input error naming the field.
-import { UppError, validateRequest, parseChinaTime, formatChinaTime } from '../core';
+import { ORDER_BIZ_TYPE, UppError, validateRequest, parseChinaTime, formatChinaTime, type EndpointName } from '../core';
 import type { PollMode, PollTarget } from './types';
 
 export type ModeSetting = PollMode | 'auto';
@@ -20,8 +20,6 @@ export class PollInputError extends UppError {
 
 const PAYMENT_ENDPOINTS = new Set(['scanCode', 'barCode', 'query', 'close']);
 const REFUND_ENDPOINTS = new Set(['refund', 'refundQuery']);
-/** The bizType an order gets from the endpoint that created it. */
-const BIZ_TYPE_OF: Record<string, string> = { scanCode: 'scan_pay', barCode: 'barcode_pay' };
 
 type Bag = Record<string, unknown>;
 const isBag = (v: unknown): v is Bag => typeof v === 'object' && v !== null && !Array.isArray(v) && !Buffer.isBuffer(v);
@@ -97,7 +95,7 @@ export function readTarget(msg: Bag, setting: ModeSetting): PollTarget {
   let bizType = pick(msg, 'bizType');
   if (!present(bizType)) {
     const endpoint = isBag(msg.upp) ? msg.upp.endpoint : undefined;
-    bizType = typeof endpoint === 'string' ? BIZ_TYPE_OF[endpoint] : undefined;
+    bizType = typeof endpoint === 'string' && Object.hasOwn(ORDER_BIZ_TYPE, endpoint) ? ORDER_BIZ_TYPE[endpoint as EndpointName] : undefined;
   }
   if (!present(bizType)) throw missing('bizType');
   const fields = validateRequest('query', { paymentNo, bizType });

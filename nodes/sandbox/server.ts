@@ -7,7 +7,7 @@ import { verifyTree } from '../core/codec/canonical';
 import { isJsonObject, parseLossless, type JsonObject } from '../core/codec/json';
 import { cashierPage, notFoundPage } from './cashier';
 import { control, type Controls } from './control';
-import { answerRequest, MSG, type Answer } from './endpoints';
+import { answerRequest, MSG, servedEndpoint, type Answer } from './endpoints';
 import { envelopeOf, malformedText, signedText, UNSIGNED_BUSY, type Signer } from './envelope';
 import { FaultBoard } from './faults';
 import { Ledger, SandboxStateError, type Order } from './ledger';
@@ -24,7 +24,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const o = resolveOptions(options);
   const signer: Signer = { key: o.key, profile: o.profile, dataSignInCanonical: o.dataSignInCanonical };
   const routes = new Map<string, EndpointName>();
-  for (const name of ENDPOINT_NAMES) {
+  for (const name of ENDPOINT_NAMES.filter(servedEndpoint)) {
     routes.set(endpointPath(name, 'manual-1.0', o.prefix), name);
     routes.set(endpointPath(name, 'v2', o.prefix), name);
   }
