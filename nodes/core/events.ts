@@ -7,6 +7,7 @@ import diagnostics from 'node:diagnostics_channel';
 import type { EndpointName } from './schema';
 import type { VerifiedVariant } from './codec/canonical';
 import type { UppResult } from './operations';
+import type { AttemptResult } from './transport';
 
 export const ATTEMPT_CHANNEL = 'hisflow.upp.attempt';
 export const CALL_CHANNEL = 'hisflow.upp.call';
@@ -56,6 +57,8 @@ export interface CallEvent {
   requestNo?: string;
   result?: UppResult;
   error?: { code?: string; message: string };
+  /** A request the client sends for itself, not a call: the network test's edition probe (only its HTTP status is read). */
+  probe?: true;
 }
 
 const attemptChannel = diagnostics.channel(ATTEMPT_CHANNEL);
@@ -85,4 +88,27 @@ export function publishAttempt(make: () => AttemptEvent): void {
 
 export function publishCall(make: () => CallEvent): void {
   if (callChannel.hasSubscribers) callChannel.publish(make());
+}
+
+/** The network test's edition probe (nodes/core/client.ts): one attempt, reported as a call of its own. */
+export function publishProbe(caller: CallerInfo | undefined, path: string, body: string, attempt: AttemptResult, startedAt: number, paymentNo: string): void {
+  if (!attemptChannel.hasSubscribers && !callChannel.hasSubscribers) return;
+  const callId = nextCallId();
+  const elapsedMs = Date.now() - startedAt;
+  publishAttempt(() => ({
+    callId,
+    endpoint: 'query',
+    caller,
+    attempt: 1,
+    path,
+    body,
+    startedAt,
+    elapsedMs,
+    transport: attempt.kind,
+    httpStatus: attempt.kind === 'answered' ? attempt.statusCode : undefined,
+    responseText: attempt.kind === 'answered' ? attempt.body : undefined,
+    problem: attempt.kind === 'answered' ? undefined : attempt.reason,
+    detail: attempt.kind === 'answered' ? undefined : attempt.detail,
+  }));
+  publishCall(() => ({ callId, endpoint: 'query', caller, startedAt, elapsedMs, attempts: 1, paymentNo, probe: true }));
 }

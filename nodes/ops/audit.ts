@@ -29,9 +29,10 @@ export interface AuditRecord {
   transport: AttemptEvent['transport'];
   /**
    * success / pending / failed: the call's outcome (last attempt); `retried` for an earlier attempt that was repeated
-   * (reads only, or not sent); `not_sent` when the call threw because nothing could be sent.
+   * (reads only, or not sent); `not_sent` when the call threw because nothing could be sent; `probe` for the query
+   * the network test sends to learn which paths the front-end serves (only its HTTP status is read).
    */
-  outcome: 'success' | 'pending' | 'failed' | 'retried' | 'not_sent';
+  outcome: 'success' | 'pending' | 'failed' | 'retried' | 'not_sent' | 'probe';
   /** The call's reason code (last attempt) or this attempt's problem (timeout, http_status, ECONNREFUSED, ...). */
   reason?: string;
   detail?: string;
@@ -64,7 +65,10 @@ export function auditRecords(call: CallEvent, seen: readonly AttemptEvent[]): Au
     const final = a.attempt === call.attempts;
     let outcome: AuditRecord['outcome'];
     let reason: string | undefined;
-    if (call.result && final) {
+    if (call.probe) {
+      outcome = 'probe';
+      reason = a.problem;
+    } else if (call.result && final) {
       outcome = call.result.outcome;
       reason = call.result.reason;
     } else if (call.error && final) {

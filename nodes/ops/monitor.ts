@@ -154,7 +154,7 @@ export class Monitor {
   /** A call ended (one client call event). */
   recordCall(call: CallEvent): void {
     const config = call.caller?.config;
-    if (!config) return;
+    if (!config || call.probe) return;
     const now = this.#now();
     const outcome = outcomeOf(call);
     const stats = this.#stats(config);

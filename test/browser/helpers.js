@@ -49,14 +49,15 @@ async function launchBrowser() {
 
 /**
  * A sandbox (free port, TEST_KEY) and a Node-RED (free port) in a fresh temporary user directory that loads this
- * package as the demo does. deploy: true deploys every example (config node pointed at this sandbox).
+ * package as the demo does. deploy: true deploys every example (config node pointed at this sandbox); `edit` and
+ * `extraSettings` as in scripts/demo/lib.js prepareUserDir.
  */
-async function startStack({ deploy = false } = {}) {
+async function startStack({ deploy = false, edit, extraSettings } = {}) {
   const { startSandbox } = require(path.join(ROOT, 'dist', 'nodes', 'sandbox'));
   const sandbox = await startSandbox({ port: 0, key: TEST_KEY });
   const port = await lib.freePort();
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'upp-browser-'));
-  const { userDir, settingsFile } = lib.prepareUserDir({ userDir: path.join(tmp, 'userdir'), port, sandboxUrl: sandbox.url, deploy });
+  const { userDir, settingsFile } = lib.prepareUserDir({ userDir: path.join(tmp, 'userdir'), port, sandboxUrl: sandbox.url, deploy, edit, extraSettings });
   let nodeRed;
   try {
     nodeRed = await lib.startNodeRed({ userDir, settingsFile, port, env: { UPP_KEY: TEST_KEY } });

@@ -106,6 +106,32 @@ describe('upp-audit', function () {
     assert.equal(sb.requests({ endpoint: 'query', paymentNo }).length, 2, 'as many records as requests the sandbox saw');
   });
 
+  it('a network test: its request and the edition probe it sends, each listed (the probe as outcome "probe")', async () => {
+    const flow = [
+      { id: 'f1', type: 'tab', label: 'audit' },
+      s.configNode(sb),
+      { id: 'net', z: 'f1', type: 'upp-network', name: '', server: 'cfg', wires: [['out']] },
+      { id: 'out', z: 'f1', type: 'helper' },
+      { id: 'a', z: 'f1', type: 'upp-audit', name: '', configs: ['cfg'], endpoints: [], wires: [['sink']] },
+      { id: 'sink', z: 'f1', type: 'helper' },
+    ];
+    await s.load(flow, { cfg: { key: KEY } }, [AUDIT]);
+    const records = [];
+    const outs = [];
+    helper.getNode('sink').on('input', (m) => records.push(m.payload));
+    helper.getNode('out').on('input', (m) => outs.push(m));
+    const before = sb.requests().length;
+    helper.getNode('net').receive({ payload: {} });
+    await until(() => outs.length === 1);
+    const sent = sb.requests().slice(before);
+    await until(() => records.length === sent.length);
+    assert.deepEqual(records.map((r) => r.request).sort(), sent.map((r) => r.raw).sort());
+    assert.deepEqual(records.map((r) => [r.endpoint, r.outcome, r.node]), [
+      ['network', 'success', 'net'],
+      ['query', 'probe', 'net'],
+    ]);
+  });
+
   it('follows only the chosen connections and endpoints', async () => {
     const { records, outs } = await load([{ id: 'all' }, { id: 'cfg2only', configs: ['cfg2'] }, { id: 'scanOnly', endpoints: ['scanCode'] }]);
     helper.getNode('scan').receive({ payload: scanPayload(s.uid('AF')) });
