@@ -5,7 +5,8 @@ import type { UppResult } from './core';
 import type { DoneFunction, Node, NodeAPI, NodeDef, NodeMessage, NodeStatusValue, SendFunction } from './lib/red';
 import { localizeError, runtimeLang, translator, type Translate } from './lib/i18n';
 import { describeError, describeResult } from './lib/message';
-import { describeFinal, dropUndefined, reviveCopy, savedCopy } from './poll/output';
+import { describeFinal, reviveCopy, savedCopy } from './poll/output';
+import { asError, dropUndefined, isBag, sendThenDone, type Bag } from './lib/util';
 import { callerOf, configNodeOf } from './lib/config';
 import { monitor, pollAttention } from './ops';
 import { PollEngine, pollSettings, readTarget, type PollFinal, type PollNodeSettings, type PollProgress, type PollRecord, type PollRoute } from './poll';
@@ -63,9 +64,6 @@ const ROUTES: Record<PollRoute, number> = { success: 0, failed: 1, undetermined:
 const STATUS_GAP_MS = 250;
 const SAVE_DELAY_MS = 500;
 
-type Bag = Record<string, unknown>;
-const isBag = (v: unknown): v is Bag => typeof v === 'object' && v !== null && !Array.isArray(v);
-
 function statusText(final: PollFinal, t: Translate): NodeStatusValue {
   const status = final.result?.status;
   switch (final.reason) {
@@ -109,7 +107,7 @@ export = function register(RED: NodeAPI): void {
     let saveTimer: NodeJS.Timeout | undefined;
 
     const fail = (token: Token, err: unknown) => {
-      const error = err instanceof Error ? localizeError(err, lang) : new Error(String(err));
+      const error = localizeError(asError(err), lang);
       const msg = token.msg;
       msg.upp = { ...(isBag(msg.upp) ? msg.upp : {}), error: describeError(error) };
       if (token.done) token.done(error);
@@ -171,13 +169,7 @@ export = function register(RED: NodeAPI): void {
             lastStatus = statusText(final, t);
             const out: (NodeMessage | null)[] = new Array(outputs).fill(null);
             out[ROUTES[final.route]] = tk.msg;
-            try {
-              emit(tk, out);
-              tk.done?.();
-            } catch (err) {
-              if (tk.done) tk.done(err instanceof Error ? err : new Error(String(err)));
-              else node.error(err, tk.msg);
-            }
+            sendThenDone(node, tk.msg, () => emit(tk, out), tk.done);
           },
           onError: (token, err) => {
             lastStatus = { fill: 'red', shape: 'ring', text: describeError(err).code };

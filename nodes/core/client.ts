@@ -8,7 +8,7 @@ import { Transport } from './transport';
 import { callEndpoint, type CallOptions, type OperationContext, type UppResult, type VerifyState } from './operations';
 import { diagnoseNetwork, type Diagnosis, type EditionProbe } from './diagnose';
 import { variantName } from './codec/canonical';
-import { UppInFlightError, UppNotSentError } from './errors';
+import { UppInFlightError, isUppError, type UppNotSentError } from './errors';
 import type { RequestInput } from './validate';
 
 export interface NetworkResult extends UppResult {
@@ -68,8 +68,8 @@ export class UppClient {
         },
       };
     } catch (err) {
-      if (err instanceof UppNotSentError) {
-        (err as UppNotSentError & { diagnosis?: Diagnosis }).diagnosis = {
+      if (isUppError<UppNotSentError & { diagnosis?: Diagnosis }>(err, 'ERR_UPP_NOT_SENT')) {
+        err.diagnosis = {
           code: 'connection',
           en: `Cannot connect to ${this.options.origin}: check the address, the port and the network`,
           zh: `无法连接 ${this.options.origin}：请检查地址、端口和网络`,

@@ -23,15 +23,22 @@ export type FieldType =
   | 'json' // String holding JSON text (an object is stringified)
   | 'date'; // yyyy-MM-dd (LocalDate, China calendar)
 
+/** Marks a value of a `listed` field that the manual does not list, on purpose (stripped before sending). */
+export const UNLISTED_PREFIX = 'unlisted:';
+
 export interface FieldSpec {
   name: string;
   type: FieldType;
   required: boolean;
   /** Maximum length in characters (String(n)). */
   max?: number;
-  /** Known values; `closed` means any other value is rejected, `open` means others pass through. */
+  /**
+   * Known values; `closed` means any other value is rejected, `open` means others pass through, `listed` means
+   * others are refused unless written `unlisted:<value>` (sent as `<value>`): a typo is caught before sending, a
+   * channel added after the manual still goes through when the flow says so (UNLISTED_PREFIX).
+   */
   values?: readonly string[];
-  enumKind?: 'closed' | 'open';
+  enumKind?: 'closed' | 'open' | 'listed';
   /** Must not contain an English comma (the platform splits on it). */
   noComma?: boolean;
   /** Must lie in the future (expireTime). */
@@ -119,7 +126,7 @@ const f = {
     required: true,
     max: 32,
     values: ENUMS.scanChannelProduct,
-    enumKind: 'open',
+    enumKind: 'listed',
     label: { en: 'Channel product', zh: '支付渠道产品' },
   },
   expireTime: {

@@ -1,6 +1,6 @@
 // Checks request fields against the endpoint schema before anything is sent, and turns them into wire values.
 // Unknown input properties are ignored (a whole HIS row may be passed in); the first broken rule is thrown.
-import { DEFAULT_EDITION, requestFields, type Edition, type EndpointName, type FieldSpec } from './schema';
+import { DEFAULT_EDITION, UNLISTED_PREFIX, requestFields, type Edition, type EndpointName, type FieldSpec } from './schema';
 import { UppInputError } from './errors';
 import { describeValue } from './messages';
 import { normalizeAmount } from './codec/money';
@@ -52,6 +52,14 @@ function checkString(spec: FieldSpec, raw: unknown): string {
   if (typeof raw === 'string') text = raw;
   else if (typeof raw === 'number' && Number.isSafeInteger(raw) && raw >= 0) text = String(raw); // HIS ids are often numeric columns
   else throw new UppInputError(spec.name, 'type_string', { got: describeValue(raw) });
+  if (spec.values && spec.enumKind === 'listed') {
+    if (text.startsWith(UNLISTED_PREFIX)) {
+      text = text.slice(UNLISTED_PREFIX.length);
+      if (text === '') throw new UppInputError(spec.name, 'required');
+    } else if (!spec.values.includes(text)) {
+      throw new UppInputError(spec.name, 'enum_listed', { values: spec.values.join(', '), got: text.slice(0, 40) });
+    }
+  }
   checkLength(spec, text);
   if (spec.values && spec.enumKind === 'closed' && !spec.values.includes(text)) {
     throw new UppInputError(spec.name, 'enum', { values: spec.values.join(', '), got: text.slice(0, 40) });

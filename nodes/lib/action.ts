@@ -9,6 +9,7 @@ import { fieldSettings, readRequest } from './fields';
 import { describeError, describeResult } from './message';
 import { callerOf, configNodeOf } from './config';
 import { payQr } from './qr';
+import { asError, sendThenDone } from './util';
 
 export type ActionType = 'upp-scancode' | 'upp-barcode' | 'upp-query' | 'upp-refund' | 'upp-refund-query' | 'upp-close';
 
@@ -33,13 +34,23 @@ export const ACTIONS: Record<ActionType, ActionSpec> = {
 
 /** Status after a result: green = final success, yellow ring = pending (with why), red dot = definite failure. */
 export function resultStatus(endpoint: EndpointName, result: UppResult, t: Translate): NodeStatusValue {
+  // A verified refusal shows the platform's own words (e.g. "字段 channelProduct 非法"): the real cause, before any poll.
+  const refusal = platformRefusal(result);
+  const said = refusal === undefined ? undefined : t('status.rejected', { msg: refusal.slice(0, 60) });
   if (endpoint === 'close') {
     if (result.outcome === 'failed') return statusOf.failed(t('status.notClosed'));
-    return statusOf.ok(result.assumed ? t('status.closedAssumed', { reason: result.reason }) : t('status.closed'));
+    return statusOf.ok(result.assumed ? t('status.closedAssumed', { reason: said ?? result.reason }) : t('status.closed'));
   }
   if (result.outcome === 'success') return statusOf.ok(result.status ?? t('status.ok'));
-  if (result.outcome === 'failed') return statusOf.failed(result.status ?? result.reason);
-  return statusOf.pending(t('status.pending', { detail: result.status ?? result.reason }));
+  if (result.outcome === 'failed') return statusOf.failed(said ?? result.status ?? result.reason);
+  return statusOf.pending(said ?? t('status.pending', { detail: result.status ?? result.reason }));
+}
+
+/** The platform's msg when it refused the request in a verified answer (result:false), else undefined. */
+export function platformRefusal(result: UppResult): string | undefined {
+  const msg = result.envelope?.msg;
+  if (result.verified === false || result.envelope?.result !== false || typeof msg !== 'string' || msg.trim() === '') return undefined;
+  return msg.trim();
 }
 
 export function errorStatus(err: unknown): NodeStatusValue {
@@ -52,7 +63,7 @@ export function errorStatus(err: unknown): NodeStatusValue {
  * rule in msg.upp.error (Node-RED's Catch copies only message, code and stack into msg.error).
  */
 export function failMessage(msg: NodeMessage, endpoint: EndpointName, err: unknown, lang: 'en' | 'zh', done: DoneFunction): void {
-  const error = err instanceof Error ? localizeError(err, lang) : new Error(String(err));
+  const error = localizeError(asError(err), lang);
   msg.upp = { endpoint, error: describeError(error) };
   done(error);
 }
@@ -80,6 +91,8 @@ export function registerActionNode(RED: NodeAPI, type: ActionType): void {
           const result = await client.call(spec.endpoint, input, { signal, caller: callerOf(node, def) });
           const { payload, upp } = describeResult(result);
           if (spec.endpoint === 'close' && result.outcome === 'pending') upp.assumed = true;
+          const refusal = platformRefusal(result);
+          if (refusal !== undefined) upp.platformMsg = refusal;
           if (spec.endpoint === 'scanCode' && result.outcome === 'pending' && typeof payload.sign === 'string') upp.payUrl = payload.sign;
           if (typeof upp.payUrl === 'string' && upp.payUrl !== '') upp.qr = await payQr(upp.payUrl);
           msg.payload = payload;
@@ -93,13 +106,7 @@ export function registerActionNode(RED: NodeAPI, type: ActionType): void {
         status.finish(routed.status);
         const out: (NodeMessage | null)[] = spec.outputs.map(() => null);
         out[routed.port] = msg;
-        try {
-          send(out);
-          done();
-        } catch (err) {
-          // A downstream node threw synchronously; report it once, like Node-RED does.
-          done(err instanceof Error ? err : new Error(String(err)));
-        }
+        sendThenDone(node, msg, () => send(out), done);
       });
     });
 

@@ -1,6 +1,7 @@
 // The output message contract: msg.payload = the response data (amounts as exact strings), msg.upp = what
 // happened. Every other msg property is kept (msg.req / msg.res of an HTTP In node must survive).
-import { ORDER_BIZ_TYPE, UppError, type EndpointName, type UppResult } from '../core';
+import { ORDER_BIZ_TYPE, UNEXPECTED_CODE, type EndpointName, type UppResult } from '../core';
+import { dropUndefined } from './util';
 
 export interface UppMeta {
   endpoint: EndpointName;
@@ -11,6 +12,11 @@ export interface UppMeta {
   result?: boolean;
   kind?: string;
   msg?: string;
+  /**
+   * The platform's msg when a verified answer refused the request (result:false), e.g. "字段 channelProduct 非法":
+   * the real cause, also in the node status (nodes/lib/action.ts).
+   */
+  platformMsg?: string;
   /** Which verification variant matched ("v1", "v2/no-data-sign", ...), or false. */
   verified: string | false;
   /** True when a rule, not the platform, decided (a close counted as closed). */
@@ -71,9 +77,7 @@ export function describeResult(result: UppResult): { payload: Record<string, unk
   if (expireTime) upp.expireTime = expireTime;
   if (result.endpoint === 'close' && result.status) upp.isCloseOrder = result.status;
   if (!verified && data) upp.unverifiedData = data;
-  // Drop undefined entries so msg.upp reads cleanly in the debug sidebar.
-  for (const k of Object.keys(upp)) if (upp[k] === undefined) delete upp[k];
-  return { payload: verified && data ? data : {}, upp };
+  return { payload: verified && data ? data : {}, upp: dropUndefined(upp) };
 }
 
 export interface ErrorInfo {
@@ -93,13 +97,13 @@ export interface ErrorInfo {
 export function describeError(err: unknown): ErrorInfo {
   const e = (err ?? {}) as Record<string, unknown>;
   const info: ErrorInfo = {
-    code: typeof e.code === 'string' ? e.code : 'ERR_UPP_UNEXPECTED',
+    code: typeof e.code === 'string' ? e.code : UNEXPECTED_CODE,
     message: typeof e.message === 'string' ? e.message : String(err),
   };
   for (const k of ['messageEn', 'messageZh', 'field', 'rule', 'reason'] as const) {
     if (typeof e[k] === 'string') info[k] = e[k] as string;
   }
-  if (err instanceof UppError || typeof e.notSent === 'boolean') info.notSent = Boolean(e.notSent);
+  if (typeof e.notSent === 'boolean') info.notSent = e.notSent;
   const diagnosis = e.diagnosis as ErrorInfo['diagnosis'] | undefined;
   if (diagnosis && typeof diagnosis.code === 'string') info.diagnosis = { code: diagnosis.code, en: diagnosis.en, zh: diagnosis.zh };
   return info;

@@ -2,6 +2,7 @@
 // its last attempt known). The attempts of calls in flight wait here; nothing else is kept.
 import type { AttemptEvent, CallEvent } from '../core/events';
 import type { EndpointName } from '../core/schema';
+import { dropUndefined } from '../core/objects';
 import { attempts as attemptTopic, calls as callTopic } from './observer';
 
 /** One HTTP attempt as the upp-audit node emits it (msg.payload). No key: the body as sent carries only the signature. */
@@ -104,8 +105,7 @@ export function auditRecords(call: CallEvent, seen: readonly AttemptEvent[]): Au
       callElapsedMs: call.elapsedMs,
     };
     if (mismatch !== undefined) record.mismatch = mismatch;
-    for (const key of Object.keys(record) as (keyof AuditRecord)[]) if (record[key] === undefined) delete record[key];
-    return record;
+    return dropUndefined(record);
   });
 }
 

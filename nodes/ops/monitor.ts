@@ -4,6 +4,7 @@
 // final answers. Plain TypeScript: the plugin (nodes/upp-ops.ts) serves it to the editor.
 import type { CallEvent } from '../core/events';
 import type { EndpointName } from '../core/schema';
+import { dropUndefined } from '../core/objects';
 
 export type CallOutcome = 'success' | 'pending' | 'failed' | 'not_sent';
 export type AttentionKind = 'undetermined' | 'assumed_refund' | 'assumed_close' | 'mismatch';
@@ -189,8 +190,7 @@ export class Monitor {
   #add(item: Omit<AttentionItem, 'id' | 'time'> & { time?: number }, dedupe: string): void {
     if (this.#seen.has(dedupe)) return;
     const id = String(this.#nextId++);
-    const full: AttentionItem = { time: this.#now(), ...item, id };
-    for (const k of Object.keys(full) as (keyof AttentionItem)[]) if (full[k] === undefined) delete full[k];
+    const full: AttentionItem = dropUndefined({ time: this.#now(), ...item, id });
     this.#attention.set(id, full);
     this.#seen.set(dedupe, id);
     while (this.#attention.size > MAX_ATTENTION) this.#forget(this.#attention.keys().next().value as string);

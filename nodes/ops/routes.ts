@@ -3,6 +3,7 @@
 // timings: never the key, never a message.
 import { openJobs, type OpenJobView } from '../poll/engine';
 import type { UppClient, UppResult } from '../core';
+import { isBag } from '../core/objects';
 import { monitor, type AttentionItem, type ConfigView } from './monitor';
 
 export const ROUTE_BASE = '/upp/ops';
@@ -55,10 +56,6 @@ export function snapshot(runtime: OpsRuntime): OpsSnapshot {
 /** A query result reduced to what the sidebar shows. */
 export function queryView(result: UppResult): { outcome: string; status?: string; reason: string; verified: string | false; msg?: string } {
   return { outcome: result.outcome, status: result.status, reason: result.reason, verified: result.verified, msg: result.envelope?.msg || undefined };
-}
-
-function isBag(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function text(value: unknown): string | undefined {

@@ -10,6 +10,7 @@
 import { setMaxListeners } from 'node:events';
 import type { UppResult } from '../core/operations';
 import type { CallerInfo } from '../core/events';
+import { describeError } from '../lib/message';
 import { Scheduler, type LagStats } from './scheduler';
 import type { HeapItem } from './heap';
 import type {
@@ -33,15 +34,6 @@ const RETRYABLE_CODES = new Set(['ERR_UPP_NOT_SENT', 'ERR_UPP_IN_FLIGHT', 'ERR_U
 export function isRetryableError(error: unknown): boolean {
   const code = (error as { code?: unknown })?.code;
   return typeof code === 'string' && RETRYABLE_CODES.has(code);
-}
-
-export function errorInfo(error: unknown): ErrorInfo {
-  const e = error as { code?: unknown; message?: unknown; messageZh?: unknown };
-  return {
-    code: typeof e?.code === 'string' ? e.code : undefined,
-    message: typeof e?.message === 'string' ? e.message : String(error),
-    messageZh: typeof e?.messageZh === 'string' ? e.messageZh : undefined,
-  };
 }
 
 export function jobKey(target: PollTarget): string {
@@ -530,7 +522,7 @@ export class PollEngine {
       if (result.verified && result.status) job.sawStatus = true;
       if (result.envelope?.msg) job.lastMsg = result.envelope.msg;
     } else {
-      job.lastError = errorInfo(error);
+      job.lastError = describeError(error);
     }
     return true;
   }
@@ -599,7 +591,7 @@ export class PollEngine {
     } catch (err) {
       if (this.stopped) return;
       if (!isRetryableError(err)) throw err;
-      const info = errorInfo(err);
+      const info = describeError(err);
       close = { outcome: 'not_sent', assumed: false, reason: info.code ?? 'not_sent', detail: info.message };
     }
     if (!(await this.ask(job))) return;

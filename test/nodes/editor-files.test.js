@@ -116,7 +116,9 @@ describe('editor files', () => {
     assert.equal(v('subject', 'x'.repeat(64), 'str'), true);
     assert.match(String(v('paymentNo', 'x'.repeat(33), 'str')), /maxLength/);
     assert.match(String(v('sourceType', 'er', 'str')), /validation\.enum/);
-    assert.equal(v('channelProduct', 'ali_app', 'str'), true, 'open lists let other values through');
+    assert.match(String(v('channelProduct', 'wx_scan_code', 'str')), /validation\.enumListed/, 'a listed field refuses a typo');
+    assert.equal(v('channelProduct', 'unlisted:ali_app', 'str'), true, 'a value the manual does not list, marked as such');
+    assert.equal(v('channelProduct', 'ten_scan_code', 'str'), true);
     assert.match(String(v('bizData', '{x', 'str')), /validation\.json/);
     assert.match(String(v('expireTime', '2026-1-1', 'str')), /validation\.datetime/);
     assert.equal(v('expireTime', '2030-01-01 12:00:00', 'str'), true);
@@ -165,11 +167,12 @@ describe('editor files', () => {
         if (type !== 'upp-config') {
           for (const k of runtimeKeys) used.add(`${type}.${k}`);
           if (type !== 'upp-network') for (const k of actionRuntimeKeys) used.add(`${type}.${k}`);
+          if (!['upp-network', 'upp-poll'].includes(type)) used.add(`${type}.status.rejected`); // nodes/lib/action.ts
           else ['log.deployOk', 'log.deployFailed'].forEach((k) => used.add(`${type}.${k}`));
           for (const o of OUTPUTS[type]) used.add(`${type}.outputs.${o}`);
           if (defs[type].defaults.bizType || defs[type].defaults.channelProduct || defs[type].defaults.sourceType) used.add(`${type}.types.enum`);
         }
-        if (type === 'upp-config') for (const k of ['required', 'url', 'digits', 'ms', 'amount', 'datetime', 'json', 'maxLength', 'comma', 'enum', 'minutes']) used.add(`upp-config.validation.${k}`);
+        if (type === 'upp-config') for (const k of ['required', 'url', 'digits', 'ms', 'amount', 'datetime', 'json', 'maxLength', 'comma', 'enum', 'enumListed', 'minutes']) used.add(`upp-config.validation.${k}`);
         for (const key of used) {
           for (const lang of LANGS) assert.ok(typeof lookup(catalog(lang, type), key) === 'string', `${lang} ${type}: ${key}`);
         }
