@@ -17,6 +17,8 @@ const TEST_KEY = 'browser-test-key-5Jd83kQz';
 const EXPECTED_LOG = [/\[warn\] Projects disabled/];
 
 const FLOW_TYPES = ['upp-network', 'upp-scancode', 'upp-barcode', 'upp-query', 'upp-refund', 'upp-refund-query', 'upp-close', 'upp-poll'];
+/** Every palette entry of the package: the flow nodes above (each with a connection) and the audit node (no input). */
+const PALETTE_TYPES = [...FLOW_TYPES, 'upp-audit'];
 
 /**
  * Call at the top of a describe(): skips the suite, with a message saying why, only when Chromium is missing and
@@ -198,6 +200,7 @@ module.exports = {
   CHROMIUM,
   TEST_KEY,
   FLOW_TYPES,
+  PALETTE_TYPES,
   CONFIG_ID: lib.CONFIG_ID,
   RAW_KEY,
   CJK,

@@ -18,7 +18,7 @@ function withOpsTab(flows) {
   const z = 'ops-test-tab';
   const extra = [{ id: z, type: 'tab', label: 'ops test', disabled: false, info: '' }];
   [
-    { no: WAITING, interval: '60', attempts: '3' },
+    { no: WAITING, interval: '600', attempts: '3' },
     { no: UNDETERMINED, interval: '0.05', attempts: '1' },
   ].forEach((p, i) => {
     const payload = JSON.stringify({ paymentNo: p.no, channelProduct: 'ali_scan_code', tradeFee: '10.00', subject: '挂号费' });
@@ -72,7 +72,7 @@ describe('browser: the UPP sidebar', function () {
       assert.match(itemText, new RegExp(`paymentNo ${UNDETERMINED}`));
       assert.match(itemText, /poll 1 \(ops-poll1\)/, 'the node, by name and id');
       assert.match(itemText, /\d{1,2}:\d{2}:\d{2}/, 'the time');
-      assert.match(await poll.innerText(), locale === 'en-US' ? /attempt 0 of 3 · next query \d+ s · started \d+ s ago/ : /第 0 \/ 3 次 · 下次查询 \d+ 秒/);
+      assert.match(await poll.innerText(), locale === 'en-US' ? /attempt 0 of 3 · next query \d+ min · started \d+ s ago/ : /第 0 \/ 3 次 · 下次查询 \d+ 分钟/);
       assert.ok(await page.locator('.upp-ops-config[data-config] .upp-ops-calls tr[data-endpoint="scanCode"]').count() === 1);
       if (locale === 'en-US') assert.doesNotMatch(text, h.CJK, 'no Chinese in the English sidebar (ids are ASCII)');
       if (locale === 'zh-CN') assert.match(text, h.CJK);

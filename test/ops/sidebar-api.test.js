@@ -66,7 +66,7 @@ describe('UPP sidebar endpoints (real Node-RED, adminAuth)', function () {
       tokens[user] = res.json.access_token;
     }
     const flow = opsFlow(sb.url, [
-      { paymentNo: waiting, interval: '60', attempts: '3' },
+      { paymentNo: waiting, interval: '600', attempts: '3' },
       { paymentNo: undetermined, interval: '0.05', attempts: '1' },
     ]);
     const deployed = await as('admin', 'POST', '/flows', flow);
