@@ -7,7 +7,12 @@ import { translator } from './lib/i18n';
 
 function idList(value: unknown): string[] {
   if (Array.isArray(value)) return value.filter((v): v is string => typeof v === 'string' && v !== '');
-  return typeof value === 'string' && value !== '' ? value.split(',').map((s) => s.trim()).filter(Boolean) : [];
+  return typeof value === 'string' && value !== ''
+    ? value
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean)
+    : [];
 }
 
 /** Status refreshes at most this often: a busy hospital makes many calls, the status needs only the count. */

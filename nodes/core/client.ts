@@ -41,7 +41,13 @@ export class UppClient {
       proxy: this.options.proxy,
       tls: this.options.tls,
     });
-    this.#context = { options: this.options, transport: this.#transport, key: this.#key, isClosed: () => this.#transport.isClosed, verifyState: this.#verifyState };
+    this.#context = {
+      options: this.options,
+      transport: this.#transport,
+      key: this.#key,
+      isClosed: () => this.#transport.isClosed,
+      verifyState: this.#verifyState,
+    };
   }
 
   /** Network test: proves the link, our signature and the answer's signature; `diagnosis` says what is wrong. */
@@ -49,7 +55,9 @@ export class UppClient {
     try {
       // Strict mode checks the answer in auto mode too, so the diagnosis can name the variant it does verify under.
       const strict = this.options.verify === 'strict';
-      const ctx: OperationContext = strict ? { ...this.#context, options: { ...this.options, verify: 'auto' }, verifyState: {} } : this.#context;
+      const ctx: OperationContext = strict
+        ? { ...this.#context, options: { ...this.options, verify: 'auto' }, verifyState: {} }
+        : this.#context;
       const found = await callEndpoint(ctx, 'network', {}, call);
       // The network path is the same in every edition: a read on the query path tells which paths this front-end serves.
       const probe = found.httpStatus === 200 ? await this.#probeEdition(call) : undefined;
@@ -174,6 +182,12 @@ export class UppClient {
   }
 
   toJSON(): Record<string, unknown> {
-    return { baseUrl: `${this.options.origin}${this.options.prefix}`, isvId: this.options.isvId, partnerId: this.options.partnerId, edition: this.options.edition, profile: this.options.profile };
+    return {
+      baseUrl: `${this.options.origin}${this.options.prefix}`,
+      isvId: this.options.isvId,
+      partnerId: this.options.partnerId,
+      edition: this.options.edition,
+      profile: this.options.profile,
+    };
   }
 }

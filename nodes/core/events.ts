@@ -91,7 +91,14 @@ export function publishCall(make: () => CallEvent): void {
 }
 
 /** The network test's edition probe (nodes/core/client.ts): one attempt, reported as a call of its own. */
-export function publishProbe(caller: CallerInfo | undefined, path: string, body: string, attempt: AttemptResult, startedAt: number, paymentNo: string): void {
+export function publishProbe(
+  caller: CallerInfo | undefined,
+  path: string,
+  body: string,
+  attempt: AttemptResult,
+  startedAt: number,
+  paymentNo: string,
+): void {
   if (!attemptChannel.hasSubscribers && !callChannel.hasSubscribers) return;
   const callId = nextCallId();
   const elapsedMs = Date.now() - startedAt;

@@ -38,15 +38,27 @@ const TEXTS: Record<RuleName, { en: string; zh: string }> = {
     zh: '{field} 必须是以元为单位的金额，如 12.30（纯数字，不能是科学计数法、NaN 或 Infinity；实际为 {got}）',
   },
   amount_positive: { en: '{field} must be greater than 0 (got {got})', zh: '{field} 必须大于 0（实际为 {got}）' },
-  amount_scale: { en: '{field} must have at most 2 decimal places, it is never rounded (got {got})', zh: '{field} 最多 2 位小数，不会自动四舍五入（实际为 {got}）' },
-  amount_range: { en: '{field} must have at most 8 digits before the decimal point (got {got})', zh: '{field} 整数部分最多 8 位（实际为 {got}）' },
+  amount_scale: {
+    en: '{field} must have at most 2 decimal places, it is never rounded (got {got})',
+    zh: '{field} 最多 2 位小数，不会自动四舍五入（实际为 {got}）',
+  },
+  amount_range: {
+    en: '{field} must have at most 8 digits before the decimal point (got {got})',
+    zh: '{field} 整数部分最多 8 位（实际为 {got}）',
+  },
   json: { en: '{field} must be JSON text or an object ({detail})', zh: '{field} 必须是 JSON 文本或对象（{detail}）' },
   datetime_format: {
     en: '{field} must be "yyyy-MM-dd HH:mm:ss" (China time, UTC+8), a Date or epoch milliseconds (got {got})',
     zh: '{field} 必须是 "yyyy-MM-dd HH:mm:ss"（北京时间）、Date 或毫秒时间戳（实际为 {got}）',
   },
-  datetime_future: { en: '{field} must lie in the future (got {got}, now {now} China time)', zh: '{field} 必须晚于当前时间（实际为 {got}，当前北京时间 {now}）' },
-  date_format: { en: '{field} must be a date "yyyy-MM-dd" (China calendar) or a Date (got {got})', zh: '{field} 必须是日期 "yyyy-MM-dd"（北京日期）或 Date（实际为 {got}）' },
+  datetime_future: {
+    en: '{field} must lie in the future (got {got}, now {now} China time)',
+    zh: '{field} 必须晚于当前时间（实际为 {got}，当前北京时间 {now}）',
+  },
+  date_format: {
+    en: '{field} must be a date "yyyy-MM-dd" (China calendar) or a Date (got {got})',
+    zh: '{field} 必须是日期 "yyyy-MM-dd"（北京日期）或 Date（实际为 {got}）',
+  },
   edition: {
     en: '{field}: the front-end edition {edition} has no {endpoint} endpoint (it exists from edition {since}); set the edition of the front-end machine',
     zh: '{field}：前置机版本 {edition} 没有 {endpoint} 接口（自 {since} 版起提供）；请设置前置机版本',

@@ -104,7 +104,11 @@ interface ReadAnswer {
 /** Parses and verifies an HTTP answer into what the rules need. */
 function readAnswer(attempt: AttemptResult, ctx: OperationContext, endpoint: EndpointName): ReadAnswer {
   if (attempt.kind !== 'answered') {
-    return { answer: { problem: attempt.kind === 'maybe_sent' ? attempt.reason : 'connection_reset', verified: false }, verified: false, detail: attempt.detail };
+    return {
+      answer: { problem: attempt.kind === 'maybe_sent' ? attempt.reason : 'connection_reset', verified: false },
+      verified: false,
+      detail: attempt.detail,
+    };
   }
   const httpStatus = attempt.statusCode;
   if (httpStatus !== 200) {
@@ -140,13 +144,23 @@ function readAnswer(attempt: AttemptResult, ctx: OperationContext, endpoint: End
 }
 
 function unparsable(httpStatus: number | undefined, err: unknown): ReadAnswer {
-  return { answer: { problem: 'unparsable', verified: false }, verified: false, httpStatus, detail: String((err as Error)?.message ?? err).slice(0, 120) };
+  return {
+    answer: { problem: 'unparsable', verified: false },
+    verified: false,
+    httpStatus,
+    detail: String((err as Error)?.message ?? err).slice(0, 120),
+  };
 }
 
 /** The first edition that serves an endpoint (for the error naming the edition). */
 const sinceEdition = (endpoint: EndpointName) => EDITION_NAMES.find((e) => editionHas(e, endpoint)) ?? '?';
 
-export async function callEndpoint(ctx: OperationContext, endpoint: EndpointName, input: RequestInput, call: CallOptions = {}): Promise<UppResult> {
+export async function callEndpoint(
+  ctx: OperationContext,
+  endpoint: EndpointName,
+  input: RequestInput,
+  call: CallOptions = {},
+): Promise<UppResult> {
   const started = performance.now();
   const spec = ENDPOINTS[endpoint];
   const { options } = ctx;
@@ -155,7 +169,10 @@ export async function callEndpoint(ctx: OperationContext, endpoint: EndpointName
   }
   const now = options.now();
   const fields = validateRequest(endpoint, input ?? {}, now, options.edition);
-  const expectedAmount = call.expectedAmount === undefined || call.expectedAmount === null || call.expectedAmount === '' ? undefined : normalizeAmount('expectedAmount', call.expectedAmount);
+  const expectedAmount =
+    call.expectedAmount === undefined || call.expectedAmount === null || call.expectedAmount === ''
+      ? undefined
+      : normalizeAmount('expectedAmount', call.expectedAmount);
   if (ctx.isClosed()) throw new UppClientClosedError();
   if (call.signal?.aborted) throw new UppNotSentError('aborted', 'cancelled before sending', 0);
   const encoded = encodeRequest(options, fields, ctx.key, options.profile, now);
@@ -168,7 +185,10 @@ export async function callEndpoint(ctx: OperationContext, endpoint: EndpointName
   const callStarted = Date.now();
   const ids = { paymentNo: idOf(fields.paymentNo), requestNo: idOf(fields.requestNo) };
   const ended = (end: Pick<CallEvent, 'result' | 'error'>) =>
-    publishCall(() => ({ callId, endpoint, caller: call.caller, startedAt: callStarted, elapsedMs: Date.now() - callStarted, attempts, ...ids, ...end }));
+    publishCall(() => {
+      const elapsedMs = Date.now() - callStarted;
+      return { callId, endpoint, caller: call.caller, startedAt: callStarted, elapsedMs, attempts, ...ids, ...end };
+    });
 
   let attempts = 0;
   let read: ReadAnswer;
@@ -178,7 +198,19 @@ export async function callEndpoint(ctx: OperationContext, endpoint: EndpointName
     const attempt = await ctx.transport.post(path, encoded.body, timeoutMs, call.signal);
     const last = attempts >= options.retry.attempts || call.signal?.aborted || ctx.isClosed();
     if (attempt.kind === 'not_sent') {
-      publishAttempt(() => ({ callId, endpoint, caller: call.caller, attempt: attempts, path, body: encoded.body, startedAt: attemptStarted, elapsedMs: Date.now() - attemptStarted, transport: 'not_sent', problem: attempt.reason, detail: attempt.detail }));
+      publishAttempt(() => ({
+        callId,
+        endpoint,
+        caller: call.caller,
+        attempt: attempts,
+        path,
+        body: encoded.body,
+        startedAt: attemptStarted,
+        elapsedMs: Date.now() - attemptStarted,
+        transport: 'not_sent',
+        problem: attempt.reason,
+        detail: attempt.detail,
+      }));
       if (last) {
         const error = new UppNotSentError(attempt.reason, attempt.detail, attempts, attempt.error);
         ended({ error: { code: error.code, message: error.message } });
@@ -226,14 +258,30 @@ export async function callEndpoint(ctx: OperationContext, endpoint: EndpointName
     // A crash in binding, decoding or deciding is an answer nobody could read: the rules for unreadable answers apply.
     const failed = unparsable(read.httpStatus, err);
     const decision = decide(endpoint, failed.answer);
-    result = { ...base, outcome: decision.outcome, verified: false, payUrlVerified: false, assumed: decision.assumed, reason: decision.reason, detail: failed.detail, httpStatus: read.httpStatus, elapsedMs: elapsed() };
+    result = {
+      ...base,
+      outcome: decision.outcome,
+      verified: false,
+      payUrlVerified: false,
+      assumed: decision.assumed,
+      reason: decision.reason,
+      detail: failed.detail,
+      httpStatus: read.httpStatus,
+      elapsedMs: elapsed(),
+    };
   }
   ended({ result });
   return result;
 }
 
 /** Binds, decides and decodes a read answer (everything after verification). */
-function settle(ctx: OperationContext, endpoint: EndpointName, read: ReadAnswer, sent: JsonObject, expectedAmount: string | undefined): Omit<UppResult, 'endpoint' | 'request' | 'attempts' | 'elapsedMs'> {
+function settle(
+  ctx: OperationContext,
+  endpoint: EndpointName,
+  read: ReadAnswer,
+  sent: JsonObject,
+  expectedAmount: string | undefined,
+): Omit<UppResult, 'endpoint' | 'request' | 'attempts' | 'elapsedMs'> {
   const { answer, tree } = read;
   const binding = answer.verified && tree ? bindAnswer(endpoint, sent, tree, expectedAmount) : {};
   if (binding.unbound) answer.unbound = binding.unbound;

@@ -270,7 +270,18 @@ export const ENDPOINTS: Record<EndpointName, EndpointSpec> = {
     kind: 'pay',
     paths: { 'manual-1.0': '/access/scancode', v2: '/access/scanCode' },
     title: { en: 'Scan-code order', zh: '扫码付下单' },
-    request: [f.paymentNo, f.scanChannelProduct, f.expireTime, f.tradeFee, f.subject, f.body, f.districtId, f.sourceType, f.bizData, f.expandData],
+    request: [
+      f.paymentNo,
+      f.scanChannelProduct,
+      f.expireTime,
+      f.tradeFee,
+      f.subject,
+      f.body,
+      f.districtId,
+      f.sourceType,
+      f.bizData,
+      f.expandData,
+    ],
     response: SCAN_RESPONSE,
     binding: PAY_ORDER_BINDING,
   },
@@ -289,7 +300,19 @@ export const ENDPOINTS: Record<EndpointName, EndpointSpec> = {
     // Only editions from 2.1 have it, under one name (spec 4.8).
     paths: { 'manual-1.0': '/access/faceCode', v2: '/access/faceCode' },
     title: { en: 'Face payment order', zh: '刷脸支付下单' },
-    request: [f.paymentNo, f.faceChannelProduct, f.expireTime, f.tradeFee, f.subject, f.faceCode, f.body, f.districtId, f.sourceType, f.bizData, f.expandData],
+    request: [
+      f.paymentNo,
+      f.faceChannelProduct,
+      f.expireTime,
+      f.tradeFee,
+      f.subject,
+      f.faceCode,
+      f.body,
+      f.districtId,
+      f.sourceType,
+      f.bizData,
+      f.expandData,
+    ],
     response: BARCODE_RESPONSE,
     binding: PAY_ORDER_BINDING,
   },
@@ -462,7 +485,11 @@ export function requestFields(endpoint: EndpointName, edition: Edition = DEFAULT
  * bizType of the orders each pay endpoint creates, for the query, close and refund that follow. `face_pay` is this
  * project's reading: no manual names the bizType of a face payment (docs/client.md, "Editions").
  */
-export const ORDER_BIZ_TYPE: Readonly<Partial<Record<EndpointName, string>>> = { scanCode: 'scan_pay', barCode: 'barcode_pay', faceCode: 'face_pay' };
+export const ORDER_BIZ_TYPE: Readonly<Partial<Record<EndpointName, string>>> = {
+  scanCode: 'scan_pay',
+  barCode: 'barcode_pay',
+  faceCode: 'face_pay',
+};
 
 /** Statuses that settle a payment or a refund (spec section 6). Everything else is not final. */
 export const FINAL_STATUS = {

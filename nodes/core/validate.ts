@@ -13,7 +13,12 @@ export type RequestInput = Record<string, unknown>;
  * Validates `input` for an endpoint as an edition checks it (spec section 9; default 1.0) and returns its fields as a
  * wire-ready tree (amounts as exact numbers).
  */
-export function validateRequest(endpoint: EndpointName, input: RequestInput, now: number = Date.now(), edition: Edition = DEFAULT_EDITION): JsonObject {
+export function validateRequest(
+  endpoint: EndpointName,
+  input: RequestInput,
+  now: number = Date.now(),
+  edition: Edition = DEFAULT_EDITION,
+): JsonObject {
   if (typeof input !== 'object' || input === null || Array.isArray(input)) {
     throw new UppInputError('payload', 'type_string', { got: describeValue(input) });
   }
@@ -93,7 +98,8 @@ function jsonText(spec: FieldSpec, raw: unknown): string {
       throw new UppInputError(spec.name, 'json', { detail: (err as Error).message.slice(0, 80) });
     }
     // A toJSON() may turn the object into nothing (or a bare value): only JSON text of an object or array is data.
-    if (typeof text !== 'string' || !/^[[{]/.test(text)) throw new UppInputError(spec.name, 'json', { detail: 'the object serializes to no JSON object' });
+    if (typeof text !== 'string' || !/^[[{]/.test(text))
+      throw new UppInputError(spec.name, 'json', { detail: 'the object serializes to no JSON object' });
     return text;
   }
   throw new UppInputError(spec.name, 'json', { detail: `got ${describeValue(raw)}` });

@@ -5,7 +5,7 @@ import type { DoneFunction, Node, NodeAPI, NodeDef, NodeMessage, NodeStatusValue
 import { localizeError, runtimeLang, translator, type Translate } from './i18n';
 import { StatusTracker, statusOf } from './status';
 import { CallTracker, closeAfterCalls } from './calls';
-import { fieldSettings, readRequest } from './fields';
+import { fieldSettings, fieldsFromSetting, readRequest } from './fields';
 import { describeError, describeResult } from './message';
 import { callerOf, configNodeOf } from './config';
 import { payQr } from './qr';
@@ -79,6 +79,7 @@ export function registerActionNode(RED: NodeAPI, type: ActionType): void {
     const calls = new CallTracker();
     const settings = fieldSettings(spec.endpoint, def);
     const expireMinutes = Number(def.expireMinutes);
+    const fieldsFrom = fieldsFromSetting(def);
 
     node.on('input', (msg: NodeMessage, send: SendFunction, done: DoneFunction) => {
       status.start();
@@ -87,7 +88,7 @@ export function registerActionNode(RED: NodeAPI, type: ActionType): void {
         try {
           const client = configNodeOf(RED, def).getClient();
           if (signal.aborted) throw new UppClientClosedError();
-          const input = await readRequest(RED, node, spec.endpoint, settings, msg, { expireMinutes });
+          const input = await readRequest(RED, node, spec.endpoint, settings, msg, { expireMinutes, fieldsFrom });
           const result = await client.call(spec.endpoint, input, { signal, caller: callerOf(node, def) });
           const { payload, upp } = describeResult(result);
           if (spec.endpoint === 'close' && result.outcome === 'pending') upp.assumed = true;

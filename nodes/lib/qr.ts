@@ -24,10 +24,12 @@ const OPTIONS = { errorCorrectionLevel: 'M', margin: 4 };
 
 export async function payQr(url: string): Promise<PayQr> {
   // Loaded on first use: Node-RED pays nothing for it until a scan-code order is made.
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   lib ??= require('qrcode') as QrCodeLib;
   try {
-    const [svg, png] = await Promise.all([lib.toString(url, { ...OPTIONS, type: 'svg' }), lib.toDataURL(url, { ...OPTIONS, type: 'image/png', scale: 6 })]);
+    const [svg, png] = await Promise.all([
+      lib.toString(url, { ...OPTIONS, type: 'svg' }),
+      lib.toDataURL(url, { ...OPTIONS, type: 'image/png', scale: 6 }),
+    ]);
     return { text: url, svg, png };
   } catch (err) {
     return { text: url, error: err instanceof Error ? err.message : String(err) };

@@ -100,10 +100,12 @@ class ConfigStats {
       }
       for (const [endpoint, samples] of bucket.latency) entry(endpoint).samples.push(...samples);
     }
-    return [...byEndpoint].sort(([a], [b]) => a.localeCompare(b)).map(([endpoint, e]) => {
-      const sorted = e.samples.sort((x, y) => x - y);
-      return { endpoint, counts: e.counts, p50: percentile(sorted, 0.5), p95: percentile(sorted, 0.95) };
-    });
+    return [...byEndpoint]
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([endpoint, e]) => {
+        const sorted = e.samples.sort((x, y) => x - y);
+        return { endpoint, counts: e.counts, p50: percentile(sorted, 0.5), p95: percentile(sorted, 0.95) };
+      });
   }
 }
 
@@ -171,19 +173,56 @@ export class Monitor {
     if (call.endpoint === 'network') stats.lastNetwork = last;
     const result = call.result;
     if (result && (result.reason as string) === 'mismatch') {
-      this.#add({ kind: 'mismatch', config, node: call.caller?.node, endpoint: call.endpoint, paymentNo: call.paymentNo, requestNo: call.requestNo, bizType: bizTypeOf(result.request), reason: 'mismatch', mismatch: (result as { mismatch?: AttentionItem['mismatch'] }).mismatch }, `call:${call.callId}`);
+      this.#add(
+        {
+          kind: 'mismatch',
+          config,
+          node: call.caller?.node,
+          endpoint: call.endpoint,
+          paymentNo: call.paymentNo,
+          requestNo: call.requestNo,
+          bizType: bizTypeOf(result.request),
+          reason: 'mismatch',
+          mismatch: (result as { mismatch?: AttentionItem['mismatch'] }).mismatch,
+        },
+        `call:${call.callId}`,
+      );
     } else if (call.endpoint === 'close' && result && result.outcome === 'pending') {
       // A close that is neither a verified Y nor a verified N counts as closed by the manual's rule: a person
       // should confirm it (the upp-close node routes it to "closed", flagged assumed).
-      this.#add({ kind: 'assumed_close', config, node: call.caller?.node, endpoint: 'close', paymentNo: call.paymentNo, bizType: bizTypeOf(result.request), reason: result.reason }, `call:${call.callId}`);
+      this.#add(
+        {
+          kind: 'assumed_close',
+          config,
+          node: call.caller?.node,
+          endpoint: 'close',
+          paymentNo: call.paymentNo,
+          bizType: bizTypeOf(result.request),
+          reason: result.reason,
+        },
+        `call:${call.callId}`,
+      );
     }
     this.#changed();
   }
 
   /** A poll ended undetermined or with an assumed refund (from upp-poll's final answer). */
-  recordPoll(entry: { config?: string; node?: string; kind: 'undetermined' | 'assumed_refund'; key: string; finishedAt: number; paymentNo?: string; bizType?: string; requestNo?: string; reason: string }): void {
+  recordPoll(entry: {
+    config?: string;
+    node?: string;
+    kind: 'undetermined' | 'assumed_refund';
+    key: string;
+    finishedAt: number;
+    paymentNo?: string;
+    bizType?: string;
+    requestNo?: string;
+    reason: string;
+  }): void {
     const { key, finishedAt, ...item } = entry;
-    this.#add({ ...item, endpoint: entry.requestNo ? 'refundQuery' : 'query', time: finishedAt }, `poll:${entry.config}:${key}:${finishedAt}:${entry.kind}`);
+    this.#add(
+      { ...item, endpoint: entry.requestNo ? 'refundQuery' : 'query', time: finishedAt },
+      `poll:${entry.config}:${key}:${finishedAt}:${entry.kind}`,
+    );
     this.#changed();
   }
 

@@ -49,13 +49,23 @@ export interface OpsSnapshot {
 export function snapshot(runtime: OpsRuntime): OpsSnapshot {
   const known = new Map(runtime.configs().map((c) => [c.id, c.name]));
   for (const id of monitor.configIds()) if (!known.has(id)) known.set(id, undefined);
-  const configs = [...known].map(([id, name]) => ({ ...monitor.config(id), name: name || undefined, polls: openJobs(id).sort((a, b) => a.startedAt - b.startedAt) }));
+  const configs = [...known].map(([id, name]) => ({
+    ...monitor.config(id),
+    name: name || undefined,
+    polls: openJobs(id).sort((a, b) => a.startedAt - b.startedAt),
+  }));
   return { now: (runtime.now ?? Date.now)(), configs, attention: monitor.attention() };
 }
 
 /** A query result reduced to what the sidebar shows. */
 export function queryView(result: UppResult): { outcome: string; status?: string; reason: string; verified: string | false; msg?: string } {
-  return { outcome: result.outcome, status: result.status, reason: result.reason, verified: result.verified, msg: result.envelope?.msg || undefined };
+  return {
+    outcome: result.outcome,
+    status: result.status,
+    reason: result.reason,
+    verified: result.verified,
+    msg: result.envelope?.msg || undefined,
+  };
 }
 
 function text(value: unknown): string | undefined {
@@ -95,7 +105,14 @@ export function registerRoutes(app: AdminApp, runtime: OpsRuntime): void {
     const paymentNo = text(body.paymentNo) ?? item?.paymentNo;
     const bizType = text(body.bizType) ?? item?.bizType;
     if (!config || !runtime.configs().some((c) => c.id === config)) {
-      res.status(400).json({ code: 'ERR_UPP_CONFIG', field: 'config', message: 'config must name a deployed upp-config node', messageZh: 'config 必须是已部署的 upp-config 节点' });
+      res
+        .status(400)
+        .json({
+          code: 'ERR_UPP_CONFIG',
+          field: 'config',
+          message: 'config must name a deployed upp-config node',
+          messageZh: 'config 必须是已部署的 upp-config 节点',
+        });
       return;
     }
     const caller = { node: 'upp-ops', config };
@@ -110,7 +127,13 @@ export function registerRoutes(app: AdminApp, runtime: OpsRuntime): void {
     call.then(
       (result) => {
         const view = queryView(result);
-        if (item) monitor.noteQuery(item.id, { time: (runtime.now ?? Date.now)(), outcome: view.outcome, status: view.status, reason: view.reason });
+        if (item)
+          monitor.noteQuery(item.id, {
+            time: (runtime.now ?? Date.now)(),
+            outcome: view.outcome,
+            status: view.status,
+            reason: view.reason,
+          });
         res.json(view);
       },
       (err) => res.status(errorBody(err).code === 'ERR_UPP_NOT_SENT' ? 502 : 400).json(errorBody(err)),

@@ -14,7 +14,7 @@ describe('nodes: errors go to Catch with the original msg, never to an output', 
 
   /** Sends msg, expects the Catch to get it and no output at all within a short while; returns the caught msg. */
   async function expectCaught(type, msg) {
-    const all = collect(OUTPUTS[type].length, 0);
+    const all = collect(OUTPUTS[type].length);
     const r = await sendAndWait(msg, OUTPUTS[type].length);
     await delay(100);
     all.stop();
