@@ -105,14 +105,12 @@ export function registerRoutes(app: AdminApp, runtime: OpsRuntime): void {
     const paymentNo = text(body.paymentNo) ?? item?.paymentNo;
     const bizType = text(body.bizType) ?? item?.bizType;
     if (!config || !runtime.configs().some((c) => c.id === config)) {
-      res
-        .status(400)
-        .json({
-          code: 'ERR_UPP_CONFIG',
-          field: 'config',
-          message: 'config must name a deployed upp-config node',
-          messageZh: 'config 必须是已部署的 upp-config 节点',
-        });
+      res.status(400).json({
+        code: 'ERR_UPP_CONFIG',
+        field: 'config',
+        message: 'config must name a deployed upp-config node',
+        messageZh: 'config 必须是已部署的 upp-config 节点',
+      });
       return;
     }
     const caller = { node: 'upp-ops', config };
