@@ -8,7 +8,8 @@ import { CallTracker } from './calls';
 import { Handover, recordUndelivered, type Delivery } from './handover';
 import { fieldSettings, fieldsFromSetting, readExpectedAmount, readRequest } from './fields';
 import { describeError, describeResult } from './message';
-import { configNodeOf } from './config';
+import { callerOf, configNodeOf } from './config';
+import { payQr } from './qr';
 import { asError, sendThenDone } from './util';
 
 export type ActionType = 'upp-scancode' | 'upp-barcode' | 'upp-facecode' | 'upp-query' | 'upp-refund' | 'upp-refund-query' | 'upp-close';
@@ -172,6 +173,7 @@ export function registerActionNode(RED: NodeAPI, type: ActionType): void {
           : undefined;
         const result = await client.call(spec.endpoint, input, {
           signal,
+          caller: callerOf(node, def),
           expectedAmount: expectedAmount as CallOptions['expectedAmount'],
         });
         const { payload, upp } = describeResult(result);
@@ -183,6 +185,7 @@ export function registerActionNode(RED: NodeAPI, type: ActionType): void {
           if (result.payUrlVerified && typeof payload.sign === 'string') upp.payUrl = payload.sign;
           else if (result.reason === 'not_final') upp.reason = 'pay_url_unverified';
         }
+        if (typeof upp.payUrl === 'string' && upp.payUrl !== '') upp.qr = await payQr(upp.payUrl);
         if (UNBOUND.has(result.reason)) node.warn(t(`warn.${result.reason}`, { ids: idsOf(upp), fields: unboundFields(result) }));
         msg.payload = payload;
         msg.upp = upp;

@@ -7,6 +7,8 @@
 // - connection refused: the Catch node gets a not-sent error and no output leaves the node;
 // - the network node turns every fault into a catchable error;
 // - every input message leaves exactly once (one output or one error), and every request sent verifies.
+// - an upp-audit node emits one record per HTTP attempt of every cell: the body the sandbox received, nothing
+//   missing, nothing extra, the last attempt's outcome = the node's, and never the key.
 // The cells run concurrently in `before` (bounded); each `it` then checks one cell. The figures are printed and
 // written to test-artifacts/reliability/fault-matrix.json.
 const assert = require('node:assert/strict');
@@ -19,15 +21,7 @@ const FAULTS = ['slow', 'reset', 'refused', 'http500', 'malformed', 'bad_sign', 
 const ENDPOINTS = ['network', 'scanCode', 'barCode', 'query', 'refund', 'refundQuery', 'close'];
 const READS = new Set(['network', 'query', 'refundQuery']);
 /** The core's reason code each fault must be reported with. */
-const REASON = {
-  slow: 'timeout',
-  reset: 'connection_reset',
-  http500: 'http_status',
-  malformed: 'unparsable',
-  bad_sign: 'bad_signature',
-  unsigned_error: 'unsigned',
-  rejected: 'rejected',
-};
+const REASON = { slow: 'timeout', reset: 'connection_reset', http500: 'http_status', malformed: 'unparsable', bad_sign: 'bad_signature', unsigned_error: 'unsigned', rejected: 'rejected' };
 /** Faults after which the sandbox has applied the request (the order or refund exists). */
 const APPLIED = new Set(['slow', 'reset', 'http500', 'malformed', 'bad_sign']);
 /** Magic cents of each fault (sandbox README). */
@@ -45,6 +39,7 @@ describe('reliability: fault matrix (7 endpoints x 8 faults, through the nodes)'
   let sb;
   let client; // a plain core client that prepares orders and refunds
   let collector;
+  const audit = [];
   const cells = [];
   const unhandled = [];
   const onUnhandled = (reason) => unhandled.push(reason);
@@ -54,25 +49,13 @@ describe('reliability: fault matrix (7 endpoints x 8 faults, through the nodes)'
   const expireIn = () => Date.now() + 10 * 60_000;
   async function scanOrder(fee) {
     const paymentNo = uid('MS');
-    const r = await client.scanCode({
-      paymentNo,
-      channelProduct: 'ali_scan_code',
-      expireTime: expireIn(),
-      tradeFee: fee,
-      subject: '挂号费',
-    });
+    const r = await client.scanCode({ paymentNo, channelProduct: 'ali_scan_code', expireTime: expireIn(), tradeFee: fee, subject: '挂号费' });
     assert.equal(r.status, 'wait_pay');
     return paymentNo;
   }
   async function paidOrder(fee = '20.00') {
     const paymentNo = uid('MP');
-    const r = await client.barCode({
-      paymentNo,
-      authCode: '283456789012345678',
-      expireTime: expireIn(),
-      tradeFee: fee,
-      subject: '门诊缴费',
-    });
+    const r = await client.barCode({ paymentNo, authCode: '283456789012345678', expireTime: expireIn(), tradeFee: fee, subject: '门诊缴费' });
     assert.equal(r.status, 'pay_success');
     return paymentNo;
   }
@@ -102,11 +85,7 @@ describe('reliability: fault matrix (7 endpoints x 8 faults, through the nodes)'
       case 'refund': {
         const paymentNo = await paidOrder();
         const requestNo = uid('FR');
-        return {
-          paymentNo,
-          requestNo,
-          payload: { paymentNo, bizType: 'barcode_pay', requestNo, refundNo: uid('RN'), refundFee: `1.${cents ?? '03'}` },
-        };
+        return { paymentNo, requestNo, payload: { paymentNo, bizType: 'barcode_pay', requestNo, refundNo: uid('RN'), refundFee: `1.${cents ?? '03'}` } };
       }
       case 'refundQuery': {
         const paymentNo = await paidOrder();
@@ -173,20 +152,8 @@ describe('reliability: fault matrix (7 endpoints x 8 faults, through the nodes)'
     const arrival = await through(fault === 'refused' ? `${endpoint}Dead` : endpoint, prepared.payload);
     const requests = sb.requests(filter).filter((r) => r.seq > seqBefore);
     checkInvariants(endpoint, arrival, requests);
-    const left =
-      endpoint === 'refund'
-        ? sb.refund(prepared.requestNo)
-        : endpoint === 'scanCode' || endpoint === 'barCode'
-          ? sb.order(prepared.paymentNo)
-          : undefined;
-    cells.push({
-      kind: arm,
-      endpoint,
-      fault,
-      output: arrival.sink,
-      reason: arrival.msg.upp?.reason ?? arrival.msg.upp?.error?.reason,
-      requests: requests.length,
-    });
+    const left = endpoint === 'refund' ? sb.refund(prepared.requestNo) : endpoint === 'scanCode' || endpoint === 'barCode' ? sb.order(prepared.paymentNo) : undefined;
+    cells.push({ kind: arm, endpoint, fault, output: arrival.sink, reason: arrival.msg.upp?.reason ?? arrival.msg.upp?.error?.reason, requests: requests.length });
     return { arrival, requests, prepared, left };
   }
 
@@ -194,8 +161,7 @@ describe('reliability: fault matrix (7 endpoints x 8 faults, through the nodes)'
   for (const endpoint of ENDPOINTS) {
     for (const fault of FAULTS) plan.push([endpoint, fault, 'persistent']);
     if (READS.has(endpoint)) for (const fault of FAULTS) if (fault !== 'refused') plan.push([endpoint, fault, 'once']);
-    if (['scanCode', 'barCode', 'refund'].includes(endpoint))
-      for (const fault of FAULTS) if (fault !== 'refused') plan.push([endpoint, fault, 'cents']);
+    if (['scanCode', 'barCode', 'refund'].includes(endpoint)) for (const fault of FAULTS) if (fault !== 'refused') plan.push([endpoint, fault, 'cents']);
   }
   const results = new Map();
   const keyOf = (endpoint, fault, arm) => `${endpoint}/${fault}/${arm}`;
@@ -222,11 +188,7 @@ describe('reliability: fault matrix (7 endpoints x 8 faults, through the nodes)'
     client = new core.UppClient({ baseUrl: sb.url, ...IDS, key: KEY, proxy: 'none' });
     const dead = `http://127.0.0.1:${await h.closedPort()}`;
     const timeouts = { payTimeout: String(TIMEOUT_MS), readTimeout: String(TIMEOUT_MS) };
-    const flow = [
-      { id: 'f1', type: 'tab', label: 'fault matrix' },
-      h.configNode('cfg', sb.url, timeouts),
-      h.configNode('cfgDead', dead, timeouts),
-    ];
+    const flow = [{ id: 'f1', type: 'tab', label: 'fault matrix' }, h.configNode('cfg', sb.url, timeouts), h.configNode('cfgDead', dead, timeouts)];
     const sinkIds = [];
     for (const endpoint of ENDPOINTS) {
       for (const [id, server] of [
@@ -238,11 +200,10 @@ describe('reliability: fault matrix (7 endpoints x 8 faults, through the nodes)'
         sinkIds.push(...sinks.map((s) => s.id));
       }
     }
-    flow.push(
-      { id: 'catcher', type: 'catch', z: 'f1', name: '', scope: null, uncaught: false, wires: [['caught']] },
-      { id: 'caught', type: 'helper', z: 'f1', wires: [] },
-    );
+    flow.push({ id: 'catcher', type: 'catch', z: 'f1', name: '', scope: null, uncaught: false, wires: [['caught']] }, { id: 'caught', type: 'helper', z: 'f1', wires: [] });
+    flow.push({ id: 'audit', type: 'upp-audit', z: 'f1', name: '', configs: ['cfg', 'cfgDead'], endpoints: [], wires: [['auditSink']] }, { id: 'auditSink', type: 'helper', z: 'f1', wires: [] });
     await helper.load(h.NODES, flow, { cfg: { key: KEY }, cfgDead: { key: KEY } });
+    helper.getNode('auditSink').on('input', (msg) => audit.push(msg.payload));
     collector = new h.Collector();
     collector.attach([...sinkIds, 'caught']);
 
@@ -267,17 +228,44 @@ describe('reliability: fault matrix (7 endpoints x 8 faults, through the nodes)'
     const dir = path.resolve(__dirname, '..', '..', 'test-artifacts', 'reliability');
     fs.mkdirSync(dir, { recursive: true });
     fs.writeFileSync(path.join(dir, 'fault-matrix.json'), `${JSON.stringify({ summary, cells }, null, 2)}\n`);
-    console.log(
-      `      fault matrix: ${summary.cells} cells tried (${JSON.stringify(summary.byKind)}), ${summary.requestsChecked} sandbox requests checked`,
-    );
+    console.log(`      fault matrix: ${summary.cells} cells tried (${JSON.stringify(summary.byKind)}), ${summary.requestsChecked} sandbox requests checked`);
+  });
+
+  it('audit: one record per HTTP attempt of every cell, the body as the sandbox got it, the outcome the node gave, no key', () => {
+    assert.ok(!JSON.stringify(audit).includes(KEY), 'the key is in no audit record');
+    let checked = 0;
+    for (const [endpoint, fault, arm] of plan) {
+      if (endpoint === 'network') continue; // counted together below (the cells carry no id to tell them apart)
+      const { arrival, requests, prepared } = result(endpoint, fault, arm);
+      const node = fault === 'refused' ? `${endpoint}Dead` : endpoint;
+      const idField = endpoint === 'refund' || endpoint === 'refundQuery' ? 'requestNo' : 'paymentNo';
+      const records = audit.filter((r) => r.node === node && r.endpoint === endpoint && r[idField] === prepared[idField]).sort((a, b) => a.attempt - b.attempt);
+      const where = `${endpoint}/${fault}/${arm}`;
+      if (fault === 'refused') {
+        assert.ok(records.length >= 1, `${where}: the refused attempts are listed`);
+        assert.ok(records.every((r) => r.transport === 'not_sent' && r.outcome === 'not_sent' && r.response === null), where);
+        assert.equal(records.at(-1).attempts, records.length, `${where}: every attempt listed`);
+        continue;
+      }
+      assert.deepEqual(records.map((r) => r.request).sort(), requests.map((r) => r.raw).sort(), `${where}: one record per request the sandbox got`);
+      assert.deepEqual(records.map((r) => r.attempt), records.map((_, i) => i + 1), `${where}: attempts 1..n`);
+      const last = records.at(-1);
+      assert.equal(last.final, true);
+      if (arrival.sink !== 'caught') {
+        assert.equal(last.outcome, arrival.msg.upp.outcome, `${where}: the last attempt's outcome is the node's`);
+        assert.equal(last.reason, arrival.msg.upp.reason, where);
+        assert.equal(last.verified, arrival.msg.upp.verified, where);
+      }
+      for (const r of records.slice(0, -1)) assert.equal(r.outcome, 'retried', `${where}: an earlier attempt was retried`);
+      checked += records.length;
+    }
+    const networkRequests = plan.filter(([e, f]) => e === 'network' && f !== 'refused').reduce((n, [e, f, a]) => n + result(e, f, a).requests.length, 0);
+    assert.equal(audit.filter((r) => r.node === 'network' && r.endpoint === 'network').length, networkRequests, 'network tests: one record per request');
+    assert.ok(checked > 100, `records checked: ${checked}`);
   });
 
   it('ran without unhandled rejections', () => {
-    assert.deepEqual(
-      unhandled.map((r) => String(r?.stack ?? r)),
-      [],
-      'unhandled promise rejections',
-    );
+    assert.deepEqual(unhandled.map((r) => String(r?.stack ?? r)), [], 'unhandled promise rejections');
   });
 
   for (const endpoint of ENDPOINTS) {
@@ -323,8 +311,7 @@ describe('reliability: fault matrix (7 endpoints x 8 faults, through the nodes)'
           if (endpoint !== 'refundQuery') assert.equal(msg.upp.paymentNo, prepared.paymentNo);
           if (prepared.requestNo) assert.equal(msg.upp.requestNo, prepared.requestNo);
           // Pending was the only safe answer: the faults that apply the request left the order or refund behind.
-          if (endpoint !== 'query' && endpoint !== 'refundQuery')
-            assert.equal(Boolean(left), APPLIED.has(fault), `order/refund exists after ${fault}`);
+          if (endpoint !== 'query' && endpoint !== 'refundQuery') assert.equal(Boolean(left), APPLIED.has(fault), `order/refund exists after ${fault}`);
         });
       }
 
