@@ -38,7 +38,7 @@ export function centsOf(amountText: string): string {
   return decimals.padEnd(2, '0').slice(0, 2);
 }
 
-export function payPlan(kind: 'scan' | 'barcode', tradeFee: string): PayPlan {
+export function payPlan(kind: 'scan' | 'barcode' | 'face', tradeFee: string): PayPlan {
   const cents = centsOf(tradeFee);
   const fault = FAULT_BY_CENTS[cents];
   const tens = cents[0];
@@ -58,7 +58,7 @@ export function payPlan(kind: 'scan' | 'barcode', tradeFee: string): PayPlan {
   const prefix = fault ? `cents ${cents}: fault ${fault}; ` : '';
   return kind === 'scan'
     ? { initial: 'wait_pay', behaviour: `${prefix}waits for the cashier page`, fault }
-    : { initial: 'pay_success', behaviour: `${prefix}barcode paid at once`, fault };
+    : { initial: 'pay_success', behaviour: `${prefix}${kind} paid at once`, fault };
 }
 
 export function refundPlan(refundFee: string): RefundPlan {
