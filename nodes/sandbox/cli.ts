@@ -3,7 +3,7 @@
 // the key (pass it through UPP_SANDBOX_KEY rather than --key, which other users can see in the process list).
 import { parseArgs } from 'node:util';
 import { EDITION_NAMES } from '../core/schema';
-import { DEFAULTS, type SandboxOptions } from './options';
+import { DEFAULTS, resolveOptions, type SandboxOptions } from './options';
 import { MAGIC_SUMMARY } from './magic';
 import { startSandbox } from './server';
 
@@ -63,25 +63,27 @@ export function parseCli(
     return Number(text);
   };
   const key = values.key ?? (env.UPP_SANDBOX_KEY || undefined);
+  const options: SandboxOptions = {
+    port: number('port', values.port),
+    host: values.host,
+    prefix: values.prefix,
+    edition: values.edition as SandboxOptions['edition'],
+    profile: values.profile as SandboxOptions['profile'],
+    signVariant: values['sign-variant'],
+    key,
+    isvId: values['isv-id'],
+    partnerId: values['partner-id'],
+    slowMs: number('slow-ms', values['slow-ms']),
+    publicUrl: values['public-url'],
+    requireBody: values['require-body'] || undefined,
+    dataSignInCanonical: values['no-data-sign'] ? false : undefined,
+  };
+  resolveOptions(options); // a bad edition, profile or variant is a usage error (exit 2), before anything listens
   return {
     help: false,
     quiet: values.quiet ?? false,
-    keySource: values.key ? '--key' : key ? 'env UPP_SANDBOX_KEY' : 'default test key (see README)',
-    options: {
-      port: number('port', values.port),
-      host: values.host,
-      prefix: values.prefix,
-      edition: values.edition as SandboxOptions['edition'],
-      profile: values.profile as SandboxOptions['profile'],
-      signVariant: values['sign-variant'],
-      key,
-      isvId: values['isv-id'],
-      partnerId: values['partner-id'],
-      slowMs: number('slow-ms', values['slow-ms']),
-      publicUrl: values['public-url'],
-      requireBody: values['require-body'] || undefined,
-      dataSignInCanonical: values['no-data-sign'] ? false : undefined,
-    },
+    keySource: values.key ? '--key' : key ? 'env UPP_SANDBOX_KEY' : 'default test key (see docs/sandbox.md)',
+    options,
   };
 }
 
