@@ -62,7 +62,9 @@ export class SandboxServer implements Sandbox, Controls {
     this.o = options;
     this.signer = { key: options.key, variant: options.signVariant };
     // Only this edition's endpoints at this edition's paths: a client set to another edition gets 404, as on a real one.
-    for (const name of EDITIONS[options.edition].endpoints.filter(servedEndpoint)) this.routes.set(endpointPath(name, options.edition, options.prefix), name);
+    for (const name of EDITIONS[options.edition].endpoints.filter(servedEndpoint)) {
+      this.routes.set(endpointPath(name, options.edition, options.prefix), name);
+    }
     const cashierUrl = (order: Order) => `${this.publicBase}/_sandbox/cashier?order=${encodeURIComponent(order.outPaymentNo)}&t=${order.token}`;
     this.ledger = new Ledger(options.now, cashierUrl);
     this.server = http.createServer((req, res) => this.onRequest(req, res));
@@ -206,7 +208,8 @@ export class SandboxServer implements Sandbox, Controls {
     if (armed && !FAULTS_APPLYING_STATE.has(armed.fault)) answer = { result: false, msg: '' }; // nothing is applied
     else if (!tree) answer = { result: false, msg: MSG.malformed };
     else {
-      const context = { ledger: this.ledger, now: o.now(), isvId: o.isvId, partnerId: o.partnerId, edition: o.edition, requireBody: o.requireBody };
+      const rules = { edition: o.edition, requireBody: o.requireBody };
+      const context = { ledger: this.ledger, now: o.now(), isvId: o.isvId, partnerId: o.partnerId, ...rules };
       answer = answerRequest(endpoint, tree, signatureValid, { ...context, magicFaults: !armed });
     }
     this.deliver(res, record, answer, armed ?? (answer.fault && { fault: answer.fault }));
