@@ -30,32 +30,31 @@ Options:
   -h, --help          show this help
 `;
 
+const VALUE = { type: 'string' } as const;
+const SWITCH = { type: 'boolean' } as const;
+const FLAGS = {
+  port: VALUE,
+  host: VALUE,
+  prefix: VALUE,
+  edition: VALUE,
+  profile: VALUE,
+  'sign-variant': VALUE,
+  key: VALUE,
+  'isv-id': VALUE,
+  'partner-id': VALUE,
+  'slow-ms': VALUE,
+  'public-url': VALUE,
+  'require-body': SWITCH,
+  'no-data-sign': SWITCH,
+  quiet: SWITCH,
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
 export function parseCli(
   argv: string[],
   env: NodeJS.ProcessEnv,
 ): { help: true } | { help: false; options: SandboxOptions; keySource: string; quiet: boolean } {
-  const { values } = parseArgs({
-    args: argv,
-    strict: true,
-    allowPositionals: false,
-    options: {
-      port: { type: 'string' },
-      host: { type: 'string' },
-      prefix: { type: 'string' },
-      edition: { type: 'string' },
-      profile: { type: 'string' },
-      'sign-variant': { type: 'string' },
-      key: { type: 'string' },
-      'isv-id': { type: 'string' },
-      'partner-id': { type: 'string' },
-      'slow-ms': { type: 'string' },
-      'public-url': { type: 'string' },
-      'require-body': { type: 'boolean' },
-      'no-data-sign': { type: 'boolean' },
-      quiet: { type: 'boolean' },
-      help: { type: 'boolean', short: 'h' },
-    },
-  });
+  const { values } = parseArgs({ args: argv, strict: true, allowPositionals: false, options: FLAGS });
   if (values.help) return { help: true };
   const number = (name: string, text: string | undefined) => {
     if (text === undefined) return undefined;
