@@ -47,13 +47,17 @@ export interface OpsSnapshot {
 }
 
 export function snapshot(runtime: OpsRuntime): OpsSnapshot {
+  const deployed = new Set(runtime.configs().map((c) => c.id));
   const known = new Map(runtime.configs().map((c) => [c.id, c.name]));
   for (const id of monitor.configIds()) if (!known.has(id)) known.set(id, undefined);
-  const configs = [...known].map(([id, name]) => ({
-    ...monitor.config(id),
-    name: name || undefined,
-    polls: openJobs(id).sort((a, b) => a.startedAt - b.startedAt),
-  }));
+  const configs = [...known]
+    .map(([id, name]) => ({
+      ...monitor.config(id),
+      name: name || undefined,
+      polls: openJobs(id).sort((a, b) => a.startedAt - b.startedAt),
+    }))
+    // A config node removed since: shown only while it has calls of the last hour or polls still running.
+    .filter((c) => deployed.has(c.id) || c.endpoints.length > 0 || c.polls.length > 0);
   return { now: (runtime.now ?? Date.now)(), configs, attention: monitor.attention() };
 }
 

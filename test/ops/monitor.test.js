@@ -150,3 +150,29 @@ describe('ops monitor', () => {
     assert.equal(pollAttention({ route: 'failed', reason: 'closed' }), undefined);
   });
 });
+
+describe('ops snapshot (what GET /upp/ops answers)', () => {
+  const { monitor, snapshot } = require('../../dist/nodes/ops');
+  afterEach(() => monitor.reset());
+
+  it('lists every deployed connection (named, even before a call) and a removed one only while it has recent calls', () => {
+    monitor.reset();
+    monitor.recordCall(call({ caller: { node: 'n9', config: 'gone' } }));
+    const runtime = {
+      configs: () => [{ id: 'cfg', name: 'sandbox A' }],
+      client: () => assert.fail('no client needed'),
+      needsPermission: () => () => {},
+      jsonBody: () => {},
+    };
+    const view = snapshot(runtime);
+    assert.deepEqual(
+      view.configs.map((c) => [c.id, c.name, c.reachable, c.polls.length]),
+      [
+        ['cfg', 'sandbox A', 'unknown', 0],
+        ['gone', undefined, 'yes', 0],
+      ],
+    );
+    assert.equal(typeof view.now, 'number');
+    assert.deepEqual(view.attention, []);
+  });
+});
