@@ -30,8 +30,7 @@ function coreTypes() {
     for (const entry of fs.readdirSync(d, { withFileTypes: true })) {
       const p = path.join(d, entry.name);
       if (entry.isDirectory()) walk(p);
-      else if (entry.name.endsWith('.html'))
-        for (const m of fs.readFileSync(p, 'utf8').matchAll(/registerType\(\s*['"]([^'"]+)['"]/g)) types.add(m[1]);
+      else if (entry.name.endsWith('.html')) for (const m of fs.readFileSync(p, 'utf8').matchAll(/registerType\(\s*['"]([^'"]+)['"]/g)) types.add(m[1]);
     }
   };
   walk(path.join(dir, 'core'));
@@ -65,23 +64,7 @@ function ourDefinitions() {
   return defs;
 }
 
-const COMMON_PROPS = new Set([
-  'id',
-  'type',
-  'z',
-  'x',
-  'y',
-  'wires',
-  'name',
-  'info',
-  'g',
-  'd',
-  'credentials',
-  'l',
-  'icon',
-  'inputLabels',
-  'outputLabels',
-]);
+const COMMON_PROPS = new Set(['id', 'type', 'z', 'x', 'y', 'wires', 'name', 'info', 'g', 'd', 'credentials', 'l', 'icon', 'inputLabels', 'outputLabels']);
 
 describe('examples: the flow files', () => {
   const examples = lib.loadExamples();
@@ -93,15 +76,13 @@ describe('examples: the flow files', () => {
     for (const { file, flow } of examples) {
       assert.match(file, /^\d\d - [A-Z][\w -]+\.json$/, `${file}: "NN - Title.json" (the menu shows the name)`);
       assert.ok(Array.isArray(flow) && flow.length > 0, `${file} is an array of nodes`);
-      for (const node of flow)
-        assert.ok(typeof node.id === 'string' && typeof node.type === 'string', `${file}: every node has an id and a type`);
+      for (const node of flow) assert.ok(typeof node.id === 'string' && typeof node.type === 'string', `${file}: every node has an id and a type`);
     }
   });
 
   it('use only Node-RED core nodes and ours', () => {
     for (const { file, flow } of examples) {
-      for (const node of flow)
-        assert.ok(core.has(node.type) || OUR_TYPES.includes(node.type), `${file}: ${node.type} is neither a core node nor ours`);
+      for (const node of flow) assert.ok(core.has(node.type) || OUR_TYPES.includes(node.type), `${file}: ${node.type} is neither a core node nor ours`);
     }
   });
 
@@ -113,10 +94,7 @@ describe('examples: the flow files', () => {
   it('each start with a comment saying what to replace, and sit on one flow tab', () => {
     for (const { file, flow } of examples) {
       const comments = flow.filter((n) => n.type === 'comment');
-      assert.ok(
-        comments.length >= 1 && /replace/i.test(comments[0].name) && comments[0].info.length > 100,
-        `${file}: a comment node on top says what to replace`,
-      );
+      assert.ok(comments.length >= 1 && /replace/i.test(comments[0].name) && comments[0].info.length > 100, `${file}: a comment node on top says what to replace`);
       const top = Math.min(...flow.filter((n) => n.y !== undefined).map((n) => n.y));
       assert.equal(comments[0].y, top, `${file}: the comment is on top`);
       assert.equal(flow.filter((n) => n.type === 'tab').length, 0, `${file}: no tab node (Import puts it on a flow of the user's choice)`);
@@ -134,8 +112,7 @@ describe('examples: the flow files', () => {
           assert.ok(!seen.has(node.id), `${file}: id ${node.id} also in ${seen.get(node.id)}`);
           seen.set(node.id, file);
         }
-        for (const port of node.wires || [])
-          for (const target of port) assert.ok(ids.has(target), `${file}: ${node.id} wires to missing ${target}`);
+        for (const port of node.wires || []) for (const target of port) assert.ok(ids.has(target), `${file}: ${node.id} wires to missing ${target}`);
       }
     }
   });
@@ -159,8 +136,7 @@ describe('examples: the flow files', () => {
       assert.ok(!text.includes('sandbox-key-0001'), `${file} carries no literal key`);
     }
     for (const { file, flow } of examples) {
-      for (const node of flow)
-        if (node.type !== 'upp-config') assert.equal(node.credentials, undefined, `${file}: ${node.type} has no credentials`);
+      for (const node of flow) if (node.type !== 'upp-config') assert.equal(node.credentials, undefined, `${file}: ${node.type} has no credentials`);
     }
   });
 
@@ -201,13 +177,7 @@ describe('examples: all deployed in Node-RED (as npm start does) and run against
     tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'upp-examples-'));
     // Shorter poll timings than the examples' (5 s x 8) so the refund that never settles is assumed within seconds.
     const edit = (flows) => flows.map((n) => (n.type === 'upp-poll' ? { ...n, interval: 0.2, attempts: n.mode === 'refund' ? 3 : 50 } : n));
-    const { userDir, settingsFile } = lib.prepareUserDir({
-      userDir: path.join(tmp, 'userdir'),
-      port,
-      sandboxUrl: sandbox.url,
-      deploy: true,
-      edit,
-    });
+    const { userDir, settingsFile } = lib.prepareUserDir({ userDir: path.join(tmp, 'userdir'), port, sandboxUrl: sandbox.url, deploy: true, edit });
     nodeRed = await lib.startNodeRed({ userDir, settingsFile, port, env: { UPP_KEY: KEY } });
     base = nodeRed.url;
   });
@@ -258,10 +228,7 @@ describe('examples: all deployed in Node-RED (as npm start does) and run against
     const refund = await call('POST', 'pay/refund', { paymentNo: order.body.paymentNo, bizType: 'scan_pay', refundFee: '0.10' });
     assert.equal(refund.status, 202);
     assert.equal(refund.body.outcome, 'pending');
-    const warn = await until(
-      () => nodeRed.log.find((l) => l.includes(refund.body.requestNo) && /assumed refunded/.test(l)),
-      'the assumed refund warning',
-    );
+    const warn = await until(() => nodeRed.log.find((l) => l.includes(refund.body.requestNo) && /assumed refunded/.test(l)), 'the assumed refund warning');
     assert.match(warn, /\[warn\] \[function:HIS: mark refunded\]/);
     const rq = await call('GET', `pay/refund-status?requestNo=${refund.body.requestNo}`);
     assert.equal(rq.body.outcome, 'pending', 'the platform still has not decided');
@@ -276,9 +243,7 @@ describe('examples: all deployed in Node-RED (as npm start does) and run against
     assert.equal(close.body.data.isCloseOrder, 'Y');
 
     const before = sandbox.requests({ endpoint: 'barCode' }).length;
-    const injects = JSON.parse(fs.readFileSync(path.join(ROOT, 'examples', '03 - Barcode pay at the window.json'), 'utf8')).filter(
-      (n) => n.type === 'inject',
-    );
+    const injects = JSON.parse(fs.readFileSync(path.join(ROOT, 'examples', '03 - Barcode pay at the window.json'), 'utf8')).filter((n) => n.type === 'inject');
     for (const inject of injects) assert.equal((await fetch(`${base}inject/${inject.id}`, { method: 'POST' })).status, 200);
     await until(() => sandbox.requests({ endpoint: 'barCode' }).length === before + injects.length, 'the barcode orders');
     const slow = sandbox.requests({ endpoint: 'barCode' }).find((r) => r.body.tradeFee === '0.22');

@@ -6,6 +6,7 @@ import { dropUndefined, isBag, type Bag } from '../lib/util';
 import { expireText } from './input';
 import type { PollFinal } from './types';
 
+
 /** A JSON copy of a message for the context store: without msg.req / msg.res, functions or circular references. */
 export function savedCopy(msg: NodeMessage): string | undefined {
   const { req: _req, res: _res, ...rest } = msg;
@@ -72,3 +73,4 @@ export function describeFinal(final: PollFinal): { payload: Record<string, unkno
   upp.poll = dropUndefined({ ...info });
   return { payload, upp: dropUndefined(upp) };
 }
+

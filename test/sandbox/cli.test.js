@@ -34,24 +34,7 @@ function startCli(args, env = {}) {
 describe('sandbox: upp-sandbox CLI', function () {
   it('starts with options, prints the URL and the magic values but never the key, and stops on SIGTERM', async () => {
     const key = 'cli-secret-key-0042';
-    const cli = startCli([
-      '--port',
-      '0',
-      '--prefix',
-      '/x',
-      '--profile',
-      'v2',
-      '--key',
-      key,
-      '--isv-id',
-      '321',
-      '--partner-id',
-      '654',
-      '--slow-ms',
-      '300',
-      '--require-body',
-      '--no-data-sign',
-    ]);
+    const cli = startCli(['--port', '0', '--prefix', '/x', '--profile', 'v2', '--key', key, '--isv-id', '321', '--partner-id', '654', '--slow-ms', '300', '--require-body', '--no-data-sign']);
     try {
       const url = await cli.ready;
       assert.match(url, /^http:\/\/127\.0\.0\.1:\d+\/x$/);
