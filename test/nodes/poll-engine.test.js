@@ -354,7 +354,7 @@ describe('poll engine', () => {
 
     it('settings: defaults, decimals for the interval, bad values name the field', () => {
       const d = poll.pollSettings({});
-      assert.deepEqual(d, { mode: 'auto', intervalMs: 5000, attempts: 8, closeOnGiveUp: true, assumeRefunded: true, progress: false, concurrency: 50 });
+      assert.deepEqual(d, { mode: 'auto', intervalMs: 5000, attempts: undefined, closeOnGiveUp: true, assumeRefunded: true, progress: false, concurrency: 50 });
       assert.equal(poll.pollSettings({ interval: '0.05' }).intervalMs, 50);
       assert.equal(poll.pollSettings({ closeOnGiveUp: false, assumeRefunded: 'false' }).closeOnGiveUp, false);
       for (const [field, value] of [['interval', 0], ['interval', 'x'], ['attempts', 0], ['attempts', 2.5], ['concurrency', -1], ['mode', 'both']]) {
