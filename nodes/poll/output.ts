@@ -71,6 +71,10 @@ export function describeFinal(final: PollFinal): { payload: Record<string, unkno
   if (info.assumed) upp.assumed = true;
   if (info.closed !== undefined) upp.closed = info.closed;
   if (final.reason === 'assumed_refunded' && !upp.msg && info.lastMsg) upp.msg = info.lastMsg;
+  // What the core found not to be about this request (issue 10 item 1), if the shared description left it out.
+  const r = final.result;
+  if (r?.mismatch && upp.mismatch === undefined) upp.mismatch = r.mismatch;
+  if (r?.missing?.length && upp.missing === undefined) upp.missing = r.missing;
   if (final.amountMismatch) {
     // This message knew another amount than the one the poll checked (it joined a poll of the same order).
     upp.reason = 'mismatch';

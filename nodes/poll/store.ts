@@ -160,7 +160,8 @@ export class PollStore {
     if (records.length && !this.persistentContext) HANDOFF.set(this.node.id, records);
     if (records.length && this.volatile !== undefined) {
       const { node, t } = this;
-      AT_RISK.set(node.id, () => node.warn(t('warnings.droppedOnStop', { count: records.length, ids: recordIds(records) })));
+      // The ids follow the sentence as they are (language-neutral field names): the list a person re-queries.
+      AT_RISK.set(node.id, () => node.warn(`${t('warnings.droppedOnStop', { count: records.length })}: ${recordIds(records)}`));
     }
     this.save(records, done);
   }

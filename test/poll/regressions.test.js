@@ -110,6 +110,16 @@ describe('poll regressions (issue 10)', () => {
     });
   });
 
+  it('a face-pay order (endpoint faceCode) is polled as a payment: bizType from the schema map, amount from the request', () => {
+    const msg = { payload: { tradeFee: '0.01' }, upp: { endpoint: 'faceCode', request: { paymentNo: 'F1', tradeFee: '88.00', expireTime: '2030-01-01 08:00:00' } } };
+    assert.deepEqual(poll.readTarget(msg, 'auto'), { mode: 'payment', paymentNo: 'F1', bizType: 'face_pay', expireAt: Date.UTC(2030, 0, 1, 0, 0, 0), expectedAmount: '88.00' });
+    // msg.payload after an action node is the platform's answer: never the amount the answers are checked against.
+    assert.equal(poll.readTarget({ payload: { tradeFee: '0.01' }, upp: { endpoint: 'query', paymentNo: 'F1', bizType: 'face_pay' } }, 'auto').expectedAmount, undefined);
+    // A plain HIS row (no msg.upp) gives its own amount.
+    assert.equal(poll.readTarget({ payload: { paymentNo: 'F1', bizType: 'scan_pay', tradeFee: 12.5 } }, 'auto').expectedAmount, '12.50');
+    assert.equal(poll.readTarget({ upp: { endpoint: 'refund', request: { requestNo: 'R1', refundFee: '3.00' } } }, 'auto').expectedAmount, '3.00');
+  });
+
   describe('item 7: expireTime and clocks', () => {
     it('a 12-14 digit expireTime text ("202611281541") is ERR_UPP_INPUT naming expireTime, not epoch ms in 1976', () => {
       for (const expireTime of ['202611281541', '20261128154100', '1764316860000']) {
@@ -129,11 +139,13 @@ describe('poll regressions (issue 10)', () => {
     it('a wall-clock step back of 1 h does not stall polling (intervals run on a monotonic clock)', async () => {
       let offset = 0;
       const wall = () => Date.now() + offset;
-      const { client, calls } = fakeClient(() => result('query', 'wait_pay'));
-      const { e, finals } = engine(client, { intervalMs: 5, attempts: 6, closeOnGiveUp: false }, { now: wall });
+      const { client } = fakeClient(() => result('query', 'wait_pay'));
+      // The step comes while the job waits for its next query (progress is reported after it was scheduled).
+      const onProgress = (_token, p) => {
+        if (p.attempt === 2) offset = -3_600_000;
+      };
+      const { e, finals } = engine(client, { intervalMs: 5, attempts: 6, closeOnGiveUp: false }, { now: wall, onProgress });
       e.submit(pay('P1', { expireAt: Date.now() + 24 * 3_600_000 }), 'm');
-      await until(() => calls.length >= 2, 'two queries');
-      offset = -3_600_000;
       await until(() => finals.length, 'the poll to carry on and give up after 6 queries');
       assert.equal(finals[0].final.info.attempts, 6);
       e.stop();
