@@ -11,7 +11,17 @@ import { statusOf } from './lib/status';
 import { describeFinal, describeProgress, reviveCopy, savedCopy } from './poll/output';
 import { PollStatus } from './poll/status';
 import { PollStore, volatileStore } from './poll/store';
-import { capEndsBeforeExpiry, expireText, PollEngine, pollSettings, readTarget, type PollNodeSettings, type PollRecord, type PollRoute, type PollTarget } from './poll';
+import {
+  capEndsBeforeExpiry,
+  expireText,
+  PollEngine,
+  pollSettings,
+  readTarget,
+  type PollNodeSettings,
+  type PollRecord,
+  type PollRoute,
+  type PollTarget,
+} from './poll';
 
 /** One waiting message. Resumed messages have no send/done of their own (node.send / node.error are used). */
 interface Token {
@@ -29,7 +39,13 @@ function emit(node: Node, token: Token, out: (NodeMessage | null)[]): void {
 }
 
 /** The engine for one node: its callbacks turn final answers, errors and progress into messages. */
-function createEngine(RED: NodeAPI, node: Node, def: NodeDef, settings: PollNodeSettings, parts: { status: PollStatus; store: () => PollStore | undefined; fail: (token: Token, err: unknown) => void }): PollEngine {
+function createEngine(
+  RED: NodeAPI,
+  node: Node,
+  def: NodeDef,
+  settings: PollNodeSettings,
+  parts: { status: PollStatus; store: () => PollStore | undefined; fail: (token: Token, err: unknown) => void },
+): PollEngine {
   const outputs = settings.progress ? 4 : 3;
   return new PollEngine({
     scope: typeof def.server === 'string' && def.server ? def.server : node.id,
@@ -49,7 +65,9 @@ function createEngine(RED: NodeAPI, node: Node, def: NodeDef, settings: PollNode
       parts.status.failed(describeError(err).code);
       parts.fail(token as Token, err);
     },
-    onProgress: settings.progress ? (token, p) => emit(node, token as Token, [null, null, null, describeProgress(p, (token as Token).msg)]) : undefined,
+    onProgress: settings.progress
+      ? (token, p) => emit(node, token as Token, [null, null, null, describeProgress(p, (token as Token).msg)])
+      : undefined,
     onChange: () => {
       parts.status.schedule();
       parts.store()?.changed();
@@ -80,8 +98,15 @@ export = function register(RED: NodeAPI): void {
     };
     let store: PollStore | undefined;
     const volatile = volatileStore(RED);
-    const status: PollStatus = new PollStatus(node, t, (): PollEngine | undefined => engine, volatile !== undefined ? statusOf.pending(t('status.memoryStore')) : {});
-    const engine: PollEngine | undefined = settings ? createEngine(RED, node, def, settings, { status, store: () => store, fail }) : undefined;
+    const status: PollStatus = new PollStatus(
+      node,
+      t,
+      (): PollEngine | undefined => engine,
+      volatile !== undefined ? statusOf.pending(t('status.memoryStore')) : {},
+    );
+    const engine: PollEngine | undefined = settings
+      ? createEngine(RED, node, def, settings, { status, store: () => store, fail })
+      : undefined;
     if (settingsError) status.set(statusOf.error(t('status.badSettings', { field: (settingsError as { field?: string }).field ?? '' })));
 
     if (engine) {
@@ -149,6 +174,14 @@ function capWarning(node: Node, t: Translate, settings: PollNodeSettings | undef
     const endsAt = capEndsBeforeExpiry(settings, target, Date.now());
     if (endsAt === undefined) return;
     warned = true;
-    node.warn(t('warnings.capBeforeExpiry', { attempts: settings.attempts, interval: settings.intervalMs / 1000, paymentNo: target.paymentNo, ends: expireText(endsAt), expire: expireText(target.expireAt) }));
+    node.warn(
+      t('warnings.capBeforeExpiry', {
+        attempts: settings.attempts,
+        interval: settings.intervalMs / 1000,
+        paymentNo: target.paymentNo,
+        ends: expireText(endsAt),
+        expire: expireText(target.expireAt),
+      }),
+    );
   };
 }

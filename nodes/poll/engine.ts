@@ -18,7 +18,17 @@ import { describeError } from '../lib/message';
 import { Scheduler, type LagStats } from './scheduler';
 import { Job, type CarriedState, type Waiter } from './job';
 import { jobKey, readRecord, toRecord } from './records';
-import { afterCloseDecision, attemptCap, closeInfo, finalDecision, giveUpDecision, giveUpStep, isUnbound, type Decision, type GiveUpFacts } from './rules';
+import {
+  afterCloseDecision,
+  attemptCap,
+  closeInfo,
+  finalDecision,
+  giveUpDecision,
+  giveUpStep,
+  isUnbound,
+  type Decision,
+  type GiveUpFacts,
+} from './rules';
 import type { CloseInfo, PollClient, PollFinal, PollInfo, PollProgress, PollRecord, PollSettings, PollTarget } from './types';
 
 export { jobKey } from './records';
@@ -114,7 +124,11 @@ export interface OpenJob {
  * (the same paymentNo sent as 5.00 and as 500.00) cannot take a success or an assumption as its own: it is
  * undetermined with reason mismatch (a failure or a close stays true for every message of the order).
  */
-function waiterDecision(job: EngineJob, w: EngineWaiter, decision: Decision): Decision & { amountMismatch?: { expected: string; received: string } } {
+function waiterDecision(
+  job: EngineJob,
+  w: EngineWaiter,
+  decision: Decision,
+): Decision & { amountMismatch?: { expected: string; received: string } } {
   const jobAmount = job.target.expectedAmount;
   if (w.expectedAmount === undefined || jobAmount === undefined || w.expectedAmount === jobAmount) return decision;
   if (decision.route !== 'success' && !decision.assumed) return decision;
@@ -145,7 +159,8 @@ export class PollEngine {
 
   constructor(options: PollEngineOptions) {
     const s = options.settings;
-    if (!(s.intervalMs > 0) || !Number.isFinite(s.intervalMs)) throw new RangeError(`intervalMs must be a number > 0 (got ${s.intervalMs})`);
+    if (!(s.intervalMs > 0) || !Number.isFinite(s.intervalMs))
+      throw new RangeError(`intervalMs must be a number > 0 (got ${s.intervalMs})`);
     if (s.attempts !== undefined && (!Number.isInteger(s.attempts) || s.attempts < 1)) {
       throw new RangeError(`attempts must be a whole number >= 1 or undefined (got ${s.attempts})`);
     }
@@ -176,14 +191,22 @@ export class PollEngine {
   submit(target: PollTarget, token: unknown, extra: { saved?: string; carried?: CarriedState } = {}): { joined: boolean } {
     if (this.stopped) throw new Error('upp-poll engine is stopped');
     const key = jobKey(target);
-    const waiter: EngineWaiter = { sink: this, token, saved: extra.saved, joined: false, resumed: extra.carried !== undefined, expectedAmount: target.expectedAmount };
+    const waiter: EngineWaiter = {
+      sink: this,
+      token,
+      saved: extra.saved,
+      joined: false,
+      resumed: extra.carried !== undefined,
+      expectedAmount: target.expectedAmount,
+    };
     const existing = this.lookup(key);
     if (existing && existing.phase !== 'done' && !existing.owner.stopped) {
       waiter.joined = true;
       existing.waiters.push(waiter);
       if (existing.owner !== this) this.joined.add(existing);
       // A later message may know the amount the first one did not: answers are checked against it from now on.
-      if (existing.target.expectedAmount === undefined && target.expectedAmount !== undefined) existing.target.expectedAmount = target.expectedAmount;
+      if (existing.target.expectedAmount === undefined && target.expectedAmount !== undefined)
+        existing.target.expectedAmount = target.expectedAmount;
       this.changed();
       return { joined: true };
     }
@@ -600,8 +623,22 @@ export class PollEngine {
     const result = job.last;
     this.deliver(job, waiters, (sink, w) => {
       const own = waiterDecision(job, w, decision);
-      const info: PollInfo = { ...base, outcome: own.route, reason: own.reason, assumed: own.assumed, joined: w.joined, resumed: w.resumed };
-      const final: PollFinal = { route: own.route, reason: own.reason, result, closeResult: extra.closeResult, info, amountMismatch: own.amountMismatch };
+      const info: PollInfo = {
+        ...base,
+        outcome: own.route,
+        reason: own.reason,
+        assumed: own.assumed,
+        joined: w.joined,
+        resumed: w.resumed,
+      };
+      const final: PollFinal = {
+        route: own.route,
+        reason: own.reason,
+        result,
+        closeResult: extra.closeResult,
+        info,
+        amountMismatch: own.amountMismatch,
+      };
       try {
         sink.options.onFinish(w.token, final);
       } catch (err) {

@@ -1,7 +1,15 @@
 // Reads what a poll needs from an incoming message: the mode, the keys and the order's expireTime. An action node's
 // output can be wired straight in (msg.upp.endpoint, msg.upp.request, msg.upp.paymentNo, ...), and so can a plain
 // HIS row in msg.payload. Anything missing or malformed is a bilingual input error naming the field.
-import { ORDER_BIZ_TYPE, UppInputError, normalizeAmount, validateRequest, parseChinaTime, formatChinaTime, type EndpointName } from '../core';
+import {
+  ORDER_BIZ_TYPE,
+  UppInputError,
+  normalizeAmount,
+  validateRequest,
+  parseChinaTime,
+  formatChinaTime,
+  type EndpointName,
+} from '../core';
 import { isBag, type Bag } from '../lib/util';
 import type { PollMode, PollTarget } from './types';
 
@@ -70,7 +78,8 @@ export function expectedAmountOf(msg: Bag, mode: PollMode): string | undefined {
   return present(raw) ? normalizeAmount(field, raw) : undefined;
 }
 
-const withAmount = (target: PollTarget, expectedAmount: string | undefined): PollTarget => (expectedAmount === undefined ? target : { ...target, expectedAmount });
+const withAmount = (target: PollTarget, expectedAmount: string | undefined): PollTarget =>
+  expectedAmount === undefined ? target : { ...target, expectedAmount };
 
 /** Everything the poll needs from a message; throws an UppInputError naming the field. */
 export function readTarget(msg: Bag, setting: ModeSetting): PollTarget {

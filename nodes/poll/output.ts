@@ -7,7 +7,6 @@ import { dropUndefined, isBag, type Bag } from '../lib/util';
 import { expireText } from './input';
 import type { PollFinal, PollProgress } from './types';
 
-
 /** A JSON copy of a message for the context store: without msg.req / msg.res, functions or circular references. */
 export function savedCopy(msg: NodeMessage): string | undefined {
   const { req: _req, res: _res, ...rest } = msg;
@@ -78,18 +77,30 @@ export function describeFinal(final: PollFinal): { payload: Record<string, unkno
   if (final.amountMismatch) {
     // This message knew another amount than the one the poll checked (it joined a poll of the same order).
     upp.reason = 'mismatch';
-    upp.mismatch = { ...(isBag(upp.mismatch) ? upp.mismatch : {}), [info.mode === 'payment' ? 'tradeFee' : 'refundFee']: final.amountMismatch };
+    upp.mismatch = {
+      ...(isBag(upp.mismatch) ? upp.mismatch : {}),
+      [info.mode === 'payment' ? 'tradeFee' : 'refundFee']: final.amountMismatch,
+    };
   }
   upp.poll = dropUndefined({ ...info });
   return { payload, upp: dropUndefined(upp) };
 }
 
-
 /** The message of the progress output: a new message (no msg.req / msg.res: it cannot answer an HTTP request early). */
 export function describeProgress(p: PollProgress, waiting: NodeMessage): NodeMessage {
   const d = p.result ? describeResult(p.result as UppResult) : undefined;
-  const upp: Bag = { ...(d?.upp ?? { endpoint: p.mode === 'payment' ? 'query' : 'refundQuery', reason: p.error?.code, detail: p.error?.message }) };
+  const upp: Bag = {
+    ...(d?.upp ?? { endpoint: p.mode === 'payment' ? 'query' : 'refundQuery', reason: p.error?.code, detail: p.error?.message }),
+  };
   upp.outcome = 'pending';
-  upp.poll = dropUndefined({ key: p.key, mode: p.mode, attempt: p.attempt, maxAttempts: p.maxAttempts, startedAt: p.startedAt, nextAt: p.nextAt, msgid: waiting._msgid });
+  upp.poll = dropUndefined({
+    key: p.key,
+    mode: p.mode,
+    attempt: p.attempt,
+    maxAttempts: p.maxAttempts,
+    startedAt: p.startedAt,
+    nextAt: p.nextAt,
+    msgid: waiting._msgid,
+  });
   return { topic: waiting.topic, payload: d?.payload ?? {}, upp: dropUndefined(upp) };
 }

@@ -40,7 +40,12 @@ export function readRecord(record: unknown, now: number): { target: PollTarget; 
   if (r.v !== 1 || !Array.isArray(r.msgs)) return undefined;
   let target: PollTarget;
   if (r.mode === 'payment' && typeof r.paymentNo === 'string' && typeof r.bizType === 'string') {
-    target = { mode: 'payment', paymentNo: r.paymentNo, bizType: r.bizType, expireAt: typeof r.expireAt === 'number' ? r.expireAt : undefined };
+    target = {
+      mode: 'payment',
+      paymentNo: r.paymentNo,
+      bizType: r.bizType,
+      expireAt: typeof r.expireAt === 'number' ? r.expireAt : undefined,
+    };
   } else if (r.mode === 'refund' && typeof r.requestNo === 'string') {
     target = { mode: 'refund', requestNo: r.requestNo };
   } else {

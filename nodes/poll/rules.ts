@@ -113,7 +113,10 @@ export function closeInfo(result: UppResult): CloseInfo {
 }
 
 /** After a close and the query after it. */
-export function afterCloseDecision(close: Pick<CloseInfo, 'outcome' | 'assumed'>, outcome: Outcome | undefined): Decision & { closed: boolean } {
+export function afterCloseDecision(
+  close: Pick<CloseInfo, 'outcome' | 'assumed'>,
+  outcome: Outcome | undefined,
+): Decision & { closed: boolean } {
   // Paid between the last query and the close: the patient paid, whatever the close said.
   if (outcome === 'success') return { route: 'success', reason: 'close_race', closed: false };
   if (close.outcome === 'closed') return { route: 'failed', reason: 'closed', closed: true, assumed: close.assumed || undefined };

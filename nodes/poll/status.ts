@@ -25,7 +25,9 @@ export function finalStatus(final: PollFinal, t: Translate): NodeStatusValue {
     default:
       if (final.route === 'success') return statusOf.ok(status ?? t('status.success'));
       if (final.route === 'failed') return statusOf.failed(status ?? t('status.failed'));
-      return statusOf.pending(t('status.undetermined', { reason: status ?? final.result?.reason ?? final.info.lastError?.code ?? final.reason }));
+      return statusOf.pending(
+        t('status.undetermined', { reason: status ?? final.result?.reason ?? final.info.lastError?.code ?? final.reason }),
+      );
   }
 }
 
