@@ -15,7 +15,8 @@ import { setMaxListeners } from 'node:events';
 import { performance } from 'node:perf_hooks';
 import type { UppResult } from '../core/operations';
 import { describeError } from '../lib/message';
-import { Scheduler, type LagStats } from './scheduler';
+import { Scheduler } from './scheduler';
+import { lagSummary, type EngineStats, type OpenJob } from './stats';
 import { Job, type CarriedState, type Waiter } from './job';
 import { jobKey, readRecord, toRecord } from './records';
 import {
@@ -26,6 +27,7 @@ import {
   giveUpDecision,
   giveUpStep,
   isUnbound,
+  waiterDecision,
   type Decision,
   type GiveUpFacts,
 } from './rules';
@@ -72,72 +74,6 @@ export interface PollEngineOptions {
 }
 
 const SHARED_REGISTRY: JobRegistry = new Map();
-
-export interface EngineStats {
-  /** Jobs this engine waits on (its own and those of other engines it joined). */
-  jobs: number;
-  /** Jobs this engine runs. */
-  owned: number;
-  waitingInHeap: number;
-  inFlight: number;
-  queries: number;
-  closes: number;
-  finished: number;
-  /** How late queries started compared with when they were due (ms): all, started by the timer, queued for a slot. */
-  lag: LagSummary;
-  timerLag: LagSummary;
-  queuedLag: LagSummary;
-}
-
-export interface LagSummary {
-  count: number;
-  p50: number;
-  p99: number;
-  max: number;
-  mean: number;
-}
-
-/** One open job as the sidebar lists it (read-only copy). */
-export interface OpenJob {
-  key: string;
-  mode: 'payment' | 'refund';
-  paymentNo?: string;
-  requestNo?: string;
-  /** Queries made so far, and the cap (absent: until expireTime). */
-  attempts: number;
-  maxAttempts?: number;
-  phase: 'poll' | 'giveup';
-  /** When the next query (or the give-up) is due, epoch ms; absent while it runs. */
-  nextAt?: number;
-  /** The order's expireTime, epoch ms, when known. */
-  expireAt?: number;
-  startedAt: number;
-  ageMs: number;
-  /** Messages of this engine waiting on the job. */
-  messages: number;
-  /** True when another engine (poll node) on the same config node runs the job and this one joined it. */
-  joined: boolean;
-}
-
-/**
- * One waiter's share of the job's decision. A message that joined with another amount than the one the job checks
- * (the same paymentNo sent as 5.00 and as 500.00) cannot take a success or an assumption as its own: it is
- * undetermined with reason mismatch (a failure or a close stays true for every message of the order).
- */
-function waiterDecision(
-  job: EngineJob,
-  w: EngineWaiter,
-  decision: Decision,
-): Decision & { amountMismatch?: { expected: string; received: string } } {
-  const jobAmount = job.target.expectedAmount;
-  if (w.expectedAmount === undefined || jobAmount === undefined || w.expectedAmount === jobAmount) return decision;
-  if (decision.route !== 'success' && !decision.assumed) return decision;
-  return { route: 'undetermined', reason: 'mismatch', amountMismatch: { expected: w.expectedAmount, received: jobAmount } };
-}
-
-function summary(lag: LagStats): LagSummary {
-  return { count: lag.count, p50: lag.percentile(0.5), p99: lag.percentile(0.99), max: lag.max, mean: lag.count ? lag.sum / lag.count : 0 };
-}
 
 export class PollEngine {
   readonly scope: string;
@@ -295,9 +231,9 @@ export class PollEngine {
       queries: this.queries,
       closes: this.closes,
       finished: this.finished,
-      lag: summary(sch.lag),
-      timerLag: summary(sch.timerLag),
-      queuedLag: summary(sch.queuedLag),
+      lag: lagSummary(sch.lag),
+      timerLag: lagSummary(sch.timerLag),
+      queuedLag: lagSummary(sch.queuedLag),
     };
   }
 

@@ -1,6 +1,18 @@
 // The poll engine, usable without Node-RED: `new PollEngine({ scope, settings, client, onFinish, onError })`.
-export { PollEngine, jobKey, isRetryableError, type PollEngineOptions, type EngineStats, type OpenJob } from './engine';
-export { DEFAULT_ATTEMPTS, attemptCap, capEndsBeforeExpiry, giveUpStep, giveUpDecision, finalDecision, closeInfo, afterCloseDecision, isUnbound } from './rules';
+export { PollEngine, jobKey, isRetryableError, type PollEngineOptions } from './engine';
+export type { EngineStats, OpenJob, LagSummary } from './stats';
+export {
+  DEFAULT_ATTEMPTS,
+  attemptCap,
+  capEndsBeforeExpiry,
+  giveUpStep,
+  giveUpDecision,
+  finalDecision,
+  closeInfo,
+  afterCloseDecision,
+  isUnbound,
+  waiterDecision,
+} from './rules';
 export { toRecord, readRecord } from './records';
 export { Scheduler, LagStats } from './scheduler';
 export { MinHeap, type HeapItem } from './heap';

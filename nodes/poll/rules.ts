@@ -123,3 +123,19 @@ export function afterCloseDecision(
   if (outcome === 'failed') return { route: 'failed', reason: 'final', closed: false };
   return { route: 'undetermined', reason: 'not_closed', closed: false };
 }
+
+/**
+ * One waiter's share of the job's decision. A message that joined with another amount than the one the job checks
+ * (the same paymentNo sent as 5.00 and as 500.00) cannot take a success or an assumption as its own: it is
+ * undetermined with reason mismatch (a failure or a close stays true for every message of the order).
+ */
+export function waiterDecision(
+  job: { target: Pick<PollTarget, 'expectedAmount'> },
+  w: { expectedAmount?: string },
+  decision: Decision,
+): Decision & { amountMismatch?: { expected: string; received: string } } {
+  const jobAmount = job.target.expectedAmount;
+  if (w.expectedAmount === undefined || jobAmount === undefined || w.expectedAmount === jobAmount) return decision;
+  if (decision.route !== 'success' && !decision.assumed) return decision;
+  return { route: 'undetermined', reason: 'mismatch', amountMismatch: { expected: w.expectedAmount, received: jobAmount } };
+}

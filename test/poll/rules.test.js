@@ -109,6 +109,26 @@ describe('poll rules (nodes/poll/rules.ts, docs/poll.md)', () => {
     }
   });
 
+  describe('waiterDecision', () => {
+    const job = { target: { expectedAmount: '5.00' } };
+    const success = { route: 'success', reason: 'final' };
+    it('a message with the job\'s amount, or none, shares the decision', () => {
+      assert.equal(poll.waiterDecision(job, { expectedAmount: '5.00' }, success), success);
+      assert.equal(poll.waiterDecision(job, {}, success), success);
+      assert.equal(poll.waiterDecision({ target: {} }, { expectedAmount: '500.00' }, success), success);
+    });
+    it('a message with another amount never takes a success or an assumption; a failure or a close stays true', () => {
+      const other = { expectedAmount: '500.00' };
+      const mismatch = { route: 'undetermined', reason: 'mismatch', amountMismatch: { expected: '500.00', received: '5.00' } };
+      assert.deepEqual(poll.waiterDecision(job, other, success), mismatch);
+      assert.deepEqual(poll.waiterDecision(job, other, { route: 'success', reason: 'close_race' }), mismatch);
+      const closed = { route: 'failed', reason: 'closed', assumed: true };
+      assert.deepEqual(poll.waiterDecision(job, other, closed), mismatch, 'an assumed close is an assumption');
+      const failed = { route: 'failed', reason: 'final' };
+      assert.equal(poll.waiterDecision(job, other, failed), failed);
+    });
+  });
+
   describe('records (the snapshot format)', () => {
     it('reads back what it wrote; skips what is not a record of ours', () => {
       const record = { v: 1, key: 'payment:P1', mode: 'payment', paymentNo: 'P1', bizType: 'scan_pay', expireAt: 5, expectedAmount: '5.00', mismatched: true, attempts: 2, startedAt: 1, nextAt: 3, phase: 'poll', expired: false, msgs: ['{}'] };
