@@ -6,7 +6,8 @@ import type { DoneFunction, Node, NodeAPI, NodeDef, NodeMessage, SendFunction } 
 import { localizeError, runtimeLang, translator, type Translate } from './lib/i18n';
 import { describeError } from './lib/message';
 import { asError, isBag, sendThenDone } from './lib/util';
-import { configNodeOf } from './lib/config';
+import { callerOf, configNodeOf } from './lib/config';
+import { monitor, pollAttention } from './ops';
 import { statusOf } from './lib/status';
 import { describeFinal, describeProgress, reviveCopy, savedCopy } from './poll/output';
 import { PollStatus } from './poll/status';
@@ -17,6 +18,7 @@ import {
   PollEngine,
   pollSettings,
   readTarget,
+  type PollFinal,
   type PollNodeSettings,
   type PollRecord,
   type PollRoute,
@@ -28,6 +30,26 @@ interface Token {
   msg: NodeMessage;
   send?: SendFunction;
   done?: DoneFunction;
+}
+
+/** Undetermined polls and assumed refunds go to the sidebar's "needs a person" list (nodes/ops/monitor.ts). */
+function reportToSidebar(node: Node, def: NodeDef, final: PollFinal): void {
+  const kind = pollAttention(final);
+  if (!kind) return;
+  const target = final.result?.request ?? {};
+  const id = (field: string) => (typeof target[field] === 'string' ? (target[field] as string) : undefined);
+  const [mode, value] = [final.info.mode, final.info.key.slice(final.info.key.indexOf(':') + 1)];
+  monitor.recordPoll({
+    config: typeof def.server === 'string' ? def.server : undefined,
+    node: node.id,
+    kind,
+    key: final.info.key,
+    finishedAt: final.info.finishedAt,
+    paymentNo: mode === 'payment' ? value : undefined,
+    bizType: id('bizType'),
+    requestNo: mode === 'refund' ? value : undefined,
+    reason: final.reason,
+  });
 }
 
 const ROUTES: Record<PollRoute, number> = { success: 0, failed: 1, undetermined: 2 };
@@ -51,7 +73,9 @@ function createEngine(
     scope: typeof def.server === 'string' && def.server ? def.server : node.id,
     settings,
     client: () => configNodeOf(RED, def).getClient(),
+    caller: callerOf(node, def),
     onFinish: (token, final) => {
+      reportToSidebar(node, def, final);
       const tk = token as Token;
       const { payload, upp } = describeFinal(final);
       tk.msg.payload = payload;

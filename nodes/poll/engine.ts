@@ -14,6 +14,7 @@
 import { setMaxListeners } from 'node:events';
 import { performance } from 'node:perf_hooks';
 import type { UppResult } from '../core/operations';
+import type { CallerInfo } from '../core/events';
 import { describeError } from '../lib/message';
 import { Scheduler } from './scheduler';
 import { lagSummary, type EngineStats, type OpenJob } from './stats';
@@ -31,7 +32,7 @@ import {
   type Decision,
   type GiveUpFacts,
 } from './rules';
-import type { CloseInfo, PollClient, PollFinal, PollInfo, PollProgress, PollRecord, PollSettings, PollTarget } from './types';
+import type { CloseInfo, PollClient, PollFinal, PollInfo, PollMode, PollProgress, PollRecord, PollSettings, PollTarget } from './types';
 
 export { jobKey } from './records';
 
@@ -71,9 +72,54 @@ export interface PollEngineOptions {
   onChange?: () => void;
   /** Turns a token into the JSON text snapshot() saves (undefined: not saved). Called once per token, lazily. */
   persist?: (token: unknown) => string | undefined;
+  /** Who polls (node and config node ids), passed to the client for its diagnostics events (nodes/core/events.ts). */
+  caller?: CallerInfo;
 }
 
 const SHARED_REGISTRY: JobRegistry = new Map();
+
+/** A running job as the operations sidebar lists it (read-only copy; nodes/ops/routes.ts). */
+export interface OpenJobView {
+  key: string;
+  mode: PollMode;
+  paymentNo?: string;
+  bizType?: string;
+  requestNo?: string;
+  attempts: number;
+  /** The cap on queries; absent when the job polls until the order's expireTime (then see expireAt). */
+  maxAttempts?: number;
+  expireAt?: number;
+  startedAt: number;
+  /** When the next query (or the give-up) is due, epoch ms; undefined while a query is running. */
+  nextAt?: number;
+  phase: 'poll' | 'giveup';
+  /** Messages waiting on the job. */
+  waiting: number;
+}
+
+/** The jobs running for one scope (config node id) in this process, from the shared registry. */
+export function openJobs(scope: string, registry: JobRegistry = SHARED_REGISTRY): OpenJobView[] {
+  const out: OpenJobView[] = [];
+  for (const job of registry.get(scope)?.values() ?? []) {
+    if (job.phase === 'done') continue;
+    const t = job.target;
+    out.push({
+      key: job.key,
+      mode: t.mode,
+      paymentNo: t.paymentNo,
+      bizType: t.bizType,
+      requestNo: t.requestNo,
+      attempts: job.attempts,
+      maxAttempts: job.maxAttempts,
+      expireAt: t.expireAt,
+      startedAt: job.startedAt,
+      nextAt: job.owner.nextQueryAt(job),
+      phase: job.phase === 'giveup' ? 'giveup' : 'poll',
+      waiting: job.waiters.length,
+    });
+  }
+  return out;
+}
 
 export class PollEngine {
   readonly scope: string;
@@ -183,7 +229,7 @@ export class PollEngine {
         if (w.saved === undefined) w.saved = this.options.persist?.(w.token) ?? null;
         if (w.saved !== null) msgs.push(w.saved);
       }
-      if (msgs.length) out.push(toRecord(job, msgs, this.nextAtWall(job) ?? this.now()));
+      if (msgs.length) out.push(toRecord(job, msgs, this.nextQueryAt(job) ?? this.now()));
     }
     return out;
   }
@@ -202,7 +248,7 @@ export class PollEngine {
         attempts: job.attempts,
         maxAttempts: job.maxAttempts,
         phase: job.phase === 'giveup' ? 'giveup' : 'poll',
-        nextAt: this.nextAtWall(job),
+        nextAt: this.nextQueryAt(job),
         expireAt: t.expireAt,
         startedAt: job.startedAt,
         ageMs: Math.max(0, now - job.startedAt),
@@ -343,7 +389,7 @@ export class PollEngine {
     const job = this.createJob(old.key, old.target, {
       attempts: old.attempts,
       startedAt: old.startedAt,
-      nextAt: old.owner.nextAtWall(old),
+      nextAt: old.owner.nextQueryAt(old),
       phase: old.phase === 'giveup' ? 'giveup' : 'poll',
       expired: old.expired,
       mismatched: old.mismatched,
@@ -363,7 +409,7 @@ export class PollEngine {
   }
 
   /** When a job's next step is due on the wall clock (epoch ms), undefined while it runs. */
-  private nextAtWall(job: EngineJob): number | undefined {
+  nextQueryAt(job: EngineJob): number | undefined {
     if (job.heapIndex < 0) return undefined;
     return this.now() + Math.max(0, job.due - this.clock());
   }
@@ -399,7 +445,7 @@ export class PollEngine {
   private async ask(job: EngineJob): Promise<boolean> {
     const t = job.target;
     const client = this.options.client();
-    const call = { signal: this.abort.signal, expectedAmount: t.expectedAmount };
+    const call = { signal: this.abort.signal, expectedAmount: t.expectedAmount, caller: this.options.caller };
     let result: UppResult | undefined;
     let error: unknown;
     this.queries += 1;
@@ -480,7 +526,10 @@ export class PollEngine {
     let closeResult: UppResult | undefined;
     this.closes += 1;
     try {
-      closeResult = await this.options.client().close({ paymentNo: t.paymentNo, bizType: t.bizType }, { signal: this.abort.signal });
+      closeResult = await this.options.client().close(
+        { paymentNo: t.paymentNo, bizType: t.bizType },
+        { signal: this.abort.signal, caller: this.options.caller },
+      );
       if (this.stopped || job.phase === 'done') return;
       close = closeInfo(closeResult);
     } catch (err) {
@@ -505,7 +554,7 @@ export class PollEngine {
       maxAttempts: job.maxAttempts,
       result: job.lastError ? undefined : job.last,
       error: job.lastError,
-      nextAt: job.phase === 'giveup' ? undefined : this.nextAtWall(job),
+      nextAt: job.phase === 'giveup' ? undefined : this.nextQueryAt(job),
       startedAt: job.startedAt,
     };
     for (const w of job.waiters) {
