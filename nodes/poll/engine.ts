@@ -17,7 +17,7 @@ import type { UppResult } from '../core/operations';
 import type { CallerInfo } from '../core/events';
 import { describeError } from '../lib/message';
 import { Scheduler } from './scheduler';
-import { lagSummary, type EngineStats, type OpenJob } from './stats';
+import { jobView, lagSummary, type EngineStats, type OpenJobView } from './stats';
 import { Job, type CarriedState, type Waiter } from './job';
 import { jobKey, readRecord, toRecord } from './records';
 import {
@@ -32,9 +32,10 @@ import {
   type Decision,
   type GiveUpFacts,
 } from './rules';
-import type { CloseInfo, PollClient, PollFinal, PollInfo, PollMode, PollProgress, PollRecord, PollSettings, PollTarget } from './types';
+import type { CloseInfo, PollClient, PollFinal, PollInfo, PollProgress, PollRecord, PollSettings, PollTarget } from './types';
 
 export { jobKey } from './records';
+export type { OpenJobView } from './stats';
 
 /** Thrown errors that prove nothing happened and may go away: they count as an attempt. */
 const RETRYABLE_CODES = new Set(['ERR_UPP_NOT_SENT', 'ERR_UPP_IN_FLIGHT', 'ERR_UPP_CLIENT_CLOSED']);
@@ -78,45 +79,11 @@ export interface PollEngineOptions {
 
 const SHARED_REGISTRY: JobRegistry = new Map();
 
-/** A running job as the operations sidebar lists it (read-only copy; nodes/ops/routes.ts). */
-export interface OpenJobView {
-  key: string;
-  mode: PollMode;
-  paymentNo?: string;
-  bizType?: string;
-  requestNo?: string;
-  attempts: number;
-  /** The cap on queries; absent when the job polls until the order's expireTime (then see expireAt). */
-  maxAttempts?: number;
-  expireAt?: number;
-  startedAt: number;
-  /** When the next query (or the give-up) is due, epoch ms; undefined while a query is running. */
-  nextAt?: number;
-  phase: 'poll' | 'giveup';
-  /** Messages waiting on the job. */
-  waiting: number;
-}
-
 /** The jobs running for one scope (config node id) in this process, from the shared registry. */
 export function openJobs(scope: string, registry: JobRegistry = SHARED_REGISTRY): OpenJobView[] {
   const out: OpenJobView[] = [];
   for (const job of registry.get(scope)?.values() ?? []) {
-    if (job.phase === 'done') continue;
-    const t = job.target;
-    out.push({
-      key: job.key,
-      mode: t.mode,
-      paymentNo: t.paymentNo,
-      bizType: t.bizType,
-      requestNo: t.requestNo,
-      attempts: job.attempts,
-      maxAttempts: job.maxAttempts,
-      expireAt: t.expireAt,
-      startedAt: job.startedAt,
-      nextAt: job.owner.nextQueryAt(job),
-      phase: job.phase === 'giveup' ? 'giveup' : 'poll',
-      waiting: job.waiters.length,
-    });
+    if (job.phase !== 'done') out.push(job.owner.view(job, job.waiters.length));
   }
   return out;
 }
@@ -234,29 +201,19 @@ export class PollEngine {
     return out;
   }
 
-  /** The jobs this engine has messages waiting on, for a sidebar or a log (read-only copies). */
-  openJobs(): OpenJob[] {
-    const now = this.now();
-    const out: OpenJob[] = [];
+  /** The jobs this engine has messages waiting on (read-only copies): `waiting` counts this engine's messages. */
+  openJobs(): (OpenJobView & { joined: boolean })[] {
+    const out: (OpenJobView & { joined: boolean })[] = [];
     for (const job of this.waitedOn()) {
-      const t = job.target;
-      out.push({
-        key: job.key,
-        mode: t.mode,
-        paymentNo: t.paymentNo,
-        requestNo: t.requestNo,
-        attempts: job.attempts,
-        maxAttempts: job.maxAttempts,
-        phase: job.phase === 'giveup' ? 'giveup' : 'poll',
-        nextAt: this.nextQueryAt(job),
-        expireAt: t.expireAt,
-        startedAt: job.startedAt,
-        ageMs: Math.max(0, now - job.startedAt),
-        messages: job.waiters.filter((w) => w.sink === this).length,
-        joined: job.owner !== this,
-      });
+      const mine = job.waiters.filter((w) => w.sink === this).length;
+      out.push({ ...this.view(job, mine), joined: job.owner !== this });
     }
     return out;
+  }
+
+  /** One job as the sidebar shows it, its next step on the wall clock. */
+  view(job: EngineJob, waiting: number): OpenJobView {
+    return jobView(job, this.nextQueryAt(job), this.now(), waiting);
   }
 
   /** Progress of the jobs this engine waits on, for the status line. */
@@ -526,10 +483,9 @@ export class PollEngine {
     let closeResult: UppResult | undefined;
     this.closes += 1;
     try {
-      closeResult = await this.options.client().close(
-        { paymentNo: t.paymentNo, bizType: t.bizType },
-        { signal: this.abort.signal, caller: this.options.caller },
-      );
+      closeResult = await this.options
+        .client()
+        .close({ paymentNo: t.paymentNo, bizType: t.bizType }, { signal: this.abort.signal, caller: this.options.caller });
       if (this.stopped || job.phase === 'done') return;
       close = closeInfo(closeResult);
     } catch (err) {

@@ -1,6 +1,6 @@
 // The poll engine, usable without Node-RED: `new PollEngine({ scope, settings, client, onFinish, onError })`.
-export { PollEngine, jobKey, isRetryableError, openJobs, type PollEngineOptions, type OpenJobView } from './engine';
-export type { EngineStats, OpenJob, LagSummary } from './stats';
+export { PollEngine, jobKey, isRetryableError, openJobs, type PollEngineOptions } from './engine';
+export type { EngineStats, OpenJobView, LagSummary } from './stats';
 export {
   DEFAULT_ATTEMPTS,
   attemptCap,

@@ -1,6 +1,8 @@
 // What an engine reports about itself: counters and schedule lag (bench/poll-scale.js, the load test) and the open
 // jobs a sidebar lists. Read-only shapes; the engine fills them.
+import type { Job } from './job';
 import type { LagStats } from './scheduler';
+import type { PollMode } from './types';
 
 export interface EngineStats {
   /** Jobs this engine waits on (its own and those of other engines it joined). */
@@ -26,26 +28,46 @@ export interface LagSummary {
   mean: number;
 }
 
-/** One open job as the sidebar lists it (read-only copy). */
-export interface OpenJob {
+/** A running job as the operations sidebar lists it (read-only copy; nodes/ops/routes.ts). */
+export interface OpenJobView {
   key: string;
-  mode: 'payment' | 'refund';
+  mode: PollMode;
   paymentNo?: string;
+  bizType?: string;
   requestNo?: string;
-  /** Queries made so far, and the cap (absent: until expireTime). */
+  /** Queries made so far. */
   attempts: number;
+  /** The cap on queries; absent when the job polls until the order's expireTime (expireAt). */
   maxAttempts?: number;
-  phase: 'poll' | 'giveup';
-  /** When the next query (or the give-up) is due, epoch ms; absent while it runs. */
-  nextAt?: number;
   /** The order's expireTime, epoch ms, when known. */
   expireAt?: number;
   startedAt: number;
   ageMs: number;
-  /** Messages of this engine waiting on the job. */
-  messages: number;
-  /** True when another engine (poll node) on the same config node runs the job and this one joined it. */
-  joined: boolean;
+  /** When the next query (or the give-up) is due, epoch ms; undefined while a query is running. */
+  nextAt?: number;
+  phase: 'poll' | 'giveup';
+  /** Messages waiting on the job. */
+  waiting: number;
+}
+
+/** The view of one job; `nextAt` on the wall clock, `waiting` the messages counted. */
+export function jobView(job: Job<unknown>, nextAt: number | undefined, now: number, waiting: number): OpenJobView {
+  const t = job.target;
+  return {
+    key: job.key,
+    mode: t.mode,
+    paymentNo: t.paymentNo,
+    bizType: t.bizType,
+    requestNo: t.requestNo,
+    attempts: job.attempts,
+    maxAttempts: job.maxAttempts,
+    expireAt: t.expireAt,
+    startedAt: job.startedAt,
+    ageMs: Math.max(0, now - job.startedAt),
+    nextAt,
+    phase: job.phase === 'giveup' ? 'giveup' : 'poll',
+    waiting,
+  };
 }
 
 /** A lag histogram as numbers (ms). */

@@ -198,7 +198,7 @@ describe('poll regressions (issue 10)', () => {
       e.submit(pay('P1', { expireAt: before + 3_600_000 }), 'm');
       e.submit(refund('R1'), 'r');
       const jobs = e.openJobs();
-      assert.deepEqual(jobs.map((j) => [j.key, j.paymentNo ?? j.requestNo, j.attempts, j.maxAttempts, j.messages]), [
+      assert.deepEqual(jobs.map((j) => [j.key, j.paymentNo ?? j.requestNo, j.attempts, j.maxAttempts, j.waiting]), [
         ['payment:P1', 'P1', 0, undefined, 1],
         ['refund:R1', 'R1', 0, 8, 1],
       ]);
