@@ -47,13 +47,17 @@ export interface OpsSnapshot {
 }
 
 export function snapshot(runtime: OpsRuntime): OpsSnapshot {
+  const deployed = new Set(runtime.configs().map((c) => c.id));
   const known = new Map(runtime.configs().map((c) => [c.id, c.name]));
   for (const id of monitor.configIds()) if (!known.has(id)) known.set(id, undefined);
-  const configs = [...known].map(([id, name]) => ({
-    ...monitor.config(id),
-    name: name || undefined,
-    polls: openJobs(id).sort((a, b) => a.startedAt - b.startedAt),
-  }));
+  const configs = [...known]
+    .map(([id, name]) => ({
+      ...monitor.config(id),
+      name: name || undefined,
+      polls: openJobs(id).sort((a, b) => a.startedAt - b.startedAt),
+    }))
+    // A config node removed since: shown only while it has calls of the last hour or polls still running.
+    .filter((c) => deployed.has(c.id) || c.endpoints.length > 0 || c.polls.length > 0);
   return { now: (runtime.now ?? Date.now)(), configs, attention: monitor.attention() };
 }
 
@@ -105,14 +109,12 @@ export function registerRoutes(app: AdminApp, runtime: OpsRuntime): void {
     const paymentNo = text(body.paymentNo) ?? item?.paymentNo;
     const bizType = text(body.bizType) ?? item?.bizType;
     if (!config || !runtime.configs().some((c) => c.id === config)) {
-      res
-        .status(400)
-        .json({
-          code: 'ERR_UPP_CONFIG',
-          field: 'config',
-          message: 'config must name a deployed upp-config node',
-          messageZh: 'config 必须是已部署的 upp-config 节点',
-        });
+      res.status(400).json({
+        code: 'ERR_UPP_CONFIG',
+        field: 'config',
+        message: 'config must name a deployed upp-config node',
+        messageZh: 'config 必须是已部署的 upp-config 节点',
+      });
       return;
     }
     const caller = { node: 'upp-ops', config };

@@ -23,9 +23,48 @@ function withOpsTab(flows) {
   ].forEach((p, i) => {
     const payload = JSON.stringify({ paymentNo: p.no, channelProduct: 'ali_scan_code', tradeFee: '10.00', subject: '挂号费' });
     extra.push(
-      { id: `ops-inj${i}`, type: 'inject', z, name: '', props: [{ p: 'payload' }], repeat: '', crontab: '', once: true, onceDelay: 0.1, topic: '', payload, payloadType: 'json', x: 120, y: 60 + 80 * i, wires: [[`ops-scan${i}`]] },
-      { id: `ops-scan${i}`, type: 'upp-scancode', z, name: `scan ${i}`, server: h.CONFIG_ID, x: 300, y: 60 + 80 * i, wires: [[], [`ops-poll${i}`]] },
-      { id: `ops-poll${i}`, type: 'upp-poll', z, name: `poll ${i}`, server: h.CONFIG_ID, mode: 'payment', interval: p.interval, attempts: p.attempts, closeOnGiveUp: false, assumeRefunded: false, x: 480, y: 60 + 80 * i, wires: [[], [], []] },
+      {
+        id: `ops-inj${i}`,
+        type: 'inject',
+        z,
+        name: '',
+        props: [{ p: 'payload' }],
+        repeat: '',
+        crontab: '',
+        once: true,
+        onceDelay: 0.1,
+        topic: '',
+        payload,
+        payloadType: 'json',
+        x: 120,
+        y: 60 + 80 * i,
+        wires: [[`ops-scan${i}`]],
+      },
+      {
+        id: `ops-scan${i}`,
+        type: 'upp-scancode',
+        z,
+        name: `scan ${i}`,
+        server: h.CONFIG_ID,
+        x: 300,
+        y: 60 + 80 * i,
+        wires: [[], [`ops-poll${i}`]],
+      },
+      {
+        id: `ops-poll${i}`,
+        type: 'upp-poll',
+        z,
+        name: `poll ${i}`,
+        server: h.CONFIG_ID,
+        mode: 'payment',
+        interval: p.interval,
+        attempts: p.attempts,
+        closeOnGiveUp: false,
+        assumeRefunded: false,
+        x: 480,
+        y: 60 + 80 * i,
+        wires: [[], [], []],
+      },
     );
   });
   return [...flows, ...extra];
@@ -53,9 +92,36 @@ describe('browser: the UPP sidebar', function () {
   });
 
   const TEXTS = {
-    'en-US': ['Needs a person', 'Undetermined: the poll ended without a final answer', 'Being polled', 'front-end answering', 'attempts ran out without a final status (gave_up)', 'Calls in the last hour'],
-    'zh-CN': ['需要人工处理', '结果未定：轮询结束仍无最终结果', '正在轮询', '前置机有应答', '次数用完仍无最终状态 (gave_up)', '最近一小时的调用'],
+    'en-US': [
+      'Needs a person (2)',
+      'Mismatched answer: the answer was about another order, refund or amount',
+      'Undetermined: the poll ended without a final answer',
+      'Being polled',
+      'front-end answering',
+      'attempts ran out without a final status (gave_up)',
+      'Calls in the last hour',
+    ],
+    'zh-CN': [
+      '需要人工处理 (2)',
+      '应答不符：应答涉及其他订单、退款或金额',
+      '结果未定：轮询结束仍无最终结果',
+      '正在轮询',
+      '前置机有应答',
+      '次数用完仍无最终状态 (gave_up)',
+      '最近一小时的调用',
+    ],
   };
+
+  it('a mismatched answer reaches the list (query now on a payment whose answer is about another order)', async () => {
+    stack.sandbox.armFault('mismatch_paymentNo', { endpoint: 'query', paymentNo: WAITING, times: 1 });
+    const res = await fetch(`${stack.url}upp/ops/query`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ config: h.CONFIG_ID, paymentNo: WAITING, bizType: 'scan_pay' }),
+    });
+    assert.equal(res.status, 200);
+    assert.equal((await res.json()).reason, 'mismatch');
+  });
 
   for (const locale of ['en-US', 'zh-CN']) {
     it(`${locale}: a payment being polled and an undetermined one, with time, node, ids and reason`, async () => {
@@ -65,6 +131,14 @@ describe('browser: the UPP sidebar', function () {
       await item.waitFor({ timeout: 30000 });
       const poll = page.locator(`.upp-ops-poll:has-text("${WAITING}")`);
       await poll.waitFor({ timeout: 30000 });
+      const mismatch = page.locator(`.upp-ops-item[data-kind="mismatch"]:has-text("${WAITING}")`);
+      await mismatch.waitFor({ timeout: 30000 });
+      assert.match(
+        await mismatch.innerText(),
+        new RegExp(
+          locale === 'en-US' ? `paymentNo: expected ${WAITING}, answer said X${WAITING}` : `paymentNo：应为 ${WAITING}，应答为 X${WAITING}`,
+        ),
+      );
       const text = await page.locator('.upp-ops').innerText();
       for (const expected of TEXTS[locale]) assert.ok(text.includes(expected), `${locale}: "${expected}" in\n${text}`);
       assert.doesNotMatch(text, RAW, 'no untranslated catalog key');
@@ -72,8 +146,11 @@ describe('browser: the UPP sidebar', function () {
       assert.match(itemText, new RegExp(`paymentNo ${UNDETERMINED}`));
       assert.match(itemText, /poll 1 \(ops-poll1\)/, 'the node, by name and id');
       assert.match(itemText, /\d{1,2}:\d{2}:\d{2}/, 'the time');
-      assert.match(await poll.innerText(), locale === 'en-US' ? /attempt 0 of 3 · next query \d+ min · started \d+ s ago/ : /第 0 \/ 3 次 · 下次查询 \d+ 分钟/);
-      assert.ok(await page.locator('.upp-ops-config[data-config] .upp-ops-calls tr[data-endpoint="scanCode"]').count() === 1);
+      assert.match(
+        await poll.innerText(),
+        locale === 'en-US' ? /attempt 0 of 3 · next query \d+ min · started \d+ s ago/ : /第 0 \/ 3 次 · 下次查询 \d+ 分钟/,
+      );
+      assert.ok((await page.locator('.upp-ops-config[data-config] .upp-ops-calls tr[data-endpoint="scanCode"]').count()) === 1);
       if (locale === 'en-US') assert.doesNotMatch(text, h.CJK, 'no Chinese in the English sidebar (ids are ASCII)');
       if (locale === 'zh-CN') assert.match(text, h.CJK);
       await page.locator('#red-ui-sidebar').screenshot({ path: h.artifact(`upp-sidebar-${locale}.png`) });
@@ -118,7 +195,11 @@ describe('browser: the UPP sidebar with adminAuth', function () {
 
   it('without a token the endpoints answer 401', async () => {
     assert.equal((await fetch(`${stack.url}upp/ops`)).status, 401);
-    const post = await fetch(`${stack.url}upp/ops/query`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ config: h.CONFIG_ID, paymentNo: WAITING, bizType: 'scan_pay' }) });
+    const post = await fetch(`${stack.url}upp/ops/query`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ config: h.CONFIG_ID, paymentNo: WAITING, bizType: 'scan_pay' }),
+    });
     assert.equal(post.status, 401);
     assert.equal((await fetch(`${stack.url}upp/ops/attention/1/dismiss`, { method: 'POST' })).status, 401);
   });
@@ -142,10 +223,22 @@ describe('browser: the UPP sidebar with adminAuth', function () {
     assert.equal(await item.locator('button.upp-ops-dismiss').isDisabled(), true);
     assert.equal(await item.locator('button.upp-ops-query').getAttribute('title'), 'You may look but not act (needs upp.write)');
     // The editor's own requests carry the viewer's token: reading works, acting is refused by the runtime.
-    const statuses = await page.evaluate(async (id) => {
-      const ask = (type, url, data) => new Promise((resolve) => $.ajax({ url, type, contentType: 'application/json', data: data && JSON.stringify(data) }).always((a, b, c) => resolve((c && c.status) || a.status)));
-      return { read: await ask('GET', 'upp/ops'), query: await ask('POST', 'upp/ops/query', { item: id }), dismiss: await ask('POST', `upp/ops/attention/${id}/dismiss`, {}) };
-    }, await item.getAttribute('data-id'));
+    const statuses = await page.evaluate(
+      async (id) => {
+        const ask = (type, url, data) =>
+          new Promise((resolve) =>
+            $.ajax({ url, type, contentType: 'application/json', data: data && JSON.stringify(data) }).always((a, b, c) =>
+              resolve((c && c.status) || a.status),
+            ),
+          );
+        return {
+          read: await ask('GET', 'upp/ops'),
+          query: await ask('POST', 'upp/ops/query', { item: id }),
+          dismiss: await ask('POST', `upp/ops/attention/${id}/dismiss`, {}),
+        };
+      },
+      await item.getAttribute('data-id'),
+    );
     assert.deepEqual(statuses, { read: 200, query: 401, dismiss: 401 });
     await page.screenshot({ path: h.artifact('upp-sidebar-read-only.png') });
     assert.deepEqual(errors, []);

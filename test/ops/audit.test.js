@@ -37,7 +37,10 @@ describe('upp-audit', function () {
       { id: 'query', z: 'f1', type: 'upp-query', name: '', server: 'cfg', wires: [['out'], ['out'], ['out']] },
       { id: 'query2', z: 'f1', type: 'upp-query', name: '', server: 'cfg2', wires: [['out'], ['out'], ['out']] },
       { id: 'out', z: 'f1', type: 'helper' },
-      ...auditNodes.flatMap((a) => [{ z: 'f1', type: 'upp-audit', name: '', wires: [[`${a.id}-sink`]], configs: [], endpoints: [], ...a }, { id: `${a.id}-sink`, z: 'f1', type: 'helper' }]),
+      ...auditNodes.flatMap((a) => [
+        { z: 'f1', type: 'upp-audit', name: '', wires: [[`${a.id}-sink`]], configs: [], endpoints: [], ...a },
+        { id: `${a.id}-sink`, z: 'f1', type: 'helper' },
+      ]),
     ];
     await s.load(flow, { cfg: { key: KEY }, cfg2: { key: KEY } }, [AUDIT]);
     const records = {};
@@ -86,7 +89,13 @@ describe('upp-audit', function () {
   it('a retried read: one record per attempt, tied by callId; earlier attempts "retried" with their problem', async () => {
     const { records, outs } = await load([{ id: 'all' }]);
     const paymentNo = s.uid('AQ');
-    const client = new (require('../../dist/nodes/core').UppClient)({ baseUrl: sb.url, isvId: s.IDS.isvId, partnerId: s.IDS.partnerId, key: KEY, proxy: 'none' });
+    const client = new (require('../../dist/nodes/core').UppClient)({
+      baseUrl: sb.url,
+      isvId: s.IDS.isvId,
+      partnerId: s.IDS.partnerId,
+      key: KEY,
+      proxy: 'none',
+    });
     await client.scanCode({ ...scanPayload(paymentNo), expireTime: Date.now() + 600000 });
     await client.destroy();
     sb.armFault('http500', { endpoint: 'query', paymentNo, times: 1 });
@@ -126,19 +135,32 @@ describe('upp-audit', function () {
     const sent = sb.requests().slice(before);
     await until(() => records.length === sent.length);
     assert.deepEqual(records.map((r) => r.request).sort(), sent.map((r) => r.raw).sort());
-    assert.deepEqual(records.map((r) => [r.endpoint, r.outcome, r.node]), [
-      ['network', 'success', 'net'],
-      ['query', 'probe', 'net'],
-    ]);
+    assert.deepEqual(
+      records.map((r) => [r.endpoint, r.outcome, r.node]),
+      [
+        ['network', 'success', 'net'],
+        ['query', 'probe', 'net'],
+      ],
+    );
   });
 
   it('follows only the chosen connections and endpoints', async () => {
-    const { records, outs } = await load([{ id: 'all' }, { id: 'cfg2only', configs: ['cfg2'] }, { id: 'scanOnly', endpoints: ['scanCode'] }]);
+    const { records, outs } = await load([
+      { id: 'all' },
+      { id: 'cfg2only', configs: ['cfg2'] },
+      { id: 'scanOnly', endpoints: ['scanCode'] },
+    ]);
     helper.getNode('scan').receive({ payload: scanPayload(s.uid('AF')) });
     helper.getNode('query2').receive({ payload: { paymentNo: s.uid('AN'), bizType: 'scan_pay' } });
     await until(() => outs.length === 2 && records.all.length >= 2 && records.cfg2only.length >= 1 && records.scanOnly.length >= 1);
-    assert.deepEqual(records.cfg2only.map((m) => m.payload.node), ['query2']);
-    assert.deepEqual(records.scanOnly.map((m) => m.payload.endpoint), ['scanCode']);
+    assert.deepEqual(
+      records.cfg2only.map((m) => m.payload.node),
+      ['query2'],
+    );
+    assert.deepEqual(
+      records.scanOnly.map((m) => m.payload.endpoint),
+      ['scanCode'],
+    );
     assert.deepEqual(records.all.map((m) => m.payload.node).sort(), ['query2', 'scan']);
   });
 
@@ -161,8 +183,14 @@ describe('upp-audit', function () {
     helper.getNode('scan').receive({ payload: scanPayload(s.uid('AD')) });
     await until(() => caught.length === 1);
     await until(() => records.length === 3);
-    assert.ok(records.every((r) => r.transport === 'not_sent' && r.outcome === 'not_sent' && r.response === null && r.reason === 'ECONNREFUSED'), JSON.stringify(records));
-    assert.deepEqual(records.map((r) => r.attempt), [1, 2, 3]);
+    assert.ok(
+      records.every((r) => r.transport === 'not_sent' && r.outcome === 'not_sent' && r.response === null && r.reason === 'ECONNREFUSED'),
+      JSON.stringify(records),
+    );
+    assert.deepEqual(
+      records.map((r) => r.attempt),
+      [1, 2, 3],
+    );
   });
 
   it('collects nothing once no audit node is deployed (the client channels have no subscriber)', async () => {

@@ -27,7 +27,9 @@ describe('upp-scancode: the pay URL as a QR code (msg.upp.qr)', function () {
     await s.load(s.actionFlow('upp-scancode', {}, s.configNode(sb)), s.configCredentials());
     const outs = [];
     helper.getNode('out1').on('input', (msg) => outs.push(msg));
-    helper.getNode('n1').receive({ payload: { paymentNo: s.uid('QR'), channelProduct: 'ali_scan_code', tradeFee: fee, subject: '挂号费' } });
+    helper
+      .getNode('n1')
+      .receive({ payload: { paymentNo: s.uid('QR'), channelProduct: 'ali_scan_code', tradeFee: fee, subject: '挂号费' } });
     await s.until(() => outs.length === 1);
     return outs[0];
   }

@@ -16,13 +16,42 @@ const USERS = { admin: 'admin-pw-7Qx', viewer: 'viewer-pw-3Zk' };
 /** Inject once on deploy -> scan-code -> poll: one payment per entry. */
 function opsFlow(sbUrl, payments) {
   const z = 'fo';
-  const flow = [{ id: z, type: 'tab', label: 'ops' }, { ...h.configNode('cfg', sbUrl), name: 'sandbox A', credentials: { key: KEY } }];
+  const flow = [
+    { id: z, type: 'tab', label: 'ops' },
+    { ...h.configNode('cfg', sbUrl), name: 'sandbox A', credentials: { key: KEY } },
+  ];
   payments.forEach((p, i) => {
     const payload = JSON.stringify({ paymentNo: p.paymentNo, channelProduct: 'ali_scan_code', tradeFee: '10.00', subject: '挂号费' });
     flow.push(
-      { id: `inj${i}`, type: 'inject', z, name: '', props: [{ p: 'payload' }], repeat: '', crontab: '', once: true, onceDelay: 0.1, topic: '', payload, payloadType: 'json', wires: [[`scan${i}`]] },
+      {
+        id: `inj${i}`,
+        type: 'inject',
+        z,
+        name: '',
+        props: [{ p: 'payload' }],
+        repeat: '',
+        crontab: '',
+        once: true,
+        onceDelay: 0.1,
+        topic: '',
+        payload,
+        payloadType: 'json',
+        wires: [[`scan${i}`]],
+      },
       { id: `scan${i}`, type: 'upp-scancode', z, name: `scan ${i}`, server: 'cfg', wires: [[], [`poll${i}`]] },
-      { id: `poll${i}`, type: 'upp-poll', z, name: `poll ${i}`, server: 'cfg', mode: 'payment', interval: p.interval, attempts: p.attempts, closeOnGiveUp: false, assumeRefunded: false, wires: [[], [], []] },
+      {
+        id: `poll${i}`,
+        type: 'upp-poll',
+        z,
+        name: `poll ${i}`,
+        server: 'cfg',
+        mode: 'payment',
+        interval: p.interval,
+        attempts: p.attempts,
+        closeOnGiveUp: false,
+        assumeRefunded: false,
+        wires: [[], [], []],
+      },
     );
   });
   return flow;
@@ -59,10 +88,24 @@ describe('UPP sidebar endpoints (real Node-RED, adminAuth)', function () {
       { username: 'admin', password: bcrypt.hashSync(USERS.admin, 8), permissions: '*' },
       { username: 'viewer', password: bcrypt.hashSync(USERS.viewer, 8), permissions: 'read' },
     ];
-    red = await startNodeRed({ credentialSecret: 'ops-test-secret', logLevel: 'info', settings: { adminAuth: { type: 'credentials', users } } });
+    red = await startNodeRed({
+      credentialSecret: 'ops-test-secret',
+      logLevel: 'info',
+      settings: { adminAuth: { type: 'credentials', users } },
+    });
     for (const user of Object.keys(USERS)) {
-      const res = await red.request('POST', '/auth/token', { body: { client_id: 'node-red-admin', grant_type: 'password', scope: '', username: user, password: USERS[user] } });
-      assert.equal(res.status, 200, `${res.text}\n${red.output().split('\n').filter((l) => /auth/.test(l)).join('\n')}`);
+      const res = await red.request('POST', '/auth/token', {
+        body: { client_id: 'node-red-admin', grant_type: 'password', scope: '', username: user, password: USERS[user] },
+      });
+      assert.equal(
+        res.status,
+        200,
+        `${res.text}\n${red
+          .output()
+          .split('\n')
+          .filter((l) => /auth/.test(l))
+          .join('\n')}`,
+      );
       tokens[user] = res.json.access_token;
     }
     const flow = opsFlow(sb.url, [
@@ -117,7 +160,10 @@ describe('UPP sidebar endpoints (real Node-RED, adminAuth)', function () {
     const item = json.attention.find((a) => a.paymentNo === undetermined);
     assert.equal((await as('viewer', 'POST', '/upp/ops/query', { item: item.id })).status, 401);
     assert.equal((await as('viewer', 'POST', `/upp/ops/attention/${item.id}/dismiss`, {})).status, 401);
-    assert.ok((await as('viewer', 'GET', '/upp/ops')).json.attention.some((a) => a.id === item.id), 'still listed');
+    assert.ok(
+      (await as('viewer', 'GET', '/upp/ops')).json.attention.some((a) => a.id === item.id),
+      'still listed',
+    );
   });
 
   it('an admin queries the payment now (the answer is shown on the item) and dismisses it', async () => {
@@ -134,6 +180,21 @@ describe('UPP sidebar endpoints (real Node-RED, adminAuth)', function () {
     ({ json } = await as('admin', 'GET', '/upp/ops'));
     assert.ok(!json.attention.some((a) => a.id === item.id), 'dismissed');
     assert.equal((await as('admin', 'POST', `/upp/ops/attention/${item.id}/dismiss`, {})).status, 404);
+  });
+
+  it('a mismatched answer (about another order) is listed with the fields that differ, and never decides', async () => {
+    sb.armFault('mismatch_paymentNo', { endpoint: 'query', paymentNo: waiting, times: 1 });
+    const queried = await as('admin', 'POST', '/upp/ops/query', { config: 'cfg', paymentNo: waiting, bizType: 'scan_pay' });
+    assert.equal(queried.status, 200, queried.text);
+    assert.equal(queried.json.outcome, 'pending');
+    assert.equal(queried.json.reason, 'mismatch');
+    assert.equal(queried.json.status, undefined, "another order's status is not shown as this one's");
+    const { json } = await as('viewer', 'GET', '/upp/ops');
+    const item = json.attention.find((a) => a.kind === 'mismatch' && a.paymentNo === waiting);
+    assert.ok(item, JSON.stringify(json.attention));
+    assert.equal(item.node, 'upp-ops');
+    assert.equal(item.endpoint, 'query');
+    assert.deepEqual(item.mismatch.paymentNo, { expected: waiting, received: `X${waiting}` });
   });
 
   it('refuses a bad query before sending, naming the field; and an unknown connection', async () => {
