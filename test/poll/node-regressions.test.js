@@ -75,6 +75,20 @@ describe('upp-poll regressions (issue 10, sandbox over HTTP)', function () {
     assert.equal(msg.upp.poll.attempts, 3);
   });
 
+  it('item 1: a 1000.00 order whose every query answer carries another amount (sandbox fault mismatch_amount) is neither paid nor closed', async () => {
+    const { poll, outputs } = await load({ attempts: 3 });
+    const paymentNo = uid('P');
+    const { payload, upp } = describeResult(await order(paymentNo, '1000.00'));
+    sb.armFault('mismatch_amount', { endpoint: 'query', paymentNo, times: 10 });
+    poll.receive({ payload, upp });
+    await until(() => outputs.length, 'an output');
+    const { port, msg } = outputs[0];
+    assert.equal(port, 'undetermined');
+    assert.equal(msg.upp.poll.reason, 'mismatch');
+    assert.equal(msg.upp.mismatch.tradeFee.expected, '1000.00');
+    assert.equal(closes(paymentNo).length, 0, 'no close after answers about another amount');
+  });
+
   it('item 8: at the default settings a pending scan-code order is polled until its expireTime, not closed after 8 queries', async () => {
     const { poll, outputs } = await load({ attempts: '' });
     const paymentNo = uid('P');
