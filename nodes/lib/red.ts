@@ -70,10 +70,11 @@ export interface NodeAPI {
     getMessageProperty(msg: NodeMessage, expr: string): unknown;
   };
   settings: Record<string, unknown>;
-  /** The runtime's event bus (flows:started, ...); see nodes/lib/handover.ts. */
-  events?: { on(event: string, listener: (...args: unknown[]) => void): void };
   _: (key: string, substitutions?: Record<string, unknown>) => string;
-  /** The runtime's events (e.g. 'runtime-event' with the runtime state) and log; absent in some test stubs. */
+  /**
+   * The runtime's events (e.g. 'runtime-event' with the runtime state, 'flows:started' for nodes/lib/handover.ts) and
+   * log; absent in some test stubs.
+   */
   events?: {
     on(event: string, listener: (...args: unknown[]) => void): void;
     off?(event: string, listener: (...args: unknown[]) => void): void;
