@@ -34,15 +34,23 @@ const LANES = 8; // cells in flight at once
 
 const FINAL_FAILED = { query: ['pay_failed'], refund: ['refund_failed'], refundQuery: ['refund_failed'] };
 /**
- * Mismatch faults per endpoint: the bound fields its answer carries (spec section 6, core/schema.ts binding). The
- * amount of a query or refund query is bound only when the caller knows it, so those cells are not in this list.
+ * Mismatch faults per endpoint: the bound fields its answer carries (spec section 6, core/schema.ts binding). A query
+ * or refund query binds the amount when it knows it: those cells give it as msg.payload.tradeFee / refundFee, where
+ * the nodes read a blank expected amount from (docs/nodes.md).
  */
 const BINDING_CELLS = {
   scanCode: ['mismatch_paymentNo', 'mismatch_amount'],
   barCode: ['mismatch_paymentNo', 'mismatch_amount'],
-  query: ['mismatch_paymentNo'],
+  query: ['mismatch_paymentNo', 'mismatch_amount'],
   refund: ['mismatch_paymentNo', 'mismatch_amount', 'mismatch_requestNo'],
-  refundQuery: ['mismatch_requestNo'],
+  refundQuery: ['mismatch_requestNo', 'mismatch_amount'],
+  close: ['mismatch_paymentNo'],
+};
+/** The answer field each mismatch fault changes, as msg.upp.mismatch names it. */
+const MISMATCHED_FIELD = {
+  mismatch_paymentNo: () => 'paymentNo',
+  mismatch_requestNo: () => 'requestNo',
+  mismatch_amount: (endpoint) => (endpoint === 'refund' || endpoint === 'refundQuery' ? 'refundFee' : 'tradeFee'),
 };
 
 
@@ -159,6 +167,8 @@ describe('reliability: fault matrix (7 endpoints x 8 faults, plus answers about 
   /** Runs one cell: `arm` is 'persistent' (every attempt faulted), 'once' (the first only) or 'cents' (magic cents). */
   async function cell(endpoint, fault, arm) {
     const prepared = fault === 'insert_field' ? await preparePaidClose() : await prepare(endpoint, arm === 'cents' ? CENTS[fault] : undefined);
+    if (arm === 'binding' && endpoint === 'query') prepared.payload.tradeFee = '10.00'; // the order's amount (scanOrder)
+    if (arm === 'binding' && endpoint === 'refundQuery') prepared.payload.refundFee = '1.03'; // the refund's amount
     const filter = filterFor(endpoint, prepared);
     // Network requests carry no key to filter on: those cells run one at a time and count by sequence number.
     const seqBefore = Math.max(0, ...sb.requests(filter).map((r) => r.seq));
@@ -370,6 +380,12 @@ describe('reliability: fault matrix (7 endpoints x 8 faults, plus answers about 
           assert.equal(msg.upp.outcome, 'pending');
           assert.equal(msg.upp.reason, 'mismatch');
           assert.equal(msg.upp.assumed, false);
+          const field = MISMATCHED_FIELD[fault](endpoint);
+          const differs = msg.upp.mismatch?.[field];
+          assert.ok(differs, `msg.upp.mismatch names ${field}: ${JSON.stringify(msg.upp.mismatch)}`);
+          assert.ok(differs.received !== null && differs.received !== differs.expected, JSON.stringify(differs));
+          assert.equal(msg.upp.unboundData?.[field] === undefined, false, 'the answer is kept apart as msg.upp.unboundData');
+          assert.equal(msg.payload?.[field], undefined, 'the answer about something else is not the payload');
         });
       }
 
