@@ -11,14 +11,16 @@ import { BodyError, readJsonBody } from './lib/http-body';
 const DEFAULT_TIMEOUT_S = 10;
 const MAX_TIMEOUT_S = 120;
 
-/** Database parameters for a prepared statement ($paymentNo …), null where the platform sent nothing. */
-function paramsOf(kind: HisKind, request: OrderViewRequest | BillViewRequest): Record<string, string | null> {
+/**
+ * Parameters of a prepared statement: exactly what the view's SQL needs (the order's rows by its HIS serial; the
+ * bill's rows by time), since a driver such as sqlite3 refuses a parameter the statement does not use.
+ */
+function paramsOf(kind: HisKind, request: OrderViewRequest | BillViewRequest): Record<string, string> {
   if (kind === 'bill') {
     const r = request as BillViewRequest;
     return { $startTime: r.startTime, $endTime: r.endTime };
   }
-  const r = request as OrderViewRequest;
-  return { $paymentNo: r.paymentNo, $outPaymentNo: r.outPaymentNo, $inPaymentNo: r.inPaymentNo ?? null };
+  return { $paymentNo: (request as OrderViewRequest).paymentNo };
 }
 
 function writeAnswer(res: ServerResponse, answer: HisAnswer, httpStatus = 200): void {

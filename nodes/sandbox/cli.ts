@@ -21,6 +21,8 @@ Options:
   --slow-ms <ms>      delay of the "slow" fault (default ${DEFAULTS.slowMs})
   --public-url <url>  base of the cashier URLs in pay answers (default the server's own URL)
   --require-body      require "body" on scan-code and barcode orders (later front-ends)
+  --his-order-url <url>  the HIS real-time order view, asked before refunding a late payment (spec 10.2)
+  --his-bill-url <url>   the HIS bill view, pulled by POST /_sandbox/reconcile (spec 10.1)
   --no-data-sign      leave data.sign (the pay URL) out of the response signature
   --quiet             no access log
   -h, --help          show this help
@@ -41,6 +43,8 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv): { help: true }
       'partner-id': { type: 'string' },
       'slow-ms': { type: 'string' },
       'public-url': { type: 'string' },
+      'his-order-url': { type: 'string' },
+      'his-bill-url': { type: 'string' },
       'require-body': { type: 'boolean' },
       'no-data-sign': { type: 'boolean' },
       quiet: { type: 'boolean' },
@@ -68,6 +72,8 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv): { help: true }
       partnerId: values['partner-id'],
       slowMs: number('slow-ms', values['slow-ms']),
       publicUrl: values['public-url'],
+      hisOrderUrl: values['his-order-url'],
+      hisBillUrl: values['his-bill-url'],
       requireBody: values['require-body'] ?? false,
       dataSignInCanonical: !values['no-data-sign'],
     },
@@ -96,7 +102,8 @@ async function main(): Promise<void> {
       `  isvId ${o.isvId}, partnerId ${o.partnerId}, profile ${o.profile}, key: ${keySource}` +
         `${options.requireBody ? ', body required' : ''}${options.dataSignInCanonical ? '' : ', data.sign not signed'}, slow fault ${o.slowMs} ms`,
       `  paths: /access/{network,scancode|scanCode,barcode|barCode,query|paymentQuery,refund,refundQuery,close}`,
-      `  control API: ${sandbox.origin}/_sandbox/ (requests, orders, refunds, faults, reset)`,
+      `  control API: ${sandbox.origin}/_sandbox/ (requests, orders, refunds, faults, reset, late-payments, his, reconcile)`,
+      `  HIS views: order ${sandbox.his.settings.orderUrl ?? '(none: --his-order-url)'}, bill ${sandbox.his.settings.billUrl ?? '(none: --his-bill-url)'}`,
       ...MAGIC_SUMMARY.map((text) => `  ${text}`),
       'Press Ctrl-C to stop.',
       '',

@@ -28,6 +28,14 @@ export interface SandboxOptions {
   now?: () => number;
   /** Optional access log; never given the key. */
   log?: (line: string) => void;
+  /** The HIS real-time order view (spec 10.2) asked before every automatic refund of a late payment. */
+  hisOrderUrl?: string;
+  /** The HIS bill view (spec 10.1) pulled by POST /_sandbox/reconcile. */
+  hisBillUrl?: string;
+  /** How long the platform waits for a HIS view, default 5000 ms. */
+  hisTimeoutMs?: number;
+  /** When a payment held because the HIS could not answer is asked about again, default 30000 ms. */
+  hisRetryMs?: number;
 }
 
 export const DEFAULTS = {
@@ -38,6 +46,8 @@ export const DEFAULTS = {
   key: 'sandbox-key-0001',
   profile: 'v1' as Profile,
   slowMs: 40000,
+  hisTimeoutMs: 5000,
+  hisRetryMs: 30000,
 };
 
 export interface ResolvedOptions {
@@ -54,6 +64,10 @@ export interface ResolvedOptions {
   publicUrl?: string;
   now: () => number;
   log?: (line: string) => void;
+  hisOrderUrl?: string;
+  hisBillUrl?: string;
+  hisTimeoutMs: number;
+  hisRetryMs: number;
 }
 
 export function resolveOptions(options: SandboxOptions = {}): ResolvedOptions {
@@ -79,6 +93,10 @@ export function resolveOptions(options: SandboxOptions = {}): ResolvedOptions {
     publicUrl: options.publicUrl ? options.publicUrl.replace(/\/+$/, '') : undefined,
     now: options.now ?? Date.now,
     log: options.log,
+    hisOrderUrl: options.hisOrderUrl || undefined,
+    hisBillUrl: options.hisBillUrl || undefined,
+    hisTimeoutMs: millis('hisTimeoutMs', options.hisTimeoutMs ?? DEFAULTS.hisTimeoutMs),
+    hisRetryMs: millis('hisRetryMs', options.hisRetryMs ?? DEFAULTS.hisRetryMs),
   };
 }
 
@@ -93,4 +111,9 @@ function id(name: string, value: string | number): string {
   const text = String(value).trim();
   if (!/^\d{1,15}$/.test(text)) throw new TypeError(`${name} must be 1 to 15 digits (got ${JSON.stringify(text)})`);
   return text.replace(/^0+(?=\d)/, '');
+}
+
+function millis(name: string, value: number): number {
+  if (!Number.isFinite(value) || value <= 0) throw new TypeError(`${name} must be a number of milliseconds above 0 (got ${String(value)})`);
+  return value;
 }

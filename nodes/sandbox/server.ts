@@ -5,11 +5,13 @@ import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import { ENDPOINT_NAMES, endpointPath, type EndpointName } from '../core/schema';
 import { verifyTree } from '../core/codec/canonical';
 import { isJsonObject, parseLossless, type JsonObject } from '../core/codec/json';
-import { cashierPage, notFoundPage } from './cashier';
+import { cashierPage, lateMessage, notFoundPage } from './cashier';
 import { control, type Controls } from './control';
 import { answerRequest, MSG, type Answer } from './endpoints';
 import { envelopeOf, malformedText, signedText, UNSIGNED_BUSY, type Signer } from './envelope';
 import { FaultBoard } from './faults';
+import { HisDesk } from './his';
+import { hisControl } from './his-control';
 import { Ledger, SandboxStateError, type Order } from './ledger';
 import { resolveOptions, type SandboxOptions } from './options';
 import { plainBody, Recorder } from './recorder';
@@ -35,6 +37,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const faults = new FaultBoard();
   const timers = new Set<NodeJS.Timeout>();
   const log = (line: string) => o.log?.(line);
+  const his = new HisDesk(ledger, { orderUrl: o.hisOrderUrl, billUrl: o.hisBillUrl, timeoutMs: o.hisTimeoutMs, retryMs: o.hisRetryMs }, o.now, log);
+  if (o.hisOrderUrl || o.hisBillUrl) his.configure({ orderUrl: o.hisOrderUrl, billUrl: o.hisBillUrl }); // checks the URLs
 
   // ---- endpoint requests ----
 
@@ -146,7 +150,20 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     const body = await readBody(req);
     if (url.pathname === '/_sandbox/cashier' && method === 'GET') {
       const order = cashierOrder(url.searchParams);
-      return sendHtml(res, order ? 200 : 404, order ? cashierPage(order) : notFoundPage());
+      return sendHtml(res, order ? 200 : 404, order ? cashierPage(order, '', his.latePayments().filter((l) => l.paymentNo === order.paymentNo)) : notFoundPage());
+    }
+    if (url.pathname === '/_sandbox/cashier/late' && method === 'POST') {
+      const order = cashierOrder(new URLSearchParams(body));
+      if (!order) return sendHtml(res, 404, notFoundPage());
+      try {
+        const late = his.latePay(order.paymentNo);
+        await his.settled(); // the page shows what the platform decided
+        const decided = his.latePayment(late.id);
+        return sendHtml(res, 200, cashierPage(order, lateMessage(decided ?? late), his.latePayments().filter((l) => l.paymentNo === order.paymentNo)));
+      } catch (err) {
+        if (!(err instanceof SandboxStateError)) throw err;
+        return sendHtml(res, 409, cashierPage(order, `订单当前状态不允许此操作 This order can no longer be changed (${order.status})`));
+      }
     }
     const move = /^\/_sandbox\/cashier\/(pay|decline)$/.exec(url.pathname);
     if (move && method === 'POST') {
@@ -163,7 +180,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
         return sendHtml(res, 409, cashierPage(order, `订单当前状态不允许此操作 This order can no longer be changed (${order.status})`));
       }
     }
-    const reply = control(controls, method, url.pathname, url.searchParams, body);
+    const reply = (await hisControl(his, method, url.pathname, body)) ?? control(controls, method, url.pathname, url.searchParams, body);
     if (!reply) return sendText(res, 404, 'Not Found');
     const text = JSON.stringify(reply.json ?? null, null, 2);
     res.writeHead(reply.status, { 'Content-Type': JSON_TYPE, 'Content-Length': Buffer.byteLength(text) });
@@ -230,7 +247,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     decline: (paymentNo) => void ledger.decline(paymentNo),
     expire: (paymentNo) => void ledger.expire(paymentNo),
     armFault: (fault, opts = {}) => faults.arm(fault, opts),
+    his,
     reset: () => {
+      his.reset();
       ledger.reset();
       faults.clear();
       recorder.clear();
@@ -239,6 +258,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       (closing ??= new Promise<void>((resolve) => {
         for (const timer of timers) clearTimeout(timer);
         timers.clear();
+        his.close();
         server.close(() => resolve());
         server.closeAllConnections(); // idle keep-alive sockets and those of slow answers still waiting
       })),
@@ -255,6 +275,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       dataSignInCanonical: o.dataSignInCanonical,
       requireBody: o.requireBody,
       slowMs: o.slowMs,
+      hisOrderUrl: his.settings.orderUrl ?? null,
+      hisBillUrl: his.settings.billUrl ?? null,
       faults: faults.list(),
     }),
   };

@@ -1,6 +1,7 @@
 // Shared shapes of the sandbox: what its programmatic API and its control API hand out. Views are plain copies
 // (amounts as exact text, times as UTC+8 text) so callers can never change the sandbox's state by accident.
 import type { EndpointName } from '../core/schema';
+import type { HisDesk } from './his';
 
 export type FaultName = 'slow' | 'reset' | 'http500' | 'malformed' | 'bad_sign' | 'unsigned_error' | 'rejected';
 
@@ -110,6 +111,8 @@ export interface Sandbox {
   expire(paymentNo: string): void;
   /** Arms a fault for the next `times` (default 1) requests matching endpoint / paymentNo / requestNo. */
   armFault(fault: FaultName, opts?: FaultOptions): void;
+  /** The platform's HIS side: late and second payments, the HIS view URLs, decisions, reconciliation (his.ts). */
+  his: HisDesk;
   /** Forgets orders, refunds, armed faults and recorded requests. */
   reset(): void;
   /** Stops listening, destroys open sockets and clears timers (slow answers do not keep it open). */
