@@ -15,6 +15,7 @@ CREATE TABLE IF NOT EXISTS his_payment (
     in_payment_no   TEXT,                           -- channel serial
     channel_type    TEXT,
     paid_at         TEXT,
+    expire_time     TEXT,                           -- the order's expireTime (the poll runs until it)
     reason          TEXT,                           -- why the poll ended as it did (msg.upp.reason)
     created_at      TEXT NOT NULL,
     updated_at      TEXT NOT NULL
