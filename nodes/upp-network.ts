@@ -1,6 +1,6 @@
 // upp-network: the network test. One output on success (msg.upp.diagnosis says what was checked); anything else
 // is a catchable error whose message is the diagnosis: wrong URL, wrong key, wrong signature profile, no route.
-import { UppNotSentError, type Diagnosis, type NetworkResult } from './core';
+import { isUppError, type Diagnosis, type NetworkResult, type UppNotSentError } from './core';
 import type { DoneFunction, Node, NodeAPI, NodeDef, NodeMessage, SendFunction } from './lib/red';
 import { localizeError, runtimeLang, translator } from './lib/i18n';
 import { StatusTracker, statusOf } from './lib/status';
@@ -9,6 +9,7 @@ import { describeResult } from './lib/message';
 import { configNodeOf } from './lib/config';
 import { UppNetworkError } from './lib/errors';
 import { errorStatus, failMessage } from './lib/action';
+import { sendThenDone } from './lib/util';
 
 export = function register(RED: NodeAPI): void {
   const t = translator(RED, 'upp-network');
@@ -20,9 +21,8 @@ export = function register(RED: NodeAPI): void {
     try {
       result = await client.network({ signal });
     } catch (err) {
-      const diagnosis = (err as { diagnosis?: Diagnosis }).diagnosis;
-      if (err instanceof UppNotSentError && diagnosis) {
-        throw new UppNetworkError(diagnosis, runtimeLang(t), err.reason, true, err);
+      if (isUppError<UppNotSentError & { diagnosis?: Diagnosis }>(err, 'ERR_UPP_NOT_SENT') && err.diagnosis) {
+        throw new UppNetworkError(err.diagnosis, runtimeLang(t), err.reason, true, err);
       }
       throw err;
     }
@@ -56,12 +56,7 @@ export = function register(RED: NodeAPI): void {
         msg.payload = payload;
         msg.upp = upp;
         status.finish(okStatus(result));
-        try {
-          send(msg);
-          done();
-        } catch (err) {
-          done(err instanceof Error ? err : new Error(String(err)));
-        }
+        sendThenDone(node, msg, () => send(msg), done);
       });
     });
 

@@ -5,7 +5,8 @@ import type { UppResult } from './core';
 import type { DoneFunction, Node, NodeAPI, NodeDef, NodeMessage, NodeStatusValue, SendFunction } from './lib/red';
 import { localizeError, runtimeLang, translator, type Translate } from './lib/i18n';
 import { describeError, describeResult } from './lib/message';
-import { describeFinal, dropUndefined, reviveCopy, savedCopy } from './poll/output';
+import { describeFinal, reviveCopy, savedCopy } from './poll/output';
+import { asError, dropUndefined, isBag, sendThenDone, type Bag } from './lib/util';
 import { configNodeOf } from './lib/config';
 import { PollEngine, pollSettings, readTarget, type PollFinal, type PollNodeSettings, type PollProgress, type PollRecord, type PollRoute } from './poll';
 
@@ -41,9 +42,6 @@ function contextStoreConfigured(RED: NodeAPI): boolean {
 const ROUTES: Record<PollRoute, number> = { success: 0, failed: 1, undetermined: 2 };
 const STATUS_GAP_MS = 250;
 const SAVE_DELAY_MS = 500;
-
-type Bag = Record<string, unknown>;
-const isBag = (v: unknown): v is Bag => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 function statusText(final: PollFinal, t: Translate): NodeStatusValue {
   const status = final.result?.status;
@@ -88,7 +86,7 @@ export = function register(RED: NodeAPI): void {
     let saveTimer: NodeJS.Timeout | undefined;
 
     const fail = (token: Token, err: unknown) => {
-      const error = err instanceof Error ? localizeError(err, lang) : new Error(String(err));
+      const error = localizeError(asError(err), lang);
       const msg = token.msg;
       msg.upp = { ...(isBag(msg.upp) ? msg.upp : {}), error: describeError(error) };
       if (token.done) token.done(error);
@@ -148,13 +146,7 @@ export = function register(RED: NodeAPI): void {
             lastStatus = statusText(final, t);
             const out: (NodeMessage | null)[] = new Array(outputs).fill(null);
             out[ROUTES[final.route]] = tk.msg;
-            try {
-              emit(tk, out);
-              tk.done?.();
-            } catch (err) {
-              if (tk.done) tk.done(err instanceof Error ? err : new Error(String(err)));
-              else node.error(err, tk.msg);
-            }
+            sendThenDone(node, tk.msg, () => emit(tk, out), tk.done);
           },
           onError: (token, err) => {
             lastStatus = { fill: 'red', shape: 'ring', text: describeError(err).code };
@@ -186,7 +178,7 @@ export = function register(RED: NodeAPI): void {
 
     // Resume the jobs saved before a redeploy (handed over in memory) or a restart (the context store), with the
     // attempts already spent.
-    const resume = (value: unknown) => {
+    const resume = (value: unknown, from: 'redeploy' | 'restart') => {
       if (!engine || !Array.isArray(value) || value.length === 0) return;
       let dropped = 0;
       const count = engine.restore(value as PollRecord[], (saved) => {
@@ -198,7 +190,7 @@ export = function register(RED: NodeAPI): void {
           return undefined;
         }
       });
-      if (count) node.log(t('log.resumed', { count }));
+      if (count) node.log(t(from === 'redeploy' ? 'log.handedOver' : 'log.resumed', { count }));
       if (dropped) node.warn(t('errors.dropped', { count: dropped }));
     };
     const useHandoff = !persistentStore;
@@ -206,14 +198,14 @@ export = function register(RED: NodeAPI): void {
     HANDOFF.delete(node.id);
     if (engine && handed) {
       loaded = true;
-      resume(handed);
+      resume(handed, 'redeploy');
     } else if (engine) {
       try {
         context.get('jobs', (err, value) => {
           if (closed) return;
           loaded = true;
           if (err) node.warn(t('errors.load', { error: err.message }));
-          else resume(value);
+          else resume(value, 'restart');
         });
       } catch (err) {
         loaded = true;

@@ -1,17 +1,23 @@
 #!/usr/bin/env node
 // `npm start`: the UPP sandbox (a simulated front-end machine) and a Node-RED 4 with this package loaded from the
 // repo and every example flow deployed, in a fresh user directory (.demo/). Ctrl-C stops both.
+// `npm start` is `exec node scripts/demo.js`: npm passes SIGINT/SIGTERM on to the shell it runs the script in, and a
+// shell waiting for a child (dash, Debian's sh) keeps SIGINT to itself; `exec` makes this process that child. It
+// builds here rather than in the npm script for the same reason. It also stops when the process that started it
+// goes away (a service manager or CI job killing npm outright). On Windows (cmd has no `exec`) run
+// `node scripts/demo.js`; Ctrl-C in a Windows console reaches every process in it.
 //
 // The demo HIS database (SQLite, scripts/demo/his-schema.sql) is created in the user directory; the sandbox plays
 // the platform's side of the HIS views (example 07) with both URLs pointing at this Node-RED.
 //
-// Environment: DEMO_PORT (Node-RED, default 1880), SANDBOX_PORT (default 7000), DEMO_HOST (default 127.0.0.1),
+// Environment: DEMO_SKIP_BUILD=1 (use dist/ as it is; the tests build once for all), DEMO_PORT (Node-RED, default 1880), SANDBOX_PORT (default 7000), DEMO_HOST (default 127.0.0.1),
 // DEMO_DIR (user directory, default <repo>/.demo), UPP_KEY (the key, default the sandbox's test key),
 // UPP_HTTP_SECRET (the X-UPP-Secret header the examples' POST endpoints require, default a random one per start).
 'use strict';
 const fs = require('node:fs');
 const path = require('node:path');
 const crypto = require('node:crypto');
+const { execFileSync } = require('node:child_process');
 const { ROOT, HIS_DB_FILE, prepareUserDir, startNodeRed } = require('./demo/lib');
 const { createHisDatabase } = require('./demo/his-db');
 
@@ -22,7 +28,14 @@ function port(name, fallback) {
   return Number(text);
 }
 
+function build() {
+  if (process.env.DEMO_SKIP_BUILD === '1') return;
+  execFileSync(process.execPath, [path.join(ROOT, 'scripts', 'build.js')], { stdio: 'inherit' });
+}
+
 async function main() {
+  const parentPid = process.ppid;
+  build();
   const built = path.join(ROOT, 'dist', 'nodes', 'upp-config.js');
   if (!fs.existsSync(built) || !fs.existsSync(path.join(ROOT, 'dist', 'nodes', 'sandbox', 'index.js'))) {
     throw new Error('the package is not built: run `npm run build` (npm start does it for you)');
@@ -62,6 +75,11 @@ async function main() {
   };
   process.on('SIGINT', () => void shutdown('Ctrl-C', 0));
   process.on('SIGTERM', () => void shutdown('SIGTERM', 0));
+  process.on('SIGHUP', () => void shutdown('SIGHUP', 0));
+  // Orphaned (the parent died without passing a signal on): the parent id changes when this process is re-parented.
+  setInterval(() => {
+    if (process.ppid !== parentPid) void shutdown('the process that started it has exited', 0);
+  }, 1000).unref();
 
   let hisDb;
   try {

@@ -40,8 +40,17 @@ const AMOUNT_FIELDS = new Map(
 
 export function decodeData(endpoint: EndpointName, tree: JsonObject): Record<string, unknown> | undefined {
   const data = tree.data;
-  if (!isJsonObject(data)) return undefined;
+  if (!isJsonObject(data) || ENDPOINTS[endpoint].dataShape === 'list') return undefined;
   return toPlain(data, AMOUNT_FIELDS.get(endpoint) as ReadonlySet<string>) as Record<string, unknown>;
+}
+
+/** The rows of a list-shaped answer (bill downloads), each decoded like an object's data; a single row object is one row. */
+export function decodeRows(endpoint: EndpointName, tree: JsonObject): Array<Record<string, unknown>> | undefined {
+  if (ENDPOINTS[endpoint].dataShape !== 'list') return undefined;
+  const data = tree.data;
+  const rows = Array.isArray(data) ? data : isJsonObject(data) ? [data] : [];
+  const amounts = AMOUNT_FIELDS.get(endpoint) as ReadonlySet<string>;
+  return rows.filter(isJsonObject).map((row) => toPlain(row, amounts) as Record<string, unknown>);
 }
 
 export function decodeEnvelope(tree: JsonObject): Envelope {

@@ -1,13 +1,15 @@
 // One call to one endpoint: validate -> encode -> send (with the retries its kind allows) -> parse -> verify ->
 // decide. Thrown errors mean "not sent"; everything that may have reached the platform comes back as a result.
-import { ENDPOINTS, endpointPath, type EndpointName } from './schema';
+import { EDITION_NAMES, editionHas, ENDPOINTS, endpointPath, type EndpointName } from './schema';
 import { validateRequest, type RequestInput } from './validate';
 import { encodeRequest } from './codec/encode';
 import { isJsonObject, parseLossless, type JsonObject } from './codec/json';
-import { verifyTree, type VerifiedVariant } from './codec/canonical';
+import { coversDataSign, hasDataSign, verifyTree, type VerifiedVariant } from './codec/canonical';
+import { normalizeAmount, type Decimal } from './codec/money';
 import { decide, type Answer, type Outcome, type ReasonCode } from './outcome';
-import { decodeData, decodeEnvelope, describeRequest, type Envelope } from './decode';
-import { UppClientClosedError, UppNotSentError } from './errors';
+import { bindAnswer, type FieldMismatch } from './binding';
+import { decodeData, decodeEnvelope, decodeRows, describeRequest, type Envelope } from './decode';
+import { UppClientClosedError, UppConfigError, UppNotSentError } from './errors';
 import type { ResolvedOptions } from './options';
 import type { AttemptResult, Transport } from './transport';
 
@@ -16,18 +18,35 @@ export interface CallOptions {
   signal?: AbortSignal;
   /** Overrides the client's timeout for this call. */
   timeoutMs?: number;
+  /**
+   * The amount the answer must be about, for endpoints that do not send one: the order's amount for `query`
+   * (compared with data.tradeFee), the refund's for `refundQuery` (data.refundFee). Pay orders and refunds compare
+   * with the amount they sent. A different amount is pending with reason `mismatch`.
+   */
+  expectedAmount?: string | number | Decimal;
 }
 
 export interface UppResult {
   endpoint: EndpointName;
   outcome: Outcome;
-  /** data.tradeStatus (isCloseOrder for close) of a verified answer. */
+  /** data.tradeStatus of a verified answer bound to this request (for close: data.isCloseOrder). */
   status?: string;
   /** The response data: amounts as exact strings. */
   data?: Record<string, unknown>;
+  /** The rows of a list-shaped answer (bill downloads), amounts as exact strings. */
+  rows?: Array<Record<string, unknown>>;
   envelope?: Envelope;
-  /** Which verification variant matched, or false. */
+  /** Which verification variant matched (e.g. `v1`, `v2-mixed/iso-time`, `v1/no-data-sign`), or false. */
   verified: VerifiedVariant | false;
+  /**
+   * True only when data.sign (the scan-code pay URL) is present and authenticated: the verifying variant covers it
+   * (or the client says this front-end does not sign it: `dataSignUnsigned`), and the answer is about this request.
+   */
+  payUrlVerified: boolean;
+  /** Bound fields of a verified answer that are not about this request (reason `mismatch`); received null = absent. */
+  mismatch?: Record<string, FieldMismatch>;
+  /** Fields the manual marks required that a verified, accepted answer lacks (reason `missing_field`). */
+  missing?: string[];
   /** True when a rule, not the platform, decided. */
   assumed: boolean;
   reason: ReasonCode;
@@ -40,11 +59,18 @@ export interface UppResult {
   elapsedMs: number;
 }
 
+/** What the client remembers between calls about how its front-end signs (auto mode). */
+export interface VerifyState {
+  /** The variant that first verified a bound answer carrying data.sign. */
+  dataSignVariant?: VerifiedVariant;
+}
+
 export interface OperationContext {
   options: ResolvedOptions;
   transport: Transport;
   key: string;
   isClosed: () => boolean;
+  verifyState?: VerifyState;
 }
 
 function delay(ms: number, signal?: AbortSignal): Promise<void> {
@@ -64,8 +90,16 @@ function backoffMs(attempt: number, options: ResolvedOptions): number {
   return ceiling / 2 + Math.random() * (ceiling / 2); // jitter spreads retries of many clients apart
 }
 
+interface ReadAnswer {
+  answer: Answer;
+  tree?: JsonObject;
+  verified: VerifiedVariant | false;
+  detail?: string;
+  httpStatus?: number;
+}
+
 /** Parses and verifies an HTTP answer into what the rules need. */
-function readAnswer(attempt: AttemptResult, ctx: OperationContext): { answer: Answer; tree?: JsonObject; verified: VerifiedVariant | false; detail?: string; httpStatus?: number } {
+function readAnswer(attempt: AttemptResult, ctx: OperationContext, endpoint: EndpointName): ReadAnswer {
   if (attempt.kind !== 'answered') {
     return { answer: { problem: attempt.kind === 'maybe_sent' ? attempt.reason : 'connection_reset', verified: false }, verified: false, detail: attempt.detail };
   }
@@ -79,11 +113,19 @@ function readAnswer(attempt: AttemptResult, ctx: OperationContext): { answer: An
     if (!isJsonObject(parsed)) throw new SyntaxError('not a JSON object');
     tree = parsed;
   } catch (err) {
-    return { answer: { problem: 'unparsable', verified: false }, verified: false, httpStatus, detail: (err as Error).message.slice(0, 120) };
+    return unparsable(httpStatus, err);
   }
-  const check = verifyTree(tree, ctx.key, ctx.options.profile, ctx.options.verify);
+  const { options } = ctx;
+  const remembered = ctx.verifyState?.dataSignVariant;
+  const check = verifyTree(tree, ctx.key, options.verifyVariant.profile, options.verify, {
+    variant: options.verifyVariant,
+    remembered,
+    // Once an answer's data.sign verified, a later one verified only without it is not the front-end's (issue 10 item 4).
+    requireDataSign: remembered !== undefined && coversDataSign(remembered),
+  });
   const data = isJsonObject(tree.data) ? tree.data : undefined;
-  const statusValue = data?.tradeStatus ?? data?.isCloseOrder;
+  // Close reads isCloseOrder alone: an inserted empty tradeStatus must not stand in for it (issue 10 item 2).
+  const statusValue = endpoint === 'close' ? data?.isCloseOrder : data?.tradeStatus;
   const answer: Answer = {
     verified: check.verified !== false,
     problem: check.verified === false ? check.problem : undefined,
@@ -94,21 +136,32 @@ function readAnswer(attempt: AttemptResult, ctx: OperationContext): { answer: An
   return { answer, tree, verified: check.verified, httpStatus };
 }
 
+function unparsable(httpStatus: number | undefined, err: unknown): ReadAnswer {
+  return { answer: { problem: 'unparsable', verified: false }, verified: false, httpStatus, detail: String((err as Error)?.message ?? err).slice(0, 120) };
+}
+
+/** The first edition that serves an endpoint (for the error naming the edition). */
+const sinceEdition = (endpoint: EndpointName) => EDITION_NAMES.find((e) => editionHas(e, endpoint)) ?? '?';
+
 export async function callEndpoint(ctx: OperationContext, endpoint: EndpointName, input: RequestInput, call: CallOptions = {}): Promise<UppResult> {
   const started = performance.now();
   const spec = ENDPOINTS[endpoint];
   const { options } = ctx;
+  if (!editionHas(options.edition, endpoint)) {
+    throw new UppConfigError('edition', 'edition', { edition: options.edition, endpoint, since: sinceEdition(endpoint) });
+  }
   const now = options.now();
-  const fields = validateRequest(endpoint, input ?? {}, now);
+  const fields = validateRequest(endpoint, input ?? {}, now, options.edition);
+  const expectedAmount = call.expectedAmount === undefined || call.expectedAmount === null || call.expectedAmount === '' ? undefined : normalizeAmount('expectedAmount', call.expectedAmount);
   if (ctx.isClosed()) throw new UppClientClosedError();
   if (call.signal?.aborted) throw new UppNotSentError('aborted', 'cancelled before sending', 0);
   const encoded = encodeRequest(options, fields, ctx.key, options.profile, now);
-  const path = endpointPath(endpoint, options.pathStyle, options.prefix);
+  const path = endpointPath(endpoint, options.edition, options.prefix);
   const timeoutMs = call.timeoutMs ?? (spec.kind === 'read' ? options.timeouts.readMs : options.timeouts.payMs);
   const repeatable = spec.kind === 'read';
 
   let attempts = 0;
-  let read: ReturnType<typeof readAnswer>;
+  let read: ReadAnswer;
   for (;;) {
     attempts += 1;
     const attempt = await ctx.transport.post(path, encoded.body, timeoutMs, call.signal);
@@ -118,7 +171,12 @@ export async function callEndpoint(ctx: OperationContext, endpoint: EndpointName
       await delay(backoffMs(attempts, options), call.signal);
       continue;
     }
-    read = readAnswer(attempt, ctx);
+    // From here on the request may have reached the platform: nothing may throw out of the call (issue 10 item 3).
+    try {
+      read = readAnswer(attempt, ctx, endpoint);
+    } catch (err) {
+      read = unparsable(attempt.kind === 'answered' ? attempt.statusCode : undefined, err);
+    }
     // Reads are safe to repeat after an ambiguous failure; pay, refund and close never are.
     if (read.answer.problem && repeatable && !last) {
       await delay(backoffMs(attempts, options), call.signal);
@@ -127,20 +185,42 @@ export async function callEndpoint(ctx: OperationContext, endpoint: EndpointName
     break;
   }
 
-  const decision = decide(endpoint, read.answer);
+  const base = { endpoint, request: describeRequest(encoded.fields), attempts };
+  const elapsed = () => Math.round((performance.now() - started) * 10) / 10;
+  try {
+    return { ...settle(ctx, endpoint, read, encoded.fields, expectedAmount), ...base, elapsedMs: elapsed() };
+  } catch (err) {
+    // A crash in binding, decoding or deciding is an answer nobody could read: the rules for unreadable answers apply.
+    const failed = unparsable(read.httpStatus, err);
+    const decision = decide(endpoint, failed.answer);
+    return { ...base, outcome: decision.outcome, verified: false, payUrlVerified: false, assumed: decision.assumed, reason: decision.reason, detail: failed.detail, httpStatus: read.httpStatus, elapsedMs: elapsed() };
+  }
+}
+
+/** Binds, decides and decodes a read answer (everything after verification). */
+function settle(ctx: OperationContext, endpoint: EndpointName, read: ReadAnswer, sent: JsonObject, expectedAmount: string | undefined): Omit<UppResult, 'endpoint' | 'request' | 'attempts' | 'elapsedMs'> {
+  const { answer, tree } = read;
+  const binding = answer.verified && tree ? bindAnswer(endpoint, sent, tree, expectedAmount) : {};
+  if (binding.unbound) answer.unbound = binding.unbound;
+  const decision = decide(endpoint, answer);
+  const bound = answer.verified && !binding.unbound;
+  const withDataSign = tree !== undefined && hasDataSign(tree);
+  if (bound && withDataSign && ctx.verifyState && ctx.verifyState.dataSignVariant === undefined && typeof read.verified === 'string') {
+    ctx.verifyState.dataSignVariant = read.verified;
+  }
   return {
-    endpoint,
     outcome: decision.outcome,
-    status: read.answer.verified ? read.answer.status : undefined,
-    data: read.tree ? decodeData(endpoint, read.tree) : undefined,
-    envelope: read.tree ? decodeEnvelope(read.tree) : undefined,
+    status: bound ? answer.status : undefined,
+    data: tree ? decodeData(endpoint, tree) : undefined,
+    rows: tree ? decodeRows(endpoint, tree) : undefined,
+    envelope: tree ? decodeEnvelope(tree) : undefined,
     verified: read.verified,
+    payUrlVerified: bound && withDataSign && (coversDataSign(read.verified) || ctx.options.dataSignUnsigned),
+    mismatch: binding.mismatch,
+    missing: binding.missing,
     assumed: decision.assumed,
     reason: decision.reason,
     detail: read.detail,
     httpStatus: read.httpStatus,
-    request: describeRequest(encoded.fields),
-    attempts,
-    elapsedMs: Math.round((performance.now() - started) * 10) / 10,
   };
 }

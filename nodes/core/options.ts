@@ -1,6 +1,7 @@
 // Client configuration: defaults, checks and normalization. The key is checked for presence only and never echoed.
 import { UppConfigError } from './errors';
-import type { PathStyle, Profile, VerifyMode } from './schema';
+import { DEFAULT_EDITION, EDITION_NAMES, EDITION_OF_PATH_STYLE, EDITIONS, type Edition, type PathStyle, type Profile, type SignProfile, type TimeText, type VerifyMode } from './schema';
+import { parseVariant, SIGN_PROFILES, VARIANT_NAMES, type Variant, type VerifiedVariant } from './codec/canonical';
 import type { TlsOptions } from './transport';
 import { longText } from './validate';
 
@@ -29,11 +30,26 @@ export interface UppClientOptions {
   partnerId: string | number;
   /** The signing key issued for (partnerId, isvId). Kept private; never logged or returned. */
   key: string;
-  /** How values appear in the canonical string: `v1` (ISV manual 1.0, default) or `v2` (HIS manual V2.3). */
+  /**
+   * The front-end machine's edition (spec section 9; default `1.0`): it decides the paths, body and authCode rules,
+   * which endpoints exist and the default request profile. See docs/client.md, "Editions".
+   */
+  edition?: Edition;
+  /** How request values appear in the canonical string: `v1` (quoted) or `v2` (typed). Default: the edition's (v2 for 2.3, else v1). */
   profile?: Profile;
-  /** `auto` (default) accepts any of the four verification variants and reports which; `strict` only the profile's. */
+  /** `auto` (default) accepts every verification variant and reports which; `strict` only `verifyVariant`. */
   verify?: VerifyMode;
-  /** Endpoint names: `manual-1.0` (scancode, barcode, query; default) or `v2` (scanCode, barCode, paymentQuery). */
+  /**
+   * The answer signing variant this front-end uses: a name such as `v2-mixed/iso-time`, or its parts. Strict accepts
+   * only it; auto tries it first. Default: the request profile, wire time, data.sign covered.
+   */
+  verifyVariant?: VerifiedVariant | { profile?: SignProfile; time?: TimeText; dataSign?: boolean };
+  /**
+   * Set only for a front-end known not to sign data.sign (the scan-code pay URL): its pay URL is then trusted
+   * without a signature covering it (result.payUrlVerified). Default false.
+   */
+  dataSignUnsigned?: boolean;
+  /** Legacy (flows saved before `edition`): `manual-1.0` means edition 1.0, `v2` edition 2.0. `edition` wins when both are set. */
   pathStyle?: PathStyle;
   timeouts?: Timeouts;
   retry?: RetryOptions;
@@ -51,8 +67,13 @@ export interface ResolvedOptions {
   prefix: string;
   isvId: string;
   partnerId: string;
+  edition: Edition;
   profile: Profile;
   verify: VerifyMode;
+  /** The configured answer variant (strict: the only one accepted). */
+  verifyVariant: Variant;
+  dataSignUnsigned: boolean;
+  /** The edition's endpoint names. */
   pathStyle: PathStyle;
   timeouts: Required<Timeouts>;
   retry: Required<RetryOptions>;
@@ -85,14 +106,23 @@ export function resolveOptions(options: UppClientOptions): ResolvedOptions {
   const retry = options.retry ?? {};
   const attempts = retry.attempts ?? 3;
   if (!Number.isInteger(attempts) || attempts < 1 || attempts > 10) throw new UppConfigError('retry.attempts', 'type_integer', { max: 2 });
+  const legacyStyle = oneOf('pathStyle', options.pathStyle, ['manual-1.0', 'v2'] as const, 'manual-1.0');
+  const edition = oneOf('edition', options.edition, EDITION_NAMES, EDITION_OF_PATH_STYLE[legacyStyle] ?? DEFAULT_EDITION);
+  const profile = oneOf('profile', options.profile, ['v1', 'v2'] as const, EDITIONS[edition].requestProfile);
+  if (options.dataSignUnsigned !== undefined && typeof options.dataSignUnsigned !== 'boolean') {
+    throw new UppConfigError('dataSignUnsigned', 'option', { values: 'true, false', got: String(options.dataSignUnsigned).slice(0, 40) });
+  }
   return {
     origin,
     prefix,
     isvId: configId('isvId', options.isvId),
     partnerId: configId('partnerId', options.partnerId),
-    profile: oneOf('profile', options.profile, ['v1', 'v2'] as const, 'v1'),
+    edition,
+    profile,
     verify: oneOf('verify', options.verify, ['strict', 'auto'] as const, 'auto'),
-    pathStyle: oneOf('pathStyle', options.pathStyle, ['manual-1.0', 'v2'] as const, 'manual-1.0'),
+    verifyVariant: resolveVariant(options.verifyVariant, profile),
+    dataSignUnsigned: options.dataSignUnsigned === true,
+    pathStyle: EDITIONS[edition].pathStyle,
     timeouts: {
       connectMs: positiveMs('timeouts.connectMs', options.timeouts?.connectMs, 5000),
       payMs: positiveMs('timeouts.payMs', options.timeouts?.payMs, 35000),
@@ -107,6 +137,24 @@ export function resolveOptions(options: UppClientOptions): ResolvedOptions {
     proxy: oneOf('proxy', options.proxy, ['env', 'none'] as const, 'env'),
     closeGraceMs: options.closeGraceMs ?? 0,
     now: options.now ?? Date.now,
+  };
+}
+
+function resolveVariant(value: UppClientOptions['verifyVariant'], profile: Profile): Variant {
+  const fallback: Variant = { profile, time: 'wire', dataSign: true };
+  if (value === undefined || value === null || value === '') return fallback;
+  if (typeof value === 'string') {
+    const parsed = parseVariant(value);
+    if (!parsed) throw new UppConfigError('verifyVariant', 'option', { values: VARIANT_NAMES.join(', '), got: value.slice(0, 40) });
+    return parsed;
+  }
+  if (typeof value !== 'object') throw new UppConfigError('verifyVariant', 'option', { values: VARIANT_NAMES.join(', '), got: String(value).slice(0, 40) });
+  const dataSign = value.dataSign ?? true;
+  if (typeof dataSign !== 'boolean') throw new UppConfigError('verifyVariant.dataSign', 'option', { values: 'true, false', got: String(dataSign).slice(0, 40) });
+  return {
+    profile: oneOf('verifyVariant.profile', value.profile, SIGN_PROFILES, profile),
+    time: oneOf('verifyVariant.time', value.time, ['wire', 'iso'] as const, 'wire'),
+    dataSign,
   };
 }
 

@@ -16,16 +16,20 @@ export type ReasonCode =
   | 'http_status'
   | 'unparsable'
   | 'unsigned'
-  | 'bad_signature';
+  | 'bad_signature'
+  | 'mismatch' // verified, but about another order / refund / amount than the request (result.mismatch)
+  | 'missing_field'; // verified and accepted, but a field the manual marks required is absent (result.missing)
 
 /** What came back from the platform, already parsed and verified. */
 export interface Answer {
-  problem?: Exclude<ReasonCode, 'final' | 'not_final' | 'rejected'>;
+  problem?: Exclude<ReasonCode, 'final' | 'not_final' | 'rejected' | 'mismatch' | 'missing_field'>;
+  /** A verified answer that is not bound to its request (binding.ts): never final, whatever it says. */
+  unbound?: 'mismatch' | 'missing_field';
   /** The envelope passed verification. */
   verified: boolean;
   result?: unknown;
   kind?: unknown;
-  /** tradeStatus, or isCloseOrder for close. */
+  /** tradeStatus; for close, isCloseOrder alone (never tradeStatus). */
   status?: string;
 }
 
@@ -47,6 +51,12 @@ export function decide(endpoint: EndpointName, answer: Answer): Decision {
     if (kind === 'close') return { outcome: 'success', reason, assumed: true };
     return { outcome: 'pending', reason, assumed: false };
   }
+  // An answer about another request decides nothing, not even a close (issue 10 item 1).
+  if (answer.unbound && endpoint !== 'network') return { outcome: 'pending', reason: answer.unbound, assumed: false };
+  // isCloseOrder N is never closed, whatever result says (a rejected answer carrying N included).
+  if (kind === 'close' && answer.status === 'N') {
+    return { outcome: 'failed', reason: answer.result === true && answer.kind === '0' ? 'final' : 'rejected', assumed: false };
+  }
   if (answer.result !== true || answer.kind !== '0') {
     if (endpoint === 'network') return { outcome: 'failed', reason: 'rejected', assumed: false };
     if (kind === 'close') return { outcome: 'success', reason: 'rejected', assumed: true };
@@ -55,9 +65,13 @@ export function decide(endpoint: EndpointName, answer: Answer): Decision {
   const status = answer.status;
   switch (endpoint) {
     case 'network':
+    case 'yuntaiBills':
+    case 'channelBills':
+      // An accepted, verified answer (bills: every row carrying its required fields) is the answer.
       return { outcome: 'success', reason: 'final', assumed: false };
     case 'scanCode':
     case 'barCode':
+    case 'faceCode':
       // After an order, only pay_success is final; anything else (pay_failed included) is followed by queries.
       return includes(FINAL_STATUS.paySuccess, status)
         ? { outcome: 'success', reason: 'final', assumed: false }

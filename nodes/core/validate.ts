@@ -1,6 +1,6 @@
 // Checks request fields against the endpoint schema before anything is sent, and turns them into wire values.
 // Unknown input properties are ignored (a whole HIS row may be passed in); the first broken rule is thrown.
-import { ENDPOINTS, type EndpointName, type FieldSpec } from './schema';
+import { DEFAULT_EDITION, requestFields, type Edition, type EndpointName, type FieldSpec } from './schema';
 import { UppInputError } from './errors';
 import { describeValue } from './messages';
 import { normalizeAmount } from './codec/money';
@@ -9,13 +9,16 @@ import { LosslessNumber, type JsonObject } from './codec/json';
 
 export type RequestInput = Record<string, unknown>;
 
-/** Validates `input` for an endpoint and returns its fields as a wire-ready tree (amounts as exact numbers). */
-export function validateRequest(endpoint: EndpointName, input: RequestInput, now: number = Date.now()): JsonObject {
+/**
+ * Validates `input` for an endpoint as an edition checks it (spec section 9; default 1.0) and returns its fields as a
+ * wire-ready tree (amounts as exact numbers).
+ */
+export function validateRequest(endpoint: EndpointName, input: RequestInput, now: number = Date.now(), edition: Edition = DEFAULT_EDITION): JsonObject {
   if (typeof input !== 'object' || input === null || Array.isArray(input)) {
     throw new UppInputError('payload', 'type_string', { got: describeValue(input) });
   }
   const out: JsonObject = {};
-  for (const spec of ENDPOINTS[endpoint].request) {
+  for (const spec of requestFields(endpoint, edition)) {
     const raw = Object.prototype.hasOwnProperty.call(input, spec.name) ? input[spec.name] : undefined;
     if (raw === undefined || raw === null || raw === '') {
       if (spec.required) throw new UppInputError(spec.name, 'required');
@@ -33,6 +36,8 @@ function validateField(spec: FieldSpec, raw: unknown, now: number): JsonObject[s
       return new LosslessNumber(normalizeAmount(spec.name, raw));
     case 'datetime':
       return checkDatetime(spec, raw, now);
+    case 'date':
+      return checkDate(spec, raw);
     case 'json':
       return checkLength(spec, jsonText(spec, raw));
     case 'long':
@@ -100,6 +105,15 @@ function checkDatetime(spec: FieldSpec, raw: unknown, now: number): string {
   // Beyond year 9999 the text is no longer yyyy-MM-dd HH:mm:ss.
   if (parseChinaTime(text) === undefined) throw new UppInputError(spec.name, 'datetime_format', { got: describeValue(raw) });
   if (spec.future && ms <= now) throw new UppInputError(spec.name, 'datetime_future', { got: text, now: formatChinaTime(now) });
+  return text;
+}
+
+function checkDate(spec: FieldSpec, raw: unknown): string {
+  // A Date is read on the China calendar (spec section 8); text must already be yyyy-MM-dd and a real day.
+  const text = raw instanceof Date ? formatChinaTime(raw).slice(0, 10) : raw;
+  if (typeof text !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(text) || parseChinaTime(`${text} 00:00:00`) === undefined) {
+    throw new UppInputError(spec.name, 'date_format', { got: describeValue(raw) });
+  }
   return text;
 }
 

@@ -1,6 +1,7 @@
 // Reading the platform's request to a HIS view (spec 10): the fields of the kind, each checked, nothing else kept.
 // A bad request is answered result:false naming the field, and never reaches the database.
 import { parseChinaTime } from '../core/codec/time';
+import { isBag } from '../core/objects';
 import type { BillViewRequest, HisKind, HisRequest, OrderViewRequest, Problem } from './types';
 
 export type RequestReading = { ok: true; request: HisRequest } | { ok: false; problem: Problem };
@@ -12,7 +13,6 @@ const ORDER_FIELDS: ReadonlyArray<{ field: keyof OrderViewRequest; required: boo
   { field: 'inPaymentNo', required: false, max: 64 },
 ];
 
-const isBag = (value: unknown): value is Record<string, unknown> => value !== null && typeof value === 'object' && !Array.isArray(value);
 
 function problem(field: string, en: string, zh: string): RequestReading {
   return { ok: false, problem: { field, en: `field ${field}: ${en}`, zh: `字段 ${field} ${zh}` } };

@@ -2,6 +2,7 @@
 // A row that cannot be read fails the whole answer (the front-end does the same), so a broken query is loud.
 import { Decimal } from '../core/codec/money';
 import { formatChinaTime, parseChinaTime } from '../core/codec/time';
+import { isBag } from '../core/objects';
 import type { HisKind, HisRequest, HisRow, OrderViewRequest, BillViewRequest, Problem } from './types';
 
 export type RowsReading = { ok: true; rows: HisRow[] } | { ok: false; problem: Problem & { index?: number } };
@@ -39,7 +40,6 @@ class RowError extends Error {
   }
 }
 
-const isBag = (value: unknown): value is Record<string, unknown> => value !== null && typeof value === 'object' && !Array.isArray(value);
 const blank = (value: unknown) => value === undefined || value === null || value === '';
 
 /** A text column: strings as they are, safe integers (a numeric id column) as their digits, nothing else. */

@@ -8,6 +8,7 @@ import { CallTracker, closeAfterCalls } from './calls';
 import { fieldSettings, readRequest } from './fields';
 import { describeError, describeResult } from './message';
 import { configNodeOf } from './config';
+import { asError, sendThenDone } from './util';
 
 export type ActionType = 'upp-scancode' | 'upp-barcode' | 'upp-query' | 'upp-refund' | 'upp-refund-query' | 'upp-close';
 
@@ -51,7 +52,7 @@ export function errorStatus(err: unknown): NodeStatusValue {
  * rule in msg.upp.error (Node-RED's Catch copies only message, code and stack into msg.error).
  */
 export function failMessage(msg: NodeMessage, endpoint: EndpointName, err: unknown, lang: 'en' | 'zh', done: DoneFunction): void {
-  const error = err instanceof Error ? localizeError(err, lang) : new Error(String(err));
+  const error = localizeError(asError(err), lang);
   msg.upp = { endpoint, error: describeError(error) };
   done(error);
 }
@@ -91,13 +92,7 @@ export function registerActionNode(RED: NodeAPI, type: ActionType): void {
         status.finish(routed.status);
         const out: (NodeMessage | null)[] = spec.outputs.map(() => null);
         out[routed.port] = msg;
-        try {
-          send(out);
-          done();
-        } catch (err) {
-          // A downstream node threw synchronously; report it once, like Node-RED does.
-          done(err instanceof Error ? err : new Error(String(err)));
-        }
+        sendThenDone(node, msg, () => send(out), done);
       });
     });
 

@@ -1,6 +1,6 @@
-// Errors the node layer adds on top of the core's: they keep the core's codes (ERR_UPP_INPUT, ERR_UPP_CONFIG, ...)
-// so a Catch flow can switch on msg.error.code without caring which layer found the problem.
-import { UppConfigError, UppInputError, type Diagnosis } from '../core';
+// Errors the node layer adds on top of the core's: they are UppErrors with codes from the core's registry
+// (nodes/core/errors.ts), so a Catch flow can switch on msg.error.code without caring which layer found the problem.
+import { UppConfigError, UppError, UppInputError, type Diagnosis } from '../core';
 
 /** A config field refers to `${VAR}` and the variable is not set. Names the field and the variable, never a value. */
 export class UppEnvVarError extends UppConfigError {
@@ -20,22 +20,23 @@ export class UppSourceError extends UppInputError {
 }
 
 /** The network test did not succeed; the message is the diagnosis (wrong URL, wrong key, wrong profile, ...). */
-export class UppNetworkError extends Error {
-  readonly code = 'ERR_UPP_NETWORK';
+export class UppNetworkError extends UppError {
+  declare readonly code: 'ERR_UPP_NETWORK';
   readonly diagnosis: Diagnosis;
-  readonly messageZh: string;
   readonly messageEn: string;
   /** The core's reason code (rejected, bad_signature, http_status, timeout, ECONNREFUSED, ...). */
   readonly reason: string;
-  readonly notSent: boolean;
 
   constructor(diagnosis: Diagnosis, lang: 'en' | 'zh', reason: string, notSent: boolean, cause?: unknown) {
-    super(lang === 'zh' ? diagnosis.zh : diagnosis.en, cause === undefined ? undefined : { cause });
-    this.name = 'UppNetworkError';
+    super('ERR_UPP_NETWORK', diagnosis.en, diagnosis.zh, { cause, notSent });
+    this.message = lang === 'zh' ? diagnosis.zh : diagnosis.en;
     this.diagnosis = diagnosis;
     this.messageEn = diagnosis.en;
-    this.messageZh = diagnosis.zh;
     this.reason = reason;
-    this.notSent = notSent;
+  }
+
+  /** The diagnosis alone in msg.error.message and the log (see UppError.toString in nodes/core/errors.ts). */
+  override toString(): string {
+    return this.message;
   }
 }

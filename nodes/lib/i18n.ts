@@ -1,6 +1,6 @@
 // Runtime texts come from each node type's message catalog (locales/<lang>/<type>.json, namespace = the node set),
 // so status texts and error wrappers follow the language Node-RED picked for the runtime.
-import { UppError } from '../core';
+import { isUppError } from '../core';
 import type { NodeAPI } from './red';
 
 export type Translate = (key: string, params?: Record<string, unknown>) => string;
@@ -42,7 +42,7 @@ export function runtimeLang(t: Translate): 'en' | 'zh' {
  * as `messageEn`, the Chinese as `messageZh`.
  */
 export function localizeError<T extends Error>(err: T, lang: 'en' | 'zh'): T {
-  if (err instanceof UppError) {
+  if (isUppError(err)) {
     const e = err as unknown as { messageEn?: string; messageZh: string; message: string };
     if (e.messageEn === undefined) Object.defineProperty(e, 'messageEn', { value: err.message, enumerable: true, writable: true, configurable: true });
     e.message = lang === 'zh' ? e.messageZh : (e.messageEn as string);

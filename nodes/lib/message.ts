@@ -1,6 +1,7 @@
 // The output message contract: msg.payload = the response data (amounts as exact strings), msg.upp = what
 // happened. Every other msg property is kept (msg.req / msg.res of an HTTP In node must survive).
-import { UppError, type EndpointName, type UppResult } from '../core';
+import { ORDER_BIZ_TYPE, UNEXPECTED_CODE, type EndpointName, type UppResult } from '../core';
+import { dropUndefined } from './util';
 
 export interface UppMeta {
   endpoint: EndpointName;
@@ -36,9 +37,6 @@ export interface UppMeta {
   [extra: string]: unknown;
 }
 
-/** bizType of orders created by each pay endpoint (what a later query, close or refund needs). */
-const ORDER_BIZ_TYPE: Partial<Record<EndpointName, string>> = { scanCode: 'scan_pay', barCode: 'barcode_pay' };
-
 const text = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : typeof v === 'number' ? String(v) : undefined);
 
 export function describeResult(result: UppResult): { payload: Record<string, unknown>; upp: UppMeta } {
@@ -72,9 +70,7 @@ export function describeResult(result: UppResult): { payload: Record<string, unk
   if (expireTime) upp.expireTime = expireTime;
   if (result.endpoint === 'close' && result.status) upp.isCloseOrder = result.status;
   if (!verified && data) upp.unverifiedData = data;
-  // Drop undefined entries so msg.upp reads cleanly in the debug sidebar.
-  for (const k of Object.keys(upp)) if (upp[k] === undefined) delete upp[k];
-  return { payload: verified && data ? data : {}, upp };
+  return { payload: verified && data ? data : {}, upp: dropUndefined(upp) };
 }
 
 export interface ErrorInfo {
@@ -94,13 +90,13 @@ export interface ErrorInfo {
 export function describeError(err: unknown): ErrorInfo {
   const e = (err ?? {}) as Record<string, unknown>;
   const info: ErrorInfo = {
-    code: typeof e.code === 'string' ? e.code : 'ERR_UPP_UNEXPECTED',
+    code: typeof e.code === 'string' ? e.code : UNEXPECTED_CODE,
     message: typeof e.message === 'string' ? e.message : String(err),
   };
   for (const k of ['messageEn', 'messageZh', 'field', 'rule', 'reason'] as const) {
     if (typeof e[k] === 'string') info[k] = e[k] as string;
   }
-  if (err instanceof UppError || typeof e.notSent === 'boolean') info.notSent = Boolean(e.notSent);
+  if (typeof e.notSent === 'boolean') info.notSent = e.notSent;
   const diagnosis = e.diagnosis as ErrorInfo['diagnosis'] | undefined;
   if (diagnosis && typeof diagnosis.code === 'string') info.diagnosis = { code: diagnosis.code, en: diagnosis.en, zh: diagnosis.zh };
   return info;

@@ -9,6 +9,7 @@
 //   only a verified pay_failed / refund_failed (or a payment closed after giving up) is "failed".
 import { setMaxListeners } from 'node:events';
 import type { UppResult } from '../core/operations';
+import { describeError } from '../lib/message';
 import { Scheduler, type LagStats } from './scheduler';
 import type { HeapItem } from './heap';
 import type {
@@ -32,15 +33,6 @@ const RETRYABLE_CODES = new Set(['ERR_UPP_NOT_SENT', 'ERR_UPP_IN_FLIGHT', 'ERR_U
 export function isRetryableError(error: unknown): boolean {
   const code = (error as { code?: unknown })?.code;
   return typeof code === 'string' && RETRYABLE_CODES.has(code);
-}
-
-export function errorInfo(error: unknown): ErrorInfo {
-  const e = error as { code?: unknown; message?: unknown; messageZh?: unknown };
-  return {
-    code: typeof e?.code === 'string' ? e.code : undefined,
-    message: typeof e?.message === 'string' ? e.message : String(error),
-    messageZh: typeof e?.messageZh === 'string' ? e.messageZh : undefined,
-  };
 }
 
 export function jobKey(target: PollTarget): string {
@@ -487,7 +479,7 @@ export class PollEngine {
       if (result.verified && result.status) job.sawStatus = true;
       if (result.envelope?.msg) job.lastMsg = result.envelope.msg;
     } else {
-      job.lastError = errorInfo(error);
+      job.lastError = describeError(error);
     }
     return true;
   }
@@ -556,7 +548,7 @@ export class PollEngine {
     } catch (err) {
       if (this.stopped) return;
       if (!isRetryableError(err)) throw err;
-      const info = errorInfo(err);
+      const info = describeError(err);
       close = { outcome: 'not_sent', assumed: false, reason: info.code ?? 'not_sent', detail: info.message };
     }
     if (!(await this.ask(job))) return;

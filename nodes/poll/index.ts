@@ -1,7 +1,7 @@
 // The poll engine, usable without Node-RED: `new PollEngine({ scope, settings, client, onFinish, onError })`.
-export { PollEngine, jobKey, isRetryableError, errorInfo, type PollEngineOptions, type EngineStats } from './engine';
+export { PollEngine, jobKey, isRetryableError, type PollEngineOptions, type EngineStats } from './engine';
 export { Scheduler, LagStats } from './scheduler';
 export { MinHeap, type HeapItem } from './heap';
-export { readTarget, modeOf, pick, expireAtOf, expireText, PollInputError, type ModeSetting } from './input';
+export { readTarget, modeOf, pick, expireAtOf, expireText, type ModeSetting } from './input';
 export * from './types';
 export { pollSettings, POLL_DEFAULTS, type PollNodeSettings } from './settings';

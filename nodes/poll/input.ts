@@ -1,30 +1,15 @@
 // Reads what a poll needs from an incoming message: the mode, the keys and the order's expireTime. An action node's
 // output can be wired straight in (msg.upp.endpoint, msg.upp.request, msg.upp.paymentNo, ...), and so can a plain
 // HIS row in msg.payload. Anything missing or malformed is a bilingual input error naming the field.
-import { UppError, validateRequest, parseChinaTime, formatChinaTime } from '../core';
+import { ORDER_BIZ_TYPE, UppInputError, validateRequest, parseChinaTime, formatChinaTime, type EndpointName } from '../core';
+import { isBag, type Bag } from '../lib/util';
 import type { PollMode, PollTarget } from './types';
 
 export type ModeSetting = PollMode | 'auto';
 
-/** Input problems found before polling starts (nothing is sent). Same code as the core's input errors. */
-export class PollInputError extends UppError {
-  readonly field: string;
-  readonly rule: string;
-
-  constructor(field: string, rule: string, en: string, zh: string) {
-    super('ERR_UPP_INPUT', en, zh);
-    this.field = field;
-    this.rule = rule;
-  }
-}
-
 const PAYMENT_ENDPOINTS = new Set(['scanCode', 'barCode', 'query', 'close']);
 const REFUND_ENDPOINTS = new Set(['refund', 'refundQuery']);
-/** The bizType an order gets from the endpoint that created it. */
-const BIZ_TYPE_OF: Record<string, string> = { scanCode: 'scan_pay', barCode: 'barcode_pay' };
 
-type Bag = Record<string, unknown>;
-const isBag = (v: unknown): v is Bag => typeof v === 'object' && v !== null && !Array.isArray(v) && !Buffer.isBuffer(v);
 const present = (v: unknown) => v !== undefined && v !== null && v !== '';
 
 /** Looks a field up in msg.upp, then msg.upp.request, then msg.payload. */
@@ -38,13 +23,8 @@ export function pick(msg: Bag, field: string): unknown {
   return undefined;
 }
 
-function missing(field: string): PollInputError {
-  return new PollInputError(
-    field,
-    'required',
-    `${field} is missing: upp-poll reads it from msg.upp.${field}, msg.upp.request.${field} or msg.payload.${field}`,
-    `缺少 ${field}：upp-poll 从 msg.upp.${field}、msg.upp.request.${field} 或 msg.payload.${field} 读取该字段`,
-  );
+function missing(field: string): UppInputError {
+  return new UppInputError(field, 'required', {}, { text: 'poll_key_missing' });
 }
 
 /** payment or refund: the node's setting, else msg.upp.endpoint, else which key the message carries. */
@@ -55,12 +35,7 @@ export function modeOf(msg: Bag, setting: ModeSetting): PollMode {
   if (typeof endpoint === 'string' && REFUND_ENDPOINTS.has(endpoint)) return 'refund';
   if (present(pick(msg, 'requestNo'))) return 'refund';
   if (present(pick(msg, 'paymentNo'))) return 'payment';
-  throw new PollInputError(
-    'mode',
-    'required',
-    'upp-poll cannot tell whether to poll a payment or a refund: msg.upp.endpoint is not set and no requestNo or paymentNo was found in msg.upp, msg.upp.request or msg.payload (or choose the mode in the node)',
-    'upp-poll 无法判断要轮询支付还是退款：msg.upp.endpoint 未设置，且在 msg.upp、msg.upp.request、msg.payload 中找不到 requestNo 或 paymentNo（也可在节点中选择模式）',
-  );
+  throw new UppInputError('mode', 'required', {}, { text: 'poll_mode_unknown' });
 }
 
 /** The order's expireTime as epoch ms: "yyyy-MM-dd HH:mm:ss" (China time, UTC+8), a Date or epoch ms. */
@@ -72,17 +47,12 @@ export function expireAtOf(raw: unknown): number | undefined {
   else if (typeof raw === 'string') ms = /^\d{12,14}$/.test(raw) ? Number(raw) : parseChinaTime(raw.trim());
   if (ms === undefined || !Number.isFinite(ms)) {
     const got = typeof raw === 'string' ? JSON.stringify(raw.slice(0, 40)) : typeof raw;
-    throw new PollInputError(
-      'expireTime',
-      'datetime_format',
-      `expireTime must be "yyyy-MM-dd HH:mm:ss" (China time, UTC+8), a Date or epoch milliseconds (got ${got})`,
-      `expireTime 必须是 "yyyy-MM-dd HH:mm:ss"（北京时间）、Date 或毫秒时间戳（实际为 ${got}）`,
-    );
+    throw new UppInputError('expireTime', 'datetime_format', { got });
   }
   return ms;
 }
 
-/** Everything the poll needs from a message; throws PollInputError / UppInputError naming the field. */
+/** Everything the poll needs from a message; throws an UppInputError naming the field. */
 export function readTarget(msg: Bag, setting: ModeSetting): PollTarget {
   const mode = modeOf(msg, setting);
   if (mode === 'refund') {
@@ -97,7 +67,7 @@ export function readTarget(msg: Bag, setting: ModeSetting): PollTarget {
   let bizType = pick(msg, 'bizType');
   if (!present(bizType)) {
     const endpoint = isBag(msg.upp) ? msg.upp.endpoint : undefined;
-    bizType = typeof endpoint === 'string' ? BIZ_TYPE_OF[endpoint] : undefined;
+    bizType = typeof endpoint === 'string' && Object.hasOwn(ORDER_BIZ_TYPE, endpoint) ? ORDER_BIZ_TYPE[endpoint as EndpointName] : undefined;
   }
   if (!present(bizType)) throw missing('bizType');
   const fields = validateRequest('query', { paymentNo, bizType });

@@ -2,11 +2,10 @@
 // context store. No Node-RED imports: the message contract is plain data.
 import { describeResult } from '../lib/message';
 import type { NodeMessage } from '../lib/red';
+import { dropUndefined, isBag, type Bag } from '../lib/util';
 import { expireText } from './input';
 import type { PollFinal } from './types';
 
-type Bag = Record<string, unknown>;
-const isBag = (v: unknown): v is Bag => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** A JSON copy of a message for the context store: without msg.req / msg.res, functions or circular references. */
 export function savedCopy(msg: NodeMessage): string | undefined {
@@ -37,11 +36,6 @@ export function reviveCopy(saved: string): NodeMessage {
     isBag(v) && v.type === 'Buffer' && Array.isArray(v.data) && Object.keys(v).length === 2 ? Buffer.from(v.data as number[]) : v,
   ) as NodeMessage;
 }
-
-export const dropUndefined = <T extends Bag>(o: T): T => {
-  for (const k of Object.keys(o)) if (o[k] === undefined) delete o[k];
-  return o;
-};
 
 /** msg.payload and msg.upp of a final answer: the last query's detail plus msg.upp.poll. */
 export function describeFinal(final: PollFinal): { payload: Record<string, unknown>; upp: Bag } {

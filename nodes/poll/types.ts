@@ -1,6 +1,7 @@
 // Shapes shared by the poll engine and the upp-poll node. Plain data: no Node-RED types here.
 import type { CallOptions, UppResult } from '../core/operations';
 import type { RequestInput } from '../core/validate';
+import type { ErrorInfo } from '../lib/message';
 
 export type PollMode = 'payment' | 'refund';
 
@@ -53,12 +54,8 @@ export interface PollClient {
   close(fields: RequestInput, call?: CallOptions): Promise<UppResult>;
 }
 
-/** A thrown error, reduced to what a message can carry. */
-export interface ErrorInfo {
-  code?: string;
-  message: string;
-  messageZh?: string;
-}
+/** A thrown error, reduced to what a message can carry (msg.upp.error's shape). */
+export type { ErrorInfo } from '../lib/message';
 
 /** What the close after giving up did. */
 export interface CloseInfo {

@@ -4,6 +4,7 @@
 import { parseArgs } from 'node:util';
 import { DEFAULTS, type SandboxOptions } from './options';
 import { MAGIC_SUMMARY } from './magic';
+import { dropUndefined } from '../core/objects';
 import { startSandbox } from './server';
 
 const USAGE = `Usage: upp-sandbox [options]
@@ -95,7 +96,7 @@ async function main(): Promise<void> {
   }
   const { options, keySource, quiet } = parsed;
   const sandbox = await startSandbox({ ...options, log: quiet ? undefined : (text) => process.stdout.write(`${text}\n`) });
-  const o = { ...DEFAULTS, ...Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)) };
+  const o = { ...DEFAULTS, ...dropUndefined({ ...options }) };
   process.stdout.write(
     [
       `UPP sandbox listening at ${sandbox.url}`,

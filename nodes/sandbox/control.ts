@@ -1,7 +1,8 @@
 // The control API: plain, unsigned JSON at the origin root (whatever the prefix) for tests and demos to look inside
 // the sandbox and steer it. Each route calls the same method as the programmatic API, so both behave alike.
 import type { EndpointName } from '../core/schema';
-import { SandboxStateError } from './ledger';
+import { isUppError } from '../core/errors';
+import type { SandboxStateError } from './ledger';
 import type { FaultName, FaultOptions, RequestFilter, Sandbox } from './types';
 
 /** What the control API drives: the programmatic API's own methods, plus the settings summary. */
@@ -51,7 +52,7 @@ export function control(api: Controls, method: string, pathname: string, query: 
     }
     if (what === 'reset' && method === 'POST' && parts.length === 1) return (api.reset(), reply(200, { ok: true }));
   } catch (err) {
-    if (err instanceof SandboxStateError) return reply(err.status, { error: err.message });
+    if (isUppError<SandboxStateError>(err, 'ERR_UPP_SANDBOX_STATE')) return reply(err.status, { error: err.message });
     if (err instanceof TypeError || err instanceof SyntaxError) return reply(400, { error: err.message });
     throw err;
   }

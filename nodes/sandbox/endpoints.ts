@@ -54,7 +54,7 @@ export function answerRequest(endpoint: EndpointName, tree: JsonObject, signatur
   if (!signatureValid) return fail(MSG.badSign);
   const fieldProblem = checkFields(endpoint, tree, ctx.now, ctx.requireBody);
   if (fieldProblem) return fail(fieldProblem);
-  return HANDLERS[endpoint](tree, ctx);
+  return (HANDLERS[endpoint] as Handler)(tree, ctx);
 }
 
 // After checkFields every present field has its wire type: strings are strings, amounts LosslessNumbers.
@@ -62,7 +62,12 @@ const text = (tree: JsonObject, name: string): string | undefined => (typeof tre
 /** An amount as exact text with two decimals (the scale a BigDecimal(8,2) column gives back). */
 const amount = (tree: JsonObject, name: string): string => new Decimal((tree[name] as LosslessNumber).value).toFixed(2);
 
-const HANDLERS: Record<EndpointName, (tree: JsonObject, ctx: HandlerContext) => Answer> = {
+type Handler = (tree: JsonObject, ctx: HandlerContext) => Answer;
+
+/** The endpoints the sandbox answers; the server routes only these (others are 404, as on a front-end without them). */
+export const servedEndpoint = (endpoint: EndpointName): boolean => HANDLERS[endpoint] !== undefined;
+
+const HANDLERS: Partial<Record<EndpointName, Handler>> = {
   network: () => ok({ field: NETWORK_TEXT }),
   scanCode: (tree, ctx) => order('scan', tree, ctx),
   barCode: (tree, ctx) => order('barcode', tree, ctx),

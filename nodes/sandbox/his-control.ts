@@ -7,7 +7,8 @@
 //   POST /_sandbox/his/recheck                   asks the HIS again now about every payment not refunded
 //   POST /_sandbox/reconcile                     {"date": "yyyy-MM-dd"} pulls the HIS bill and reconciles it
 import type { HisDesk } from './his';
-import { SandboxStateError } from './ledger';
+import { isUppError } from '../core/errors';
+import type { SandboxStateError } from './ledger';
 import type { ControlReply } from './control';
 
 export async function hisControl(desk: HisDesk, method: string, pathname: string, body: string): Promise<ControlReply | undefined> {
@@ -32,7 +33,7 @@ export async function hisControl(desk: HisDesk, method: string, pathname: string
       return reply(result.ok ? 200 : 502, result.ok ? result.report : { error: `HIS bill not available: ${result.answer}: ${result.why}`, answer: result.answer });
     }
   } catch (err) {
-    if (err instanceof SandboxStateError) return reply(err.status, { error: err.message });
+    if (isUppError<SandboxStateError>(err, 'ERR_UPP_SANDBOX_STATE')) return reply(err.status, { error: err.message });
     if (err instanceof TypeError || err instanceof SyntaxError) return reply(400, { error: err.message });
     throw err;
   }

@@ -6,6 +6,7 @@
 // (nodes/sandbox/ledger.ts): these payments never change the order the HIS polls.
 import Decimal from 'decimal.js';
 import { formatChinaTime } from '../core/codec/time';
+import { describeErrorText } from '../core/messages';
 import { readAnswer } from '../his/answer';
 import type { HisRow } from '../his/types';
 import { reconcile, type ReconcileReport, type RawRow } from '../reconcile';
@@ -88,12 +89,20 @@ export class HisDesk {
    */
   latePay(paymentNo: string, channelType?: string): LatePayment {
     const order = this.ledger.order(paymentNo);
-    if (!order) throw new SandboxStateError(`No order with paymentNo ${JSON.stringify(paymentNo)}`, 404);
-    if (order.kind !== 'scan') throw new SandboxStateError(`Order ${JSON.stringify(paymentNo)} is a barcode order: only a scan-code order can be paid late`, 409);
+    const quoted = JSON.stringify(paymentNo);
+    if (!order) throw new SandboxStateError(describeErrorText('sandbox_no_order', { paymentNo: quoted }), 404);
+    if (order.kind !== 'scan') {
+      throw new SandboxStateError({ en: `Order ${quoted} is a barcode order: only a scan-code order can be paid late`, zh: `订单 ${quoted} 是条码付订单：只有扫码付订单可以晚到支付` }, 409);
+    }
     let kind: LateKind;
     if (order.status === 'closed') kind = this.clock() >= order.expireAt ? 'after_expire' : 'after_close';
     else if (order.status === 'pay_success') kind = 'second_channel';
-    else throw new SandboxStateError(`Order ${JSON.stringify(paymentNo)} is ${order.status}: a late payment needs a closed or expired order, a second one a paid order`, 409);
+    else {
+      throw new SandboxStateError(
+        { en: `Order ${quoted} is ${order.status}: a late payment needs a closed or expired order, a second one a paid order`, zh: `订单 ${quoted} 状态为 ${order.status}：晚到支付需要已关闭或已过期的订单，重复支付需要已支付的订单` },
+        409,
+      );
+    }
     const channel = this.channelFor(order, kind, channelType);
     const now = this.clock();
     const id = `LATE${String(this.#late.size + 1).padStart(4, '0')}`;

@@ -4,6 +4,9 @@
 import { randomBytes } from 'node:crypto';
 import Decimal from 'decimal.js';
 import { formatChinaTime, parseChinaTime } from '../core/codec/time';
+import { UppError } from '../core/errors';
+import { dropUndefined } from '../core/objects';
+import { describeErrorText } from '../core/messages';
 import { payPlan, refundPlan, type Later, type PayPlan, type RefundPlan } from './magic';
 import type { OrderView, PayStatus, RefundStatus, RefundView } from './types';
 
@@ -51,14 +54,14 @@ export type NewOrder = Pick<Order, 'paymentNo' | 'kind' | 'tradeFee' | 'subject'
 /** What a refund request brings; the ledger fills in the rest of the Refund. */
 export type NewRefund = Pick<Refund, 'requestNo' | 'refundNo' | 'paymentNo' | 'refundFee' | 'bizData'>;
 
-/** Thrown by the manual controls (pay/decline/expire) when the order cannot make that move. */
-export class SandboxStateError extends Error {
-  constructor(
-    message: string,
-    readonly status: 404 | 409,
-  ) {
-    super(message);
-    this.name = 'SandboxStateError';
+/** Thrown by the manual controls (pay/decline/expire) when the order cannot make that move (ERR_UPP_SANDBOX_STATE). */
+export class SandboxStateError extends UppError {
+  /** The control API's HTTP status: 404 no such order, 409 the order cannot make that move. */
+  readonly status: 404 | 409;
+
+  constructor(text: { en: string; zh: string }, status: 404 | 409) {
+    super('ERR_UPP_SANDBOX_STATE', text.en, text.zh);
+    this.status = status;
   }
 }
 
@@ -161,9 +164,10 @@ export class Ledger {
 
   private manual(paymentNo: string, status: PayStatus): Order {
     const order = this.order(paymentNo);
-    if (!order) throw new SandboxStateError(`No order with paymentNo ${JSON.stringify(paymentNo)}`, 404);
+    const quoted = JSON.stringify(paymentNo);
+    if (!order) throw new SandboxStateError(describeErrorText('sandbox_no_order', { paymentNo: quoted }), 404);
     if (order.status !== 'wait_pay') {
-      throw new SandboxStateError(`Order ${JSON.stringify(paymentNo)} is ${order.status}, only a wait_pay order can become ${status}`, 409);
+      throw new SandboxStateError(describeErrorText('sandbox_bad_move', { paymentNo: quoted, status: order.status, target: status }), 409);
     }
     this.settle(order, status);
     return order;
@@ -224,7 +228,7 @@ export class Ledger {
 
   orderView(order: Order): OrderView {
     this.applyExpiry(order);
-    return strip({
+    return dropUndefined({
       paymentNo: order.paymentNo,
       bizType: bizTypeOf(order),
       endpoint: order.kind === 'scan' ? 'scanCode' : 'barCode',
@@ -249,7 +253,7 @@ export class Ledger {
   }
 
   refundView(refund: Refund): RefundView {
-    return strip({
+    return dropUndefined({
       requestNo: refund.requestNo,
       refundNo: refund.refundNo,
       paymentNo: refund.paymentNo,
@@ -277,7 +281,3 @@ function advance<S>(later: Later<S> | undefined, queries: number, movable: boole
   if (later && movable && queries >= later.fromQuery) move(later.status);
 }
 
-function strip<T extends object>(view: T): T {
-  for (const key of Object.keys(view) as Array<keyof T>) if (view[key] === undefined) delete view[key];
-  return view;
-}

@@ -5,14 +5,16 @@ import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import { ENDPOINT_NAMES, endpointPath, type EndpointName } from '../core/schema';
 import { verifyTree } from '../core/codec/canonical';
 import { isJsonObject, parseLossless, type JsonObject } from '../core/codec/json';
+import { isUppError } from '../core/errors';
+import { dropUndefined } from '../core/objects';
 import { cashierPage, lateMessage, notFoundPage } from './cashier';
 import { control, type Controls } from './control';
-import { answerRequest, MSG, type Answer } from './endpoints';
+import { answerRequest, MSG, servedEndpoint, type Answer } from './endpoints';
 import { envelopeOf, malformedText, signedText, UNSIGNED_BUSY, type Signer } from './envelope';
 import { FaultBoard } from './faults';
 import { HisDesk } from './his';
 import { hisControl } from './his-control';
-import { Ledger, SandboxStateError, type Order } from './ledger';
+import { Ledger, type Order } from './ledger';
 import { resolveOptions, type SandboxOptions } from './options';
 import { plainBody, Recorder } from './recorder';
 import { FAULTS_APPLYING_STATE, type FaultName, type RecordedRequest, type Sandbox } from './types';
@@ -26,7 +28,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const o = resolveOptions(options);
   const signer: Signer = { key: o.key, profile: o.profile, dataSignInCanonical: o.dataSignInCanonical };
   const routes = new Map<string, EndpointName>();
-  for (const name of ENDPOINT_NAMES) {
+  for (const name of ENDPOINT_NAMES.filter(servedEndpoint)) {
     routes.set(endpointPath(name, 'manual-1.0', o.prefix), name);
     routes.set(endpointPath(name, 'v2', o.prefix), name);
   }
@@ -75,9 +77,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     if (fault === 'unsigned_error') answer = { result: false, msg: MSG.busy };
     const tradeStatus = answer.data?.tradeStatus;
     record.response = { fault, result: answer.result, msg: answer.msg || undefined, tradeStatus: typeof tradeStatus === 'string' ? tradeStatus : undefined };
-    for (const key of Object.keys(record.response) as Array<keyof typeof record.response>) {
-      if (record.response[key] === undefined) delete record.response[key];
-    }
+    dropUndefined(record.response);
     const tree = envelopeOf(answer, o.now());
     switch (fault) {
       case 'unsigned_error':
@@ -161,7 +161,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
         const decided = his.latePayment(late.id);
         return sendHtml(res, 200, cashierPage(order, lateMessage(decided ?? late), his.latePayments().filter((l) => l.paymentNo === order.paymentNo)));
       } catch (err) {
-        if (!(err instanceof SandboxStateError)) throw err;
+        if (!isUppError(err, 'ERR_UPP_SANDBOX_STATE')) throw err;
         return sendHtml(res, 409, cashierPage(order, `订单当前状态不允许此操作 This order can no longer be changed (${order.status})`));
       }
     }
@@ -176,7 +176,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
         log(`${new Date().toISOString()} cashier ${move[1]} ${order.paymentNo} -> ${order.status}`);
         return sendHtml(res, 200, cashierPage(order, move[1] === 'pay' ? '支付成功 Payment done' : '已拒绝支付 Payment declined'));
       } catch (err) {
-        if (!(err instanceof SandboxStateError)) throw err;
+        if (!isUppError(err, 'ERR_UPP_SANDBOX_STATE')) throw err;
         return sendHtml(res, 409, cashierPage(order, `订单当前状态不允许此操作 This order can no longer be changed (${order.status})`));
       }
     }

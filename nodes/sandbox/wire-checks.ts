@@ -53,6 +53,8 @@ function fieldOk(endpoint: EndpointName, spec: FieldSpec, value: JsonTree, now: 
     }
     case 'json':
       return typeof value === 'string' && lengthOk(spec, value) && jsonOk(value);
+    case 'date':
+      return typeof value === 'string' && parseChinaTime(`${value} 00:00:00`) !== undefined;
     case 'string':
       if (typeof value !== 'string' || !lengthOk(spec, value)) return false;
       if (spec.noComma && value.includes(',')) return false;

@@ -56,6 +56,20 @@ describe('outcome rules (DESIGN.md outcome table, spec section 6)', () => {
   it('close: every ambiguous failure counts as closed, flagged assumed', () => {
     for (const answer of ambiguous) assert.deepEqual(core.decide('close', answer), { outcome: 'success', reason: answer.problem, assumed: true });
   });
+  it('close reads isCloseOrder alone: N is not closed, in an accepted or a rejected answer (issue 10 item 2)', () => {
+    assert.deepEqual(core.decide('close', { ...rejected, status: 'N' }), { outcome: 'failed', reason: 'rejected', assumed: false });
+    assert.deepEqual(core.decide('close', ok('N')), { outcome: 'failed', reason: 'final', assumed: false });
+  });
+  it('an answer not bound to its request is pending with that reason, for every endpoint but the network test', () => {
+    for (const unbound of ['mismatch', 'missing_field']) {
+      for (const endpoint of ['scanCode', 'barCode', 'faceCode', 'query', 'refund', 'refundQuery', 'close', 'yuntaiBills']) {
+        for (const status of ['pay_success', 'pay_failed', 'refund_success', 'refund_failed', 'Y', 'N']) {
+          assert.deepEqual(core.decide(endpoint, { ...ok(status), unbound }), { outcome: 'pending', reason: unbound, assumed: false }, `${endpoint} ${status}`);
+        }
+        assert.equal(core.decide(endpoint, { ...rejected, unbound }).outcome, 'pending');
+      }
+    }
+  });
   it('an unverified answer that claims pay_failed / refund_failed / N is not trusted', () => {
     const forged = (status) => ({ verified: false, problem: 'bad_signature', result: true, kind: '0', status });
     assert.equal(core.decide('query', forged('pay_failed')).outcome, 'pending');

@@ -45,7 +45,9 @@ describe('validation: amounts (decimal.js, never rounded)', () => {
     ['0', 'amount_positive'],
     [0, 'amount_positive'],
     [-0, 'amount_positive'],
-    ['-1.00', 'amount_format'],
+    ['-1.00', 'amount_positive'],
+    ['-1', 'amount_positive'],
+    ['+5', 'amount_format'],
     [-1, 'amount_positive'],
     ['0.00', 'amount_positive'],
     ['12.345', 'amount_scale'],
@@ -190,5 +192,42 @@ describe('client options', () => {
     assert.ok(!JSON.stringify(client).includes('secret-key-xyz'));
     assert.ok(!JSON.stringify(client.options).includes('secret-key-xyz'));
     await client.destroy();
+  });
+});
+
+describe('validation: messages people read (one sentence naming field and rule, both languages)', () => {
+  const caught = (fn) => {
+    try {
+      fn();
+    } catch (err) {
+      return err;
+    }
+    throw new Error('expected an error');
+  };
+  for (const input of ['-1', -1, '-0.50', '0']) {
+    it(`tradeFee ${JSON.stringify(input)} says "must be greater than 0", not the amount format`, () => {
+      const err = caught(() => core.validateRequest('scanCode', scan({ tradeFee: input }), NOW));
+      assert.equal(err.rule, 'amount_positive');
+      assert.match(err.message, /^tradeFee must be greater than 0 \(got /);
+      assert.match(err.messageZh, /^tradeFee 必须大于 0（实际为 /);
+      assert.doesNotMatch(err.message, /such as 12\.30/);
+    });
+  }
+  it('an error prints as its sentence alone (Node-RED puts String(err) in msg.error.message and the log)', () => {
+    const err = caught(() => core.validateRequest('scanCode', scan({ subject: 'a,b' }), NOW));
+    assert.equal(String(err), 'subject must not contain an English comma ","');
+    assert.equal(err.toString(), err.message);
+    assert.doesNotMatch(String(new core.UppNotSentError('ECONNREFUSED', 'x', 1)), /^Upp\w*Error/);
+  });
+  it('a refused connection names the cause once, with the address, in both languages', () => {
+    const err = new core.UppNotSentError('ECONNREFUSED', 'ECONNREFUSED: connect ECONNREFUSED 127.0.0.1:7000', 3);
+    assert.equal(err.message, 'Request not sent: could not connect to the front-end machine at 127.0.0.1:7000: the connection was refused, nothing listens at that address and port (ECONNREFUSED), after 3 attempt(s)');
+    assert.equal(err.messageZh, '请求未发出：无法连接前置机 127.0.0.1:7000：连接被拒绝，该地址和端口上没有服务（ECONNREFUSED），已尝试 3 次');
+    for (const text of [err.message, err.messageZh]) assert.equal(text.split('ECONNREFUSED').length - 1, 1, text);
+  });
+  it('an unknown connection failure keeps its own words, the code once', () => {
+    const err = new core.UppNotSentError('CERT_HAS_EXPIRED', 'CERT_HAS_EXPIRED: certificate has expired', 1);
+    assert.equal(err.message, 'Request not sent: could not connect to the front-end machine: certificate has expired (CERT_HAS_EXPIRED), after 1 attempt(s)');
+    assert.equal(err.messageZh.split('CERT_HAS_EXPIRED').length - 1, 1, err.messageZh);
   });
 });

@@ -86,6 +86,8 @@ describe('editor files', () => {
     const fromSchema = {};
     for (const ep of Object.values(core.ENDPOINTS)) {
       for (const f of ep.request) {
+        // One rule per field name: the first endpoint that defines it (faceCode's channelProduct lists no values)
+        if (fromSchema[f.name]) continue;
         const r = { type: f.type };
         if (f.max !== undefined) r.max = f.max;
         if (f.values) Object.assign(r, { values: [...f.values], enumKind: f.enumKind });

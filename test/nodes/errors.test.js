@@ -110,6 +110,24 @@ describe('nodes: errors go to Catch with the original msg, never to an output', 
     assert.equal(s.helper.getNode('n1').statuses.at(-1).text, 'ERR_UPP_NOT_SENT');
   });
 
+  it('msg.error.message is the sentence alone, naming field and rule (tradeFee -1: greater than 0), both languages', async () => {
+    await load(actionFlow('upp-scancode', {}, configNode(sb)), configCredentials());
+    const caught = await expectCaught('upp-scancode', { payload: scan({ tradeFee: '-1' }) });
+    assert.equal(caught.error.message, 'tradeFee must be greater than 0 (got "-1")');
+    assert.equal(caught.upp.error.message, caught.error.message);
+    assert.equal(caught.upp.error.messageZh, 'tradeFee 必须大于 0（实际为 "-1"）');
+  });
+
+  it('a refused connection reads once in msg.error.message and both languages', async () => {
+    await load(actionFlow('upp-query', {}, configNode(null)), configCredentials());
+    const caught = await expectCaught('upp-query', { payload: { paymentNo: 'x' } });
+    assert.match(caught.error.message, /^Request not sent: could not connect to the front-end machine at [\d.]+:\d+: the connection was refused/);
+    for (const text of [caught.error.message, caught.upp.error.messageEn, caught.upp.error.messageZh]) {
+      assert.equal(text.split('ECONNREFUSED').length - 1, 1, text);
+      assert.doesNotMatch(text, /Upp\w*Error/);
+    }
+  });
+
   it('an unexpected exception also reaches Catch (no output, no unhandled rejection)', async () => {
     await load(actionFlow('upp-query', {}, configNode(sb)), configCredentials());
     s.helper.getNode('cfg').getClient = () => {

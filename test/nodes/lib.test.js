@@ -8,9 +8,27 @@ const { CallTracker } = require('../../dist/nodes/lib/calls');
 const { localizeError } = require('../../dist/nodes/lib/i18n');
 const { describeResult, describeError } = require('../../dist/nodes/lib/message');
 const { resolveEnv } = require('../../dist/nodes/lib/env');
+const { isBag, dropUndefined, sendThenDone } = require('../../dist/nodes/lib/util');
 const core = require('../../dist/nodes/core');
 
 describe('nodes/lib', () => {
+  it('util: isBag reads only plain objects; dropUndefined deletes undefined keys in place and keeps null and falsy', () => {
+    assert.ok(isBag({ a: 1 }));
+    for (const v of [null, undefined, [], Buffer.from('x'), 'text', 5]) assert.ok(!isBag(v), String(v));
+    const o = { a: undefined, b: null, c: 0, d: '', e: false };
+    assert.equal(dropUndefined(o), o);
+    assert.deepEqual(Object.keys(o), ['b', 'c', 'd', 'e']);
+  });
+
+  it('util: sendThenDone reports a downstream throw once, to done or else to node.error with the message', () => {
+    const calls = [];
+    const node = { error: (err, msg) => calls.push(['error', err.message, msg.id]) };
+    sendThenDone(node, { id: 1 }, () => calls.push(['sent']), (err) => calls.push(['done', err && err.message]));
+    sendThenDone(node, { id: 2 }, () => { throw new Error('downstream'); }, (err) => calls.push(['done', err && err.message]));
+    sendThenDone(node, { id: 3 }, () => { throw 'text'; }, undefined);
+    assert.deepEqual(calls, [['sent'], ['done', undefined], ['done', 'downstream'], ['error', 'text', 3]]);
+  });
+
   it('StatusTracker: a count while several calls are in flight, then the last result; nothing after close', () => {
     const shown = [];
     const tracker = new StatusTracker({ status: (st) => shown.push(st) }, (key, p) => (p ? `${key}:${p.n}` : key));

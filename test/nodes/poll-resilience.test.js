@@ -153,6 +153,15 @@ describe('upp-poll resilience (sandbox over HTTP)', function () {
       assert.deepEqual(msg.his, { row: 7 });
       assert.equal(msg.upp.poll.resumed, true);
       assert.equal(msg.upp.poll.attempts, 10);
+      // The log says what happened: a redeploy handed the job over, not "saved before the restart" (the helper
+      // runs without the catalogs, so the key is logged; the catalogs' texts are checked below in both languages).
+      const logged = helper.log().args.map(([e]) => e).filter((e) => e && e.type === 'upp-poll' && /^upp-poll\.log\./.test(e.msg));
+      assert.deepEqual(logged.map((e) => e.msg), ['upp-poll.log.handedOver']);
+      for (const [lang, deploy, restart] of [['en-US', /previous deploy/, /restart/], ['zh-CN', /部署/, /重启/]]) {
+        const text = JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'locales', lang, 'upp-poll.json'), 'utf8'))['upp-poll'].log.handedOver;
+        assert.match(text, deploy);
+        assert.doesNotMatch(text, restart);
+      }
       // At most one answer may have been lost to the redeploy (a query in flight when it stopped).
       const made = queries(order.paymentNo).length;
       assert.ok(made === 10 || made === 11, `${made} queries`);

@@ -1,27 +1,74 @@
-// The canonical string and the MD5 signature (spec section 3), plus verification in strict and auto modes.
+// The canonical string and the MD5 signature (spec section 3), plus verification in strict and auto modes over the
+// verification variants: value profile (v1, v2, v2-mixed) x data.sign kept or dropped x time text (wire, iso).
 import { createHash, timingSafeEqual } from 'node:crypto';
-import type { Profile, VerifyMode } from '../schema';
+import type { SignProfile, TimeText, VerifyMode } from '../schema';
 import { isJsonObject, parseLossless, writeJson, type JsonObject, type JsonTree } from './json';
 
-/** Which way of building the canonical string matched a response's signature. */
-export type VerifiedVariant = 'v1' | 'v2' | 'v1/no-data-sign' | 'v2/no-data-sign';
+/**
+ * The stable name of a verification variant: `<profile>[/iso-time][/no-data-sign]`, e.g. `v1`, `v2-mixed/iso-time`,
+ * `v1/no-data-sign`. Flows may switch on it (msg.upp.verified).
+ */
+export type VerifiedVariant = string;
 
-export function canonicalOf(tree: JsonTree, profile: Profile, dropDataSign = false): string {
-  return writeJson(tree, { canonical: true, profile, dropDataSign });
+/** One way of building the canonical string of an answer. */
+export interface Variant {
+  profile: SignProfile;
+  time: TimeText;
+  /** Whether data.sign (the scan-code pay URL) takes part. */
+  dataSign: boolean;
+}
+
+export const SIGN_PROFILES: readonly SignProfile[] = ['v1', 'v2', 'v2-mixed'];
+const TIMES: readonly TimeText[] = ['wire', 'iso'];
+
+export function variantName(variant: Variant): VerifiedVariant {
+  return `${variant.profile}${variant.time === 'iso' ? '/iso-time' : ''}${variant.dataSign ? '' : '/no-data-sign'}`;
+}
+
+/** Every variant name, cheapest and most likely first (for editors and docs). */
+export const VARIANT_NAMES: readonly VerifiedVariant[] = [true, false].flatMap((dataSign) =>
+  TIMES.flatMap((time) => SIGN_PROFILES.map((profile) => variantName({ profile, time, dataSign }))),
+);
+
+/** Reads a variant name back; undefined when it is not one. */
+export function parseVariant(name: string): Variant | undefined {
+  const [profile, ...rest] = name.split('/');
+  if (!(SIGN_PROFILES as readonly string[]).includes(profile)) return undefined;
+  const variant: Variant = { profile: profile as SignProfile, time: 'wire', dataSign: true };
+  for (const part of rest) {
+    if (part === 'iso-time' && variant.time === 'wire' && variant.dataSign) variant.time = 'iso';
+    else if (part === 'no-data-sign' && variant.dataSign) variant.dataSign = false;
+    else return undefined;
+  }
+  return variant;
+}
+
+/** Whether a verified variant authenticates data.sign (the pay URL): false for every `/no-data-sign` variant. */
+export function coversDataSign(name: VerifiedVariant | false): boolean {
+  return name !== false && !name.endsWith('/no-data-sign');
+}
+
+export function canonicalOf(tree: JsonTree, profile: SignProfile, dropDataSign = false, time: TimeText = 'wire'): string {
+  return writeJson(tree, { canonical: true, profile, dropDataSign, time });
 }
 
 export function md5Sign(canonical: string, key: string): string {
   return createHash('md5').update(canonical + key, 'utf8').digest('hex');
 }
 
-/** Canonical string of a raw JSON body (request or response, exactly as on the wire), for debugging mismatches. */
-export function canonicalString(wireJsonText: string, profile: Profile = 'v1'): string {
-  return canonicalOf(parseLossless(wireJsonText), profile);
+export interface CanonicalOptions {
+  /** `wire` (default): LocalDateTime values as on the wire; `iso`: written yyyy-MM-ddTHH:mm:ss. */
+  time?: TimeText;
 }
 
-/** Signature of a raw JSON body (its own `sign` is left out), for debugging mismatches. */
-export function sign(wireJsonText: string, key: string, profile: Profile = 'v1'): string {
-  return md5Sign(canonicalString(wireJsonText, profile), key);
+/** Canonical string of a raw JSON body (request or response, exactly as on the wire), for a profile and time text. */
+export function canonicalString(wireJsonText: string, profile: SignProfile = 'v1', options: CanonicalOptions = {}): string {
+  return canonicalOf(parseLossless(wireJsonText), profile, false, options.time ?? 'wire');
+}
+
+/** Signature of a raw JSON body (its own `sign` is left out), for a profile and time text. */
+export function sign(wireJsonText: string, key: string, profile: SignProfile = 'v1', options: CanonicalOptions = {}): string {
+  return md5Sign(canonicalString(wireJsonText, profile, options), key);
 }
 
 /** Case-insensitive, constant-time comparison of two hex signatures. */
@@ -39,29 +86,62 @@ export type VerifyOutcome =
   | { verified: VerifiedVariant }
   | { verified: false; problem: 'unsigned' | 'bad_signature' };
 
-function variantsFor(profile: Profile, mode: VerifyMode, tree: JsonObject): Array<[Profile, boolean]> {
-  if (mode === 'strict') return [[profile, false]];
-  const other: Profile = profile === 'v1' ? 'v2' : 'v1';
-  const hasDataSign = isJsonObject(tree.data) && tree.data.sign !== undefined && tree.data.sign !== null && tree.data.sign !== '';
-  const order: Array<[Profile, boolean]> = [
-    [profile, false],
-    [other, false],
-  ];
-  if (hasDataSign) order.push([profile, true], [other, true]);
-  return order;
+export interface VerifyOptions {
+  /**
+   * The configured variant: strict accepts only it; auto tries it first. Default: the `profile` argument, wire time,
+   * data.sign kept.
+   */
+  variant?: Variant;
+  /** Auto: a variant that verified earlier answers of this front-end, tried first. */
+  remembered?: VerifiedVariant;
+  /** Auto: an answer carrying data.sign must verify with data.sign covered (a weaker variant is bad_signature). */
+  requireDataSign?: boolean;
+}
+
+export function hasDataSign(tree: JsonObject): boolean {
+  const data = tree.data;
+  return isJsonObject(data) && data.sign !== undefined && data.sign !== null && data.sign !== '';
+}
+
+function candidates(configured: Variant, mode: VerifyMode, withDataSign: boolean, options: VerifyOptions): Variant[] {
+  if (mode === 'strict') return [configured];
+  const list: Variant[] = [];
+  const remembered = options.remembered ? parseVariant(options.remembered) : undefined;
+  if (remembered) list.push(remembered);
+  list.push(configured);
+  // v2-mixed right after the configured profile: where it gives the same string as v1 or v2 (no nested number),
+  // the name then stays the configured one, and otherwise the mixed form the V2.3 manual prints is the likelier.
+  const profiles = [configured.profile, ...(['v2-mixed', 'v1', 'v2'] as const).filter((p) => p !== configured.profile)];
+  // data.sign kept before dropped, wire time before ISO: the common cases cost one MD5.
+  for (const dataSign of [true, false]) {
+    for (const time of TIMES) for (const profile of profiles) list.push({ profile, time, dataSign });
+  }
+  return list.filter((v) => withDataSign || v.dataSign).filter((v) => !(withDataSign && options.requireDataSign && !v.dataSign));
 }
 
 /**
- * Verifies a parsed response. Strict: the configured profile with data.sign included. Auto: the first match among
- * {v1, v2} x {data.sign kept, dropped}, the configured profile first. A response without `sign` is never verified.
+ * Verifies a parsed response. Strict: only the configured variant (default: `profile`, wire time, data.sign kept).
+ * Auto: the first match among {v1, v2, v2-mixed} x {data.sign kept, dropped} x {wire, iso time}, the remembered and
+ * configured variants first. Variants that give the same canonical string are tried once, under the earlier name
+ * (so an answer without data.sign is never reported as `/no-data-sign`). A response without `sign` is never verified.
  */
-export function verifyTree(tree: JsonObject, key: string, profile: Profile, mode: VerifyMode): VerifyOutcome {
+export function verifyTree(tree: JsonObject, key: string, profile: SignProfile, mode: VerifyMode, options: VerifyOptions = {}): VerifyOutcome {
   const received = tree.sign;
   if (typeof received !== 'string' || received === '') return { verified: false, problem: 'unsigned' };
-  for (const [variantProfile, dropDataSign] of variantsFor(profile, mode, tree)) {
-    const expected = md5Sign(canonicalOf(tree, variantProfile, dropDataSign), key);
-    if (signaturesEqual(expected, received)) {
-      return { verified: dropDataSign ? `${variantProfile}/no-data-sign` : variantProfile };
+  const configured = options.variant ?? { profile, time: 'wire', dataSign: true };
+  const withDataSign = hasDataSign(tree);
+  const tried = new Set<string>();
+  const named = new Set<string>();
+  for (const variant of candidates(configured, mode, withDataSign, options)) {
+    const name = variantName(variant);
+    if (named.has(name)) continue;
+    named.add(name);
+    const canonical = canonicalOf(tree, variant.profile, !variant.dataSign, variant.time);
+    if (tried.has(canonical)) continue;
+    tried.add(canonical);
+    if (signaturesEqual(md5Sign(canonical, key), received)) {
+      // Without data.sign in the answer, kept and dropped are the same string: name it by what it covers.
+      return { verified: variantName(withDataSign ? variant : { ...variant, dataSign: true }) };
     }
   }
   return { verified: false, problem: 'bad_signature' };

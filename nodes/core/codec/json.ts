@@ -2,7 +2,7 @@
 // `100.00` must stay `100.00` for the signature to verify), and one small writer serializes trees for the wire and
 // for the canonical string alike.
 import { parse, isLosslessNumber, LosslessNumber } from 'lossless-json';
-import type { Profile } from '../schema';
+import type { SignProfile, TimeText } from '../schema';
 
 export { LosslessNumber, isLosslessNumber };
 
@@ -10,9 +10,32 @@ export { LosslessNumber, isLosslessNumber };
 export type JsonTree = string | boolean | null | LosslessNumber | JsonTree[] | { [key: string]: JsonTree };
 export type JsonObject = { [key: string]: JsonTree };
 
-/** Parses JSON text keeping each number literal's text. Throws SyntaxError on malformed JSON. */
+/**
+ * How deep JSON may nest. The manuals' answers nest two levels (envelope, data; a bill list three); far deeper nesting
+ * is no UPP answer, and unbounded depth would let a 20 KB answer overflow the stack in the recursive writer.
+ */
+export const MAX_JSON_DEPTH = 32;
+
+/** Parses JSON text keeping each number literal's text. Throws SyntaxError on malformed JSON or nesting deeper than MAX_JSON_DEPTH. */
 export function parseLossless(text: string): JsonTree {
+  checkDepth(text);
   return parse(text, null, (value: string) => new LosslessNumber(value)) as JsonTree;
+}
+
+/** One linear pass over the text, counting open brackets outside strings (before any recursive parsing). */
+function checkDepth(text: string): void {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c) i++; // backslash: skip the escaped character
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if (c === 0x7b || c === 0x5b) {
+      if (++depth > MAX_JSON_DEPTH) throw new SyntaxError(`JSON nested deeper than ${MAX_JSON_DEPTH} levels at position ${i}`);
+    } else if (c === 0x7d || c === 0x5d) depth--;
+  }
 }
 
 export function isJsonObject(value: unknown): value is JsonObject {
@@ -22,10 +45,25 @@ export function isJsonObject(value: unknown): value is JsonObject {
 export interface WriteOptions {
   /** Canonical form: keys sorted by code unit, null/empty-string entries dropped, `sign` left out at the top. */
   canonical: boolean;
-  /** Profile `v1` writes numbers and booleans quoted, as the ISV manual 1.0 requires. */
-  profile?: Profile;
+  /**
+   * How numbers and booleans are written in the canonical string: `v1` quoted (ISV manual 1.0), `v2` bare,
+   * `v2-mixed` quoted at the top level and bare inside (the response HIS manual V2.3 prints).
+   */
+  profile?: SignProfile;
   /** Leave out `data.sign` (one of the verification variants). */
   dropDataSign?: boolean;
+  /** `iso`: LocalDateTime values written yyyy-MM-ddTHH:mm:ss (the Java value's text) instead of the wire text. */
+  time?: TimeText;
+}
+
+/** LocalDateTime fields whose signed text may be ISO (spec section 3, sign-vectors-variants.json). */
+const LOCAL_DATETIME_FIELDS: ReadonlySet<string> = new Set(['paymentTime', 'refundTime', 'tradeTime', 'expireTime']);
+const WIRE_DATETIME = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/;
+
+function quoted(options: WriteOptions, depth: number): boolean {
+  if (!options.canonical) return false;
+  // depth 1 = a value of the top-level object
+  return options.profile === 'v1' || (options.profile === 'v2-mixed' && depth === 1);
 }
 
 /** Writes a tree as compact JSON. With `canonical`, produces the string that is signed (spec section 3). */
@@ -35,8 +73,13 @@ export function writeJson(tree: JsonTree, options: WriteOptions): string {
 
 function writeValue(value: JsonTree, options: WriteOptions, depth: number, key: string): string {
   if (value === null) return 'null';
-  if (typeof value === 'string') return JSON.stringify(value);
-  const quote = options.canonical && options.profile === 'v1';
+  if (typeof value === 'string') {
+    if (options.canonical && options.time === 'iso' && LOCAL_DATETIME_FIELDS.has(key) && WIRE_DATETIME.test(value)) {
+      return JSON.stringify(`${value.slice(0, 10)}T${value.slice(11)}`);
+    }
+    return JSON.stringify(value);
+  }
+  const quote = quoted(options, depth);
   if (typeof value === 'boolean') return quote ? `"${value}"` : String(value);
   if (isLosslessNumber(value)) return quote ? `"${value.value}"` : value.value;
   if (Array.isArray(value)) {

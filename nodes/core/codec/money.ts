@@ -6,6 +6,7 @@ import { describeValue } from '../messages';
 export { Decimal };
 
 const PLAIN_DECIMAL = /^\d+(\.\d+)?$/;
+const SIGNED_DECIMAL = /^[-+]?\d+(\.\d+)?$/;
 const MAX_INTEGER_DIGITS = 8;
 const MAX_DECIMALS = 2;
 
@@ -32,6 +33,8 @@ export function normalizeAmount(field: string, input: unknown): string {
     if (text.includes('e')) throw new UppInputError(field, input > 0 && input < 1 ? 'amount_scale' : 'amount_range', { got });
     value = new Decimal(text);
   } else if (typeof input === 'string') {
+    // "-1" or "0" is a number with the wrong value, not a wrong format: say the rule it breaks.
+    if (SIGNED_DECIMAL.test(input) && !new Decimal(input).greaterThan(0)) throw new UppInputError(field, 'amount_positive', { got });
     if (!PLAIN_DECIMAL.test(input)) throw new UppInputError(field, 'amount_format', { got });
     value = new Decimal(input);
   } else {
