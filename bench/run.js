@@ -2,7 +2,6 @@
 'use strict';
 // `npm run bench`: runs each benchmark script in its own process, one after the other, and prints their tables.
 const { execFileSync } = require('node:child_process');
-const fs = require('node:fs');
 const path = require('node:path');
 
 // poll-scale runs twice: at the issue's 10 000 polls, and at 2 500, a load this kind of machine can answer on time

@@ -28,7 +28,7 @@ export = function register(RED: NodeAPI): void {
         return;
       }
       // In-flight calls get the grace period to finish; then the pool is destroyed and they come back pending.
-      current
+      void current
         .destroy(closeGraceMs(RED))
         .catch(() => undefined)
         .then(() => done());

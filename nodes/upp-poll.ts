@@ -8,7 +8,16 @@ import { describeError, describeResult } from './lib/message';
 import { describeFinal, reviveCopy, savedCopy } from './poll/output';
 import { asError, dropUndefined, isBag, sendThenDone, type Bag } from './lib/util';
 import { configNodeOf } from './lib/config';
-import { PollEngine, pollSettings, readTarget, type PollFinal, type PollNodeSettings, type PollProgress, type PollRecord, type PollRoute } from './poll';
+import {
+  PollEngine,
+  pollSettings,
+  readTarget,
+  type PollFinal,
+  type PollNodeSettings,
+  type PollProgress,
+  type PollRecord,
+  type PollRoute,
+} from './poll';
 
 /** One waiting message. Resumed messages have no send/done of their own (node.send / node.error are used). */
 interface Token {
@@ -57,7 +66,11 @@ function statusText(final: PollFinal, t: Translate): NodeStatusValue {
     default:
       if (final.route === 'success') return { fill: 'green', shape: 'dot', text: status ?? t('status.success') };
       if (final.route === 'failed') return { fill: 'red', shape: 'dot', text: status ?? t('status.failed') };
-      return { fill: 'yellow', shape: 'ring', text: t('status.undetermined', { reason: status ?? final.result?.reason ?? final.info.lastError?.code ?? final.reason }) };
+      return {
+        fill: 'yellow',
+        shape: 'ring',
+        text: t('status.undetermined', { reason: status ?? final.result?.reason ?? final.info.lastError?.code ?? final.reason }),
+      };
   }
 }
 
@@ -105,7 +118,8 @@ export = function register(RED: NodeAPI): void {
       const s = engine.status();
       if (s.jobs === 0) node.status(lastStatus);
       else if (s.jobs > 1) node.status({ fill: 'blue', shape: 'dot', text: t('status.pollingJobs', { n: s.jobs }) });
-      else if (s.phase === 'giveup') node.status({ fill: 'blue', shape: 'ring', text: t('status.givingUp', { attempt: s.attempts, max: s.maxAttempts }) });
+      else if (s.phase === 'giveup')
+        node.status({ fill: 'blue', shape: 'ring', text: t('status.givingUp', { attempt: s.attempts, max: s.maxAttempts }) });
       else node.status({ fill: 'blue', shape: 'dot', text: t('status.polling', { attempt: s.attempts, max: s.maxAttempts }) });
     };
     const scheduleStatus = () => {
@@ -156,9 +170,23 @@ export = function register(RED: NodeAPI): void {
             ? (token, p: PollProgress) => {
                 const tk = token as Token;
                 const d = p.result ? describeResult(p.result as UppResult) : undefined;
-                const upp: Bag = { ...(d?.upp ?? { endpoint: p.mode === 'payment' ? 'query' : 'refundQuery', reason: p.error?.code, detail: p.error?.message }) };
+                const upp: Bag = {
+                  ...(d?.upp ?? {
+                    endpoint: p.mode === 'payment' ? 'query' : 'refundQuery',
+                    reason: p.error?.code,
+                    detail: p.error?.message,
+                  }),
+                };
                 upp.outcome = 'pending';
-                upp.poll = dropUndefined({ key: p.key, mode: p.mode, attempt: p.attempt, maxAttempts: p.maxAttempts, startedAt: p.startedAt, nextAt: p.nextAt, msgid: tk.msg._msgid });
+                upp.poll = dropUndefined({
+                  key: p.key,
+                  mode: p.mode,
+                  attempt: p.attempt,
+                  maxAttempts: p.maxAttempts,
+                  startedAt: p.startedAt,
+                  nextAt: p.nextAt,
+                  msgid: tk.msg._msgid,
+                });
                 const progress: NodeMessage = { topic: tk.msg.topic, payload: d?.payload ?? {}, upp: dropUndefined(upp) };
                 const out: (NodeMessage | null)[] = [null, null, null, progress];
                 emit(tk, out);
@@ -174,7 +202,12 @@ export = function register(RED: NodeAPI): void {
         })
       : undefined;
 
-    if (settingsError) node.status({ fill: 'red', shape: 'ring', text: t('status.badSettings', { field: (settingsError as { field?: string }).field ?? '' }) });
+    if (settingsError)
+      node.status({
+        fill: 'red',
+        shape: 'ring',
+        text: t('status.badSettings', { field: (settingsError as { field?: string }).field ?? '' }),
+      });
 
     // Resume the jobs saved before a redeploy (handed over in memory) or a restart (the context store), with the
     // attempts already spent.

@@ -16,6 +16,11 @@ execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', pat
 });
 
 const nodesOut = path.join(out, 'nodes');
+// The editor's field rules in upp-config.html are generated from the compiled schema before the HTML is copied.
+const { writeFieldRules } = require('./editor-fields');
+if (writeFieldRules(path.join(root, 'nodes', 'upp-config.html'), require(path.join(nodesOut, 'core', 'schema.js')).ENDPOINTS)) {
+  console.log('build: nodes/upp-config.html field rules regenerated from nodes/core/schema.ts');
+}
 for (const file of fs.readdirSync(path.join(root, 'nodes'))) {
   if (file.endsWith('.html')) fs.copyFileSync(path.join(root, 'nodes', file), path.join(nodesOut, file));
 }

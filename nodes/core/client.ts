@@ -40,7 +40,13 @@ export class UppClient {
       proxy: this.options.proxy,
       tls: this.options.tls,
     });
-    this.#context = { options: this.options, transport: this.#transport, key: this.#key, isClosed: () => this.#transport.isClosed, verifyState: this.#verifyState };
+    this.#context = {
+      options: this.options,
+      transport: this.#transport,
+      key: this.#key,
+      isClosed: () => this.#transport.isClosed,
+      verifyState: this.#verifyState,
+    };
   }
 
   /** Network test: proves the link, our signature and the answer's signature; `diagnosis` says what is wrong. */
@@ -48,7 +54,9 @@ export class UppClient {
     try {
       // Strict mode checks the answer in auto mode too, so the diagnosis can name the variant it does verify under.
       const strict = this.options.verify === 'strict';
-      const ctx: OperationContext = strict ? { ...this.#context, options: { ...this.options, verify: 'auto' }, verifyState: {} } : this.#context;
+      const ctx: OperationContext = strict
+        ? { ...this.#context, options: { ...this.options, verify: 'auto' }, verifyState: {} }
+        : this.#context;
       const found = await callEndpoint(ctx, 'network', {}, call);
       // The network path is the same in every edition: a read on the query path tells which paths this front-end serves.
       const probe = found.httpStatus === 200 ? await this.#probeEdition(call) : undefined;
@@ -89,7 +97,12 @@ export class UppClient {
         const now = options.now();
         const fields = validateRequest('query', { bizType: 'scan_pay', paymentNo: `UPPPROBE${now}` }, now, options.edition);
         const encoded = encodeRequest(options, fields, this.#key, options.profile, now);
-        const attempt = await this.#transport.post(endpointPath('query', style, options.prefix), encoded.body, options.timeouts.readMs, call?.signal);
+        const attempt = await this.#transport.post(
+          endpointPath('query', style, options.prefix),
+          encoded.body,
+          options.timeouts.readMs,
+          call?.signal,
+        );
         return attempt.kind === 'answered' ? attempt.statusCode : undefined;
       };
       const configured = EDITIONS[options.edition].pathStyle;
@@ -170,6 +183,12 @@ export class UppClient {
   }
 
   toJSON(): Record<string, unknown> {
-    return { baseUrl: `${this.options.origin}${this.options.prefix}`, isvId: this.options.isvId, partnerId: this.options.partnerId, edition: this.options.edition, profile: this.options.profile };
+    return {
+      baseUrl: `${this.options.origin}${this.options.prefix}`,
+      isvId: this.options.isvId,
+      partnerId: this.options.partnerId,
+      edition: this.options.edition,
+      profile: this.options.profile,
+    };
   }
 }

@@ -35,7 +35,10 @@ function toPlain(value: JsonTree, amountFields: ReadonlySet<string>, key = ''): 
 
 /** The amount fields of each endpoint's answer, from the schema (built once). */
 const AMOUNT_FIELDS = new Map(
-  (Object.keys(ENDPOINTS) as EndpointName[]).map((name) => [name, new Set(ENDPOINTS[name].response.filter((f) => f.type === 'amount').map((f) => f.name))]),
+  (Object.keys(ENDPOINTS) as EndpointName[]).map((name) => [
+    name,
+    new Set(ENDPOINTS[name].response.filter((f) => f.type === 'amount').map((f) => f.name)),
+  ]),
 );
 
 export function decodeData(endpoint: EndpointName, tree: JsonObject): Record<string, unknown> | undefined {

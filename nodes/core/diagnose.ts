@@ -51,7 +51,8 @@ const requestProfileFor = (profile: string): Profile => (profile === 'v1' ? 'v1'
 
 /** `wrong_edition` when the configured edition's query path is 404 and the other family's is not. */
 export function diagnoseEdition(probe: EditionProbe | undefined, options: DiagnosisOptions): Diagnosis | undefined {
-  if (!probe || probe.configuredStatus !== 404 || probe.other === undefined || probe.otherStatus === undefined || probe.otherStatus === 404) return undefined;
+  if (!probe || probe.configuredStatus !== 404 || probe.other === undefined || probe.otherStatus === undefined || probe.otherStatus === 404)
+    return undefined;
   const configured = options.edition ?? '1.0';
   if (probe.other === 'v2') {
     return {
@@ -118,7 +119,11 @@ export function diagnoseNetwork(result: UppResult, optionsOrProfile: DiagnosisOp
         warnings: warnings.length ? warnings : undefined,
       };
     }
-    const ok: Diagnosis = { code: 'ok', en: 'Connected: the platform accepted our signature and its answer verified', zh: '连接正常：平台接受了我方签名，应答验签通过' };
+    const ok: Diagnosis = {
+      code: 'ok',
+      en: 'Connected: the platform accepted our signature and its answer verified',
+      zh: '连接正常：平台接受了我方签名，应答验签通过',
+    };
     if (warnings.length) ok.warnings = warnings;
     return ok;
   }
@@ -145,12 +150,24 @@ export function diagnoseNetwork(result: UppResult, optionsOrProfile: DiagnosisOp
         zh: `服务器返回 ${result.detail ?? 'HTTP 错误'}：请检查地址及路径前缀`,
       };
     case 'unparsable':
-      return { code: 'not_upp', en: 'The server answered with something that is not a UPP JSON answer: is this the front-end machine?', zh: '服务器的应答不是 UPP JSON 报文：该地址是否为前置机？' };
+      return {
+        code: 'not_upp',
+        en: 'The server answered with something that is not a UPP JSON answer: is this the front-end machine?',
+        zh: '服务器的应答不是 UPP JSON 报文：该地址是否为前置机？',
+      };
     case 'aborted':
-      return { code: 'aborted', en: 'The network test was cancelled (redeploy or shutdown) before an answer came', zh: '网络测试在收到应答前被取消（重新部署或停止）' };
+      return {
+        code: 'aborted',
+        en: 'The network test was cancelled (redeploy or shutdown) before an answer came',
+        zh: '网络测试在收到应答前被取消（重新部署或停止）',
+      };
     case 'timeout':
       return { code: 'timeout', en: 'The front-end did not answer in time', zh: '前置机未在超时时间内应答' };
     default:
-      return { code: 'connection', en: `The connection failed (${result.detail ?? result.reason})`, zh: `连接失败（${result.detail ?? result.reason}）` };
+      return {
+        code: 'connection',
+        en: `The connection failed (${result.detail ?? result.reason})`,
+        zh: `连接失败（${result.detail ?? result.reason}）`,
+      };
   }
 }

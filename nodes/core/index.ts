@@ -28,6 +28,14 @@ export type { UppClientOptions, Timeouts, RetryOptions, ResolvedOptions } from '
 export type { UppResult, CallOptions } from './operations';
 export { bindAnswer, type BindingResult, type FieldMismatch } from './binding';
 export { decide, type Outcome, type ReasonCode, type Answer, type Decision } from './outcome';
-export { diagnoseNetwork, diagnoseEdition, NETWORK_FIELD_TEXT, type Diagnosis, type DiagnosisCode, type DiagnosisWarning, type EditionProbe } from './diagnose';
+export {
+  diagnoseNetwork,
+  diagnoseEdition,
+  NETWORK_FIELD_TEXT,
+  type Diagnosis,
+  type DiagnosisCode,
+  type DiagnosisWarning,
+  type EditionProbe,
+} from './diagnose';
 export type { TlsOptions } from './transport';
 export { describeRule, describeErrorText, type RuleName, type FieldTextName, type ErrorTextName } from './messages';

@@ -6,6 +6,7 @@ export type RuleName =
   | 'type_integer'
   | 'max_length'
   | 'enum'
+  | 'enum_listed'
   | 'no_comma'
   | 'amount_format'
   | 'amount_positive'
@@ -27,21 +28,37 @@ const TEXTS: Record<RuleName, { en: string; zh: string }> = {
   type_integer: { en: '{field} must be a whole number of at most {max} digits', zh: '{field} 必须是不超过 {max} 位的整数' },
   max_length: { en: '{field} must be at most {max} characters (got {length})', zh: '{field} 最多 {max} 个字符（实际 {length} 个）' },
   enum: { en: '{field} must be one of {values} (got "{got}")', zh: '{field} 必须是 {values} 之一（实际为 "{got}"）' },
+  enum_listed: {
+    en: '{field} must be one of {values} (got "{got}"); a value the manual does not list is written unlisted:<value>',
+    zh: '{field} 必须是 {values} 之一（实际为 "{got}"）；手册未列出的值请写成 unlisted:<值>',
+  },
   no_comma: { en: '{field} must not contain an English comma ","', zh: '{field} 不得包含英文逗号 ","' },
   amount_format: {
     en: '{field} must be an amount in yuan such as 12.30 (plain digits, no exponent, NaN or Infinity; got {got})',
     zh: '{field} 必须是以元为单位的金额，如 12.30（纯数字，不能是科学计数法、NaN 或 Infinity；实际为 {got}）',
   },
   amount_positive: { en: '{field} must be greater than 0 (got {got})', zh: '{field} 必须大于 0（实际为 {got}）' },
-  amount_scale: { en: '{field} must have at most 2 decimal places, it is never rounded (got {got})', zh: '{field} 最多 2 位小数，不会自动四舍五入（实际为 {got}）' },
-  amount_range: { en: '{field} must have at most 8 digits before the decimal point (got {got})', zh: '{field} 整数部分最多 8 位（实际为 {got}）' },
+  amount_scale: {
+    en: '{field} must have at most 2 decimal places, it is never rounded (got {got})',
+    zh: '{field} 最多 2 位小数，不会自动四舍五入（实际为 {got}）',
+  },
+  amount_range: {
+    en: '{field} must have at most 8 digits before the decimal point (got {got})',
+    zh: '{field} 整数部分最多 8 位（实际为 {got}）',
+  },
   json: { en: '{field} must be JSON text or an object ({detail})', zh: '{field} 必须是 JSON 文本或对象（{detail}）' },
   datetime_format: {
     en: '{field} must be "yyyy-MM-dd HH:mm:ss" (China time, UTC+8), a Date or epoch milliseconds (got {got})',
     zh: '{field} 必须是 "yyyy-MM-dd HH:mm:ss"（北京时间）、Date 或毫秒时间戳（实际为 {got}）',
   },
-  datetime_future: { en: '{field} must lie in the future (got {got}, now {now} China time)', zh: '{field} 必须晚于当前时间（实际为 {got}，当前北京时间 {now}）' },
-  date_format: { en: '{field} must be a date "yyyy-MM-dd" (China calendar) or a Date (got {got})', zh: '{field} 必须是日期 "yyyy-MM-dd"（北京日期）或 Date（实际为 {got}）' },
+  datetime_future: {
+    en: '{field} must lie in the future (got {got}, now {now} China time)',
+    zh: '{field} 必须晚于当前时间（实际为 {got}，当前北京时间 {now}）',
+  },
+  date_format: {
+    en: '{field} must be a date "yyyy-MM-dd" (China calendar) or a Date (got {got})',
+    zh: '{field} 必须是日期 "yyyy-MM-dd"（北京日期）或 Date（实际为 {got}）',
+  },
   edition: {
     en: '{field}: the front-end edition {edition} has no {endpoint} endpoint (it exists from edition {since}); set the edition of the front-end machine',
     zh: '{field}：前置机版本 {edition} 没有 {endpoint} 接口（自 {since} 版起提供）；请设置前置机版本',

@@ -101,7 +101,11 @@ interface ReadAnswer {
 /** Parses and verifies an HTTP answer into what the rules need. */
 function readAnswer(attempt: AttemptResult, ctx: OperationContext, endpoint: EndpointName): ReadAnswer {
   if (attempt.kind !== 'answered') {
-    return { answer: { problem: attempt.kind === 'maybe_sent' ? attempt.reason : 'connection_reset', verified: false }, verified: false, detail: attempt.detail };
+    return {
+      answer: { problem: attempt.kind === 'maybe_sent' ? attempt.reason : 'connection_reset', verified: false },
+      verified: false,
+      detail: attempt.detail,
+    };
   }
   const httpStatus = attempt.statusCode;
   if (httpStatus !== 200) {
@@ -137,13 +141,23 @@ function readAnswer(attempt: AttemptResult, ctx: OperationContext, endpoint: End
 }
 
 function unparsable(httpStatus: number | undefined, err: unknown): ReadAnswer {
-  return { answer: { problem: 'unparsable', verified: false }, verified: false, httpStatus, detail: String((err as Error)?.message ?? err).slice(0, 120) };
+  return {
+    answer: { problem: 'unparsable', verified: false },
+    verified: false,
+    httpStatus,
+    detail: String((err as Error)?.message ?? err).slice(0, 120),
+  };
 }
 
 /** The first edition that serves an endpoint (for the error naming the edition). */
 const sinceEdition = (endpoint: EndpointName) => EDITION_NAMES.find((e) => editionHas(e, endpoint)) ?? '?';
 
-export async function callEndpoint(ctx: OperationContext, endpoint: EndpointName, input: RequestInput, call: CallOptions = {}): Promise<UppResult> {
+export async function callEndpoint(
+  ctx: OperationContext,
+  endpoint: EndpointName,
+  input: RequestInput,
+  call: CallOptions = {},
+): Promise<UppResult> {
   const started = performance.now();
   const spec = ENDPOINTS[endpoint];
   const { options } = ctx;
@@ -152,7 +166,10 @@ export async function callEndpoint(ctx: OperationContext, endpoint: EndpointName
   }
   const now = options.now();
   const fields = validateRequest(endpoint, input ?? {}, now, options.edition);
-  const expectedAmount = call.expectedAmount === undefined || call.expectedAmount === null || call.expectedAmount === '' ? undefined : normalizeAmount('expectedAmount', call.expectedAmount);
+  const expectedAmount =
+    call.expectedAmount === undefined || call.expectedAmount === null || call.expectedAmount === ''
+      ? undefined
+      : normalizeAmount('expectedAmount', call.expectedAmount);
   if (ctx.isClosed()) throw new UppClientClosedError();
   if (call.signal?.aborted) throw new UppNotSentError('aborted', 'cancelled before sending', 0);
   const encoded = encodeRequest(options, fields, ctx.key, options.profile, now);
@@ -193,12 +210,28 @@ export async function callEndpoint(ctx: OperationContext, endpoint: EndpointName
     // A crash in binding, decoding or deciding is an answer nobody could read: the rules for unreadable answers apply.
     const failed = unparsable(read.httpStatus, err);
     const decision = decide(endpoint, failed.answer);
-    return { ...base, outcome: decision.outcome, verified: false, payUrlVerified: false, assumed: decision.assumed, reason: decision.reason, detail: failed.detail, httpStatus: read.httpStatus, elapsedMs: elapsed() };
+    return {
+      ...base,
+      outcome: decision.outcome,
+      verified: false,
+      payUrlVerified: false,
+      assumed: decision.assumed,
+      reason: decision.reason,
+      detail: failed.detail,
+      httpStatus: read.httpStatus,
+      elapsedMs: elapsed(),
+    };
   }
 }
 
 /** Binds, decides and decodes a read answer (everything after verification). */
-function settle(ctx: OperationContext, endpoint: EndpointName, read: ReadAnswer, sent: JsonObject, expectedAmount: string | undefined): Omit<UppResult, 'endpoint' | 'request' | 'attempts' | 'elapsedMs'> {
+function settle(
+  ctx: OperationContext,
+  endpoint: EndpointName,
+  read: ReadAnswer,
+  sent: JsonObject,
+  expectedAmount: string | undefined,
+): Omit<UppResult, 'endpoint' | 'request' | 'attempts' | 'elapsedMs'> {
   const { answer, tree } = read;
   const binding = answer.verified && tree ? bindAnswer(endpoint, sent, tree, expectedAmount) : {};
   if (binding.unbound) answer.unbound = binding.unbound;

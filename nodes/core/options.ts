@@ -1,6 +1,17 @@
 // Client configuration: defaults, checks and normalization. The key is checked for presence only and never echoed.
 import { UppConfigError } from './errors';
-import { DEFAULT_EDITION, EDITION_NAMES, EDITION_OF_PATH_STYLE, EDITIONS, type Edition, type PathStyle, type Profile, type SignProfile, type TimeText, type VerifyMode } from './schema';
+import {
+  DEFAULT_EDITION,
+  EDITION_NAMES,
+  EDITION_OF_PATH_STYLE,
+  EDITIONS,
+  type Edition,
+  type PathStyle,
+  type Profile,
+  type SignProfile,
+  type TimeText,
+  type VerifyMode,
+} from './schema';
 import { parseVariant, SIGN_PROFILES, VARIANT_NAMES, type Variant, type VerifiedVariant } from './codec/canonical';
 import type { TlsOptions } from './transport';
 import { longText } from './validate';
@@ -101,7 +112,8 @@ export function resolveOptions(options: UppClientOptions): ResolvedOptions {
   if (!options || typeof options !== 'object') throw new UppConfigError('baseUrl', 'required');
   const { origin, prefix } = splitBaseUrl(options.baseUrl);
   if (options.isvId === undefined || options.isvId === null || options.isvId === '') throw new UppConfigError('isvId', 'required');
-  if (options.partnerId === undefined || options.partnerId === null || options.partnerId === '') throw new UppConfigError('partnerId', 'required');
+  if (options.partnerId === undefined || options.partnerId === null || options.partnerId === '')
+    throw new UppConfigError('partnerId', 'required');
   if (typeof options.key !== 'string' || options.key.length === 0) throw new UppConfigError('key', 'required');
   const retry = options.retry ?? {};
   const attempts = retry.attempts ?? 3;
@@ -148,9 +160,11 @@ function resolveVariant(value: UppClientOptions['verifyVariant'], profile: Profi
     if (!parsed) throw new UppConfigError('verifyVariant', 'option', { values: VARIANT_NAMES.join(', '), got: value.slice(0, 40) });
     return parsed;
   }
-  if (typeof value !== 'object') throw new UppConfigError('verifyVariant', 'option', { values: VARIANT_NAMES.join(', '), got: String(value).slice(0, 40) });
+  if (typeof value !== 'object')
+    throw new UppConfigError('verifyVariant', 'option', { values: VARIANT_NAMES.join(', '), got: String(value).slice(0, 40) });
   const dataSign = value.dataSign ?? true;
-  if (typeof dataSign !== 'boolean') throw new UppConfigError('verifyVariant.dataSign', 'option', { values: 'true, false', got: String(dataSign).slice(0, 40) });
+  if (typeof dataSign !== 'boolean')
+    throw new UppConfigError('verifyVariant.dataSign', 'option', { values: 'true, false', got: String(dataSign).slice(0, 40) });
   return {
     profile: oneOf('verifyVariant.profile', value.profile, SIGN_PROFILES, profile),
     time: oneOf('verifyVariant.time', value.time, ['wire', 'iso'] as const, 'wire'),

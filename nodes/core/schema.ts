@@ -23,15 +23,22 @@ export type FieldType =
   | 'json' // String holding JSON text (an object is stringified)
   | 'date'; // yyyy-MM-dd (LocalDate, China calendar)
 
+/** Marks a value of a `listed` field that the manual does not list, on purpose (stripped before sending). */
+export const UNLISTED_PREFIX = 'unlisted:';
+
 export interface FieldSpec {
   name: string;
   type: FieldType;
   required: boolean;
   /** Maximum length in characters (String(n)). */
   max?: number;
-  /** Known values; `closed` means any other value is rejected, `open` means others pass through. */
+  /**
+   * Known values; `closed` means any other value is rejected, `open` means others pass through, `listed` means
+   * others are refused unless written `unlisted:<value>` (sent as `<value>`): a typo is caught before sending, a
+   * channel added after the manual still goes through when the flow says so (UNLISTED_PREFIX).
+   */
   values?: readonly string[];
-  enumKind?: 'closed' | 'open';
+  enumKind?: 'closed' | 'open' | 'listed';
   /** Must not contain an English comma (the platform splits on it). */
   noComma?: boolean;
   /** Must lie in the future (expireTime). */
@@ -119,7 +126,7 @@ const f = {
     required: true,
     max: 32,
     values: ENUMS.scanChannelProduct,
-    enumKind: 'open',
+    enumKind: 'listed',
     label: { en: 'Channel product', zh: '支付渠道产品' },
   },
   expireTime: {
@@ -263,7 +270,18 @@ export const ENDPOINTS: Record<EndpointName, EndpointSpec> = {
     kind: 'pay',
     paths: { 'manual-1.0': '/access/scancode', v2: '/access/scanCode' },
     title: { en: 'Scan-code order', zh: '扫码付下单' },
-    request: [f.paymentNo, f.scanChannelProduct, f.expireTime, f.tradeFee, f.subject, f.body, f.districtId, f.sourceType, f.bizData, f.expandData],
+    request: [
+      f.paymentNo,
+      f.scanChannelProduct,
+      f.expireTime,
+      f.tradeFee,
+      f.subject,
+      f.body,
+      f.districtId,
+      f.sourceType,
+      f.bizData,
+      f.expandData,
+    ],
     response: SCAN_RESPONSE,
     binding: PAY_ORDER_BINDING,
   },
@@ -282,7 +300,19 @@ export const ENDPOINTS: Record<EndpointName, EndpointSpec> = {
     // Only editions from 2.1 have it, under one name (spec 4.8).
     paths: { 'manual-1.0': '/access/faceCode', v2: '/access/faceCode' },
     title: { en: 'Face payment order', zh: '刷脸支付下单' },
-    request: [f.paymentNo, f.faceChannelProduct, f.expireTime, f.tradeFee, f.subject, f.faceCode, f.body, f.districtId, f.sourceType, f.bizData, f.expandData],
+    request: [
+      f.paymentNo,
+      f.faceChannelProduct,
+      f.expireTime,
+      f.tradeFee,
+      f.subject,
+      f.faceCode,
+      f.body,
+      f.districtId,
+      f.sourceType,
+      f.bizData,
+      f.expandData,
+    ],
     response: BARCODE_RESPONSE,
     binding: PAY_ORDER_BINDING,
   },
@@ -455,7 +485,11 @@ export function requestFields(endpoint: EndpointName, edition: Edition = DEFAULT
  * bizType of the orders each pay endpoint creates, for the query, close and refund that follow. `face_pay` is this
  * project's reading: no manual names the bizType of a face payment (docs/client.md, "Editions").
  */
-export const ORDER_BIZ_TYPE: Readonly<Partial<Record<EndpointName, string>>> = { scanCode: 'scan_pay', barCode: 'barcode_pay', faceCode: 'face_pay' };
+export const ORDER_BIZ_TYPE: Readonly<Partial<Record<EndpointName, string>>> = {
+  scanCode: 'scan_pay',
+  barCode: 'barcode_pay',
+  faceCode: 'face_pay',
+};
 
 /** Statuses that settle a payment or a refund (spec section 6). Everything else is not final. */
 export const FINAL_STATUS = {

@@ -76,7 +76,6 @@ export class Transport {
     const connect = { timeout: options.connectTimeoutMs, ...(options.tls as ConnectionOptions | undefined) };
     // Loaded on first use: undici costs ~70 ms and ~19 MB, which Node-RED would otherwise pay at start-up even
     // when no UPP node is deployed.
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { Pool, EnvHttpProxyAgent } = require('undici') as typeof import('undici');
     this.dispatcher =
       options.proxy !== 'none' && hasProxyEnvironment()
@@ -99,7 +98,9 @@ export class Transport {
     if (signal?.aborted) attempt.abort();
     else signal?.addEventListener('abort', onCallerAbort, { once: true });
     const timedOut = (error: unknown): AttemptResult | undefined =>
-      timedOutFlag && !signal?.aborted ? { kind: 'maybe_sent', reason: 'timeout', detail: `no answer within ${timeoutMs} ms`, error } : undefined;
+      timedOutFlag && !signal?.aborted
+        ? { kind: 'maybe_sent', reason: 'timeout', detail: `no answer within ${timeoutMs} ms`, error }
+        : undefined;
     try {
       let response: Dispatcher.ResponseData;
       try {
@@ -120,7 +121,8 @@ export class Transport {
       }
       try {
         const text = await readLimited(response.body, this.maxResponseBytes);
-        if (text === undefined) return { kind: 'maybe_sent', reason: 'too_large', detail: `body over ${this.maxResponseBytes} bytes`, error: undefined };
+        if (text === undefined)
+          return { kind: 'maybe_sent', reason: 'too_large', detail: `body over ${this.maxResponseBytes} bytes`, error: undefined };
         return { kind: 'answered', statusCode: response.statusCode, body: text };
       } catch (error) {
         // Headers arrived, so the request certainly reached the server.
@@ -159,7 +161,8 @@ export class Transport {
 function classifyFailure(error: unknown): Exclude<AttemptResult, { kind: 'answered' }> {
   const code = errorCode(error);
   const detail = `${code}${(error as Error)?.message ? `: ${(error as Error).message}` : ''}`.slice(0, 200);
-  if (NOT_SENT_CODES.has(code)) return { kind: 'not_sent', reason: code === 'UND_ERR_CONNECT_TIMEOUT' ? 'connect_timeout' : code, detail, error };
+  if (NOT_SENT_CODES.has(code))
+    return { kind: 'not_sent', reason: code === 'UND_ERR_CONNECT_TIMEOUT' ? 'connect_timeout' : code, detail, error };
   if (TIMEOUT_CODES.has(code)) return { kind: 'maybe_sent', reason: 'timeout', detail, error };
   if ((error as Error)?.name === 'AbortError' || code === 'UND_ERR_ABORTED' || code === 'ABORT_ERR') {
     return { kind: 'maybe_sent', reason: 'aborted', detail, error };

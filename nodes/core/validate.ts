@@ -1,6 +1,6 @@
 // Checks request fields against the endpoint schema before anything is sent, and turns them into wire values.
 // Unknown input properties are ignored (a whole HIS row may be passed in); the first broken rule is thrown.
-import { DEFAULT_EDITION, requestFields, type Edition, type EndpointName, type FieldSpec } from './schema';
+import { DEFAULT_EDITION, UNLISTED_PREFIX, requestFields, type Edition, type EndpointName, type FieldSpec } from './schema';
 import { UppInputError } from './errors';
 import { describeValue } from './messages';
 import { normalizeAmount } from './codec/money';
@@ -13,7 +13,12 @@ export type RequestInput = Record<string, unknown>;
  * Validates `input` for an endpoint as an edition checks it (spec section 9; default 1.0) and returns its fields as a
  * wire-ready tree (amounts as exact numbers).
  */
-export function validateRequest(endpoint: EndpointName, input: RequestInput, now: number = Date.now(), edition: Edition = DEFAULT_EDITION): JsonObject {
+export function validateRequest(
+  endpoint: EndpointName,
+  input: RequestInput,
+  now: number = Date.now(),
+  edition: Edition = DEFAULT_EDITION,
+): JsonObject {
   if (typeof input !== 'object' || input === null || Array.isArray(input)) {
     throw new UppInputError('payload', 'type_string', { got: describeValue(input) });
   }
@@ -52,6 +57,14 @@ function checkString(spec: FieldSpec, raw: unknown): string {
   if (typeof raw === 'string') text = raw;
   else if (typeof raw === 'number' && Number.isSafeInteger(raw) && raw >= 0) text = String(raw); // HIS ids are often numeric columns
   else throw new UppInputError(spec.name, 'type_string', { got: describeValue(raw) });
+  if (spec.values && spec.enumKind === 'listed') {
+    if (text.startsWith(UNLISTED_PREFIX)) {
+      text = text.slice(UNLISTED_PREFIX.length);
+      if (text === '') throw new UppInputError(spec.name, 'required');
+    } else if (!spec.values.includes(text)) {
+      throw new UppInputError(spec.name, 'enum_listed', { values: spec.values.join(', '), got: text.slice(0, 40) });
+    }
+  }
   checkLength(spec, text);
   if (spec.values && spec.enumKind === 'closed' && !spec.values.includes(text)) {
     throw new UppInputError(spec.name, 'enum', { values: spec.values.join(', '), got: text.slice(0, 40) });
@@ -85,7 +98,8 @@ function jsonText(spec: FieldSpec, raw: unknown): string {
       throw new UppInputError(spec.name, 'json', { detail: (err as Error).message.slice(0, 80) });
     }
     // A toJSON() may turn the object into nothing (or a bare value): only JSON text of an object or array is data.
-    if (typeof text !== 'string' || !/^[[{]/.test(text)) throw new UppInputError(spec.name, 'json', { detail: 'the object serializes to no JSON object' });
+    if (typeof text !== 'string' || !/^[[{]/.test(text))
+      throw new UppInputError(spec.name, 'json', { detail: 'the object serializes to no JSON object' });
     return text;
   }
   throw new UppInputError(spec.name, 'json', { detail: `got ${describeValue(raw)}` });

@@ -5,7 +5,7 @@ import type { DoneFunction, Node, NodeAPI, NodeDef, NodeMessage, NodeStatusValue
 import { localizeError, runtimeLang, translator, type Translate } from './i18n';
 import { StatusTracker, statusOf } from './status';
 import { CallTracker, closeAfterCalls } from './calls';
-import { fieldSettings, readRequest } from './fields';
+import { fieldSettings, fieldsFromSetting, readRequest } from './fields';
 import { describeError, describeResult } from './message';
 import { configNodeOf } from './config';
 import { asError, sendThenDone } from './util';
@@ -33,13 +33,23 @@ export const ACTIONS: Record<ActionType, ActionSpec> = {
 
 /** Status after a result: green = final success, yellow ring = pending (with why), red dot = definite failure. */
 export function resultStatus(endpoint: EndpointName, result: UppResult, t: Translate): NodeStatusValue {
+  // A verified refusal shows the platform's own words (e.g. "字段 channelProduct 非法"): the real cause, before any poll.
+  const refusal = platformRefusal(result);
+  const said = refusal === undefined ? undefined : t('status.rejected', { msg: refusal.slice(0, 60) });
   if (endpoint === 'close') {
     if (result.outcome === 'failed') return statusOf.failed(t('status.notClosed'));
-    return statusOf.ok(result.assumed ? t('status.closedAssumed', { reason: result.reason }) : t('status.closed'));
+    return statusOf.ok(result.assumed ? t('status.closedAssumed', { reason: said ?? result.reason }) : t('status.closed'));
   }
   if (result.outcome === 'success') return statusOf.ok(result.status ?? t('status.ok'));
-  if (result.outcome === 'failed') return statusOf.failed(result.status ?? result.reason);
-  return statusOf.pending(t('status.pending', { detail: result.status ?? result.reason }));
+  if (result.outcome === 'failed') return statusOf.failed(said ?? result.status ?? result.reason);
+  return statusOf.pending(said ?? t('status.pending', { detail: result.status ?? result.reason }));
+}
+
+/** The platform's msg when it refused the request in a verified answer (result:false), else undefined. */
+export function platformRefusal(result: UppResult): string | undefined {
+  const msg = result.envelope?.msg;
+  if (result.verified === false || result.envelope?.result !== false || typeof msg !== 'string' || msg.trim() === '') return undefined;
+  return msg.trim();
 }
 
 export function errorStatus(err: unknown): NodeStatusValue {
@@ -68,6 +78,7 @@ export function registerActionNode(RED: NodeAPI, type: ActionType): void {
     const calls = new CallTracker();
     const settings = fieldSettings(spec.endpoint, def);
     const expireMinutes = Number(def.expireMinutes);
+    const fieldsFrom = fieldsFromSetting(def);
 
     node.on('input', (msg: NodeMessage, send: SendFunction, done: DoneFunction) => {
       status.start();
@@ -76,10 +87,12 @@ export function registerActionNode(RED: NodeAPI, type: ActionType): void {
         try {
           const client = configNodeOf(RED, def).getClient();
           if (signal.aborted) throw new UppClientClosedError();
-          const input = await readRequest(RED, node, spec.endpoint, settings, msg, { expireMinutes });
+          const input = await readRequest(RED, node, spec.endpoint, settings, msg, { expireMinutes, fieldsFrom });
           const result = await client.call(spec.endpoint, input, { signal });
           const { payload, upp } = describeResult(result);
           if (spec.endpoint === 'close' && result.outcome === 'pending') upp.assumed = true;
+          const refusal = platformRefusal(result);
+          if (refusal !== undefined) upp.platformMsg = refusal;
           if (spec.endpoint === 'scanCode' && result.outcome === 'pending' && typeof payload.sign === 'string') upp.payUrl = payload.sign;
           msg.payload = payload;
           msg.upp = upp;

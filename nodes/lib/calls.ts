@@ -72,7 +72,7 @@ export class CallTracker {
 /** On close (redeploy, removal): let the node's calls finish within the grace, then clear its status. */
 export function closeAfterCalls(RED: NodeAPI, node: Node, calls: CallTracker, status: StatusTracker): void {
   node.on('close', (_removed: boolean, done: () => void) => {
-    calls
+    void calls
       .close(closeGraceMs(RED))
       .catch(() => undefined)
       .then(() => {

@@ -52,7 +52,13 @@ function tlsOptions(RED: NodeAPI, def: NodeDef): UppClientOptions['tls'] {
  * Builds the client options from the node's properties and credentials, resolving `${VAR}` everywhere.
  * Throws UppConfigError naming the field (never a value of the key).
  */
-export function clientOptions(RED: NodeAPI, node: Node, def: NodeDef, credentials: Record<string, unknown> | undefined, closeGraceMs: number): UppClientOptions {
+export function clientOptions(
+  RED: NodeAPI,
+  node: Node,
+  def: NodeDef,
+  credentials: Record<string, unknown> | undefined,
+  closeGraceMs: number,
+): UppClientOptions {
   const key = resolveEnv(RED, node, 'key', credentials?.key);
   if (typeof key !== 'string' || key === '') throw new UppConfigError('key', 'required');
   const baseUrl = text(RED, node, def, 'baseUrl');

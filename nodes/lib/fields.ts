@@ -1,6 +1,8 @@
 // Request fields of an action node. The list of fields comes from the core schema (ENDPOINTS[endpoint].request):
 // each field is a node property named like the API field (`paymentNo`) with its typedInput type beside it
-// (`paymentNoType`). A blank field reads `msg.payload.<field>`, so a HIS query row can flow straight in.
+// (`paymentNoType`). A blank field reads `msg.payload.<field>`, so a HIS query row can flow straight in; the node's
+// `fieldsFrom` setting names another msg property for that (e.g. `order`: a database node replaces msg.payload, so
+// a flow keeps the order in msg.order and the blank fields read msg.order.<field>).
 import { ENDPOINTS, type EndpointName, type FieldSpec } from '../core';
 import type { Node, NodeAPI, NodeMessage } from './red';
 import { UppSourceError } from './errors';
@@ -33,10 +35,30 @@ export function fieldSettings(endpoint: EndpointName, def: Record<string, unknow
   return out;
 }
 
-function payloadField(msg: NodeMessage, name: string): unknown {
-  const payload = msg.payload;
-  if (payload === null || typeof payload !== 'object' || Array.isArray(payload)) return undefined;
-  return Object.prototype.hasOwnProperty.call(payload, name) ? (payload as Record<string, unknown>)[name] : undefined;
+/** Where blank fields are read from when the node does not say: msg.payload. */
+export const DEFAULT_FIELDS_FROM = 'payload';
+
+/** The node's `fieldsFrom` setting: a msg property path, `payload` when blank. */
+export function fieldsFromSetting(def: Record<string, unknown>): string {
+  const raw = def.fieldsFrom;
+  const path = typeof raw === 'string' ? raw.trim().replace(/^msg\./, '') : '';
+  return path === '' ? DEFAULT_FIELDS_FROM : path;
+}
+
+/** The object blank fields are read from (msg.<fieldsFrom>), or null when it is not a plain object. */
+function fieldSource(RED: NodeAPI, msg: NodeMessage, path: string): Record<string, unknown> | null {
+  let value: unknown;
+  try {
+    value = RED.util.getMessageProperty(msg, path);
+  } catch (err) {
+    throw new UppSourceError('fieldsFrom', 'msg', String((err as Error)?.message ?? err).slice(0, 160));
+  }
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return null;
+  return value as Record<string, unknown>;
+}
+
+function sourceField(source: Record<string, unknown> | null, name: string): unknown {
+  return source && Object.prototype.hasOwnProperty.call(source, name) ? source[name] : undefined;
 }
 
 function evaluate(RED: NodeAPI, node: Node, field: string, setting: FieldSetting, msg: NodeMessage): Promise<unknown> {
@@ -52,9 +74,16 @@ function evaluate(RED: NodeAPI, node: Node, field: string, setting: FieldSetting
   });
 }
 
-/** One field's value for one message: its typed value, or msg.payload.<field> when blank. */
-export async function readField(RED: NodeAPI, node: Node, spec: FieldSpec, setting: FieldSetting | undefined, msg: NodeMessage): Promise<unknown> {
-  if (!setting || setting.value.trim() === '') return payloadField(msg, spec.name);
+/** One field's value for one message: its typed value, or msg.<fieldsFrom>.<field> (default msg.payload) when blank. */
+export async function readField(
+  RED: NodeAPI,
+  node: Node,
+  spec: FieldSpec,
+  setting: FieldSetting | undefined,
+  msg: NodeMessage,
+  source: Record<string, unknown> | null = fieldSource(RED, msg, DEFAULT_FIELDS_FROM),
+): Promise<unknown> {
+  if (!setting || setting.value.trim() === '') return sourceField(source, spec.name);
   switch (setting.type) {
     case 'str':
     case 'enum':
@@ -68,6 +97,8 @@ export async function readField(RED: NodeAPI, node: Node, spec: FieldSpec, setti
 }
 
 export interface ReadOptions {
+  /** The msg property blank fields are read from (default `payload`). */
+  fieldsFrom?: string;
   /** expireTime = now + this many minutes when neither the node nor msg.payload gives one. */
   expireMinutes?: number;
   now?: () => number;
@@ -86,8 +117,9 @@ export async function readRequest(
   options: ReadOptions = {},
 ): Promise<Record<string, unknown>> {
   const input: Record<string, unknown> = {};
+  const source = fieldSource(RED, msg, options.fieldsFrom ?? DEFAULT_FIELDS_FROM);
   for (const spec of ENDPOINTS[endpoint].request) {
-    const value = await readField(RED, node, spec, settings.get(spec.name), msg);
+    const value = await readField(RED, node, spec, settings.get(spec.name), msg, source);
     if (value !== undefined) input[spec.name] = value;
   }
   const blank = (v: unknown) => v === undefined || v === null || v === '';

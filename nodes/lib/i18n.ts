@@ -44,7 +44,8 @@ export function runtimeLang(t: Translate): 'en' | 'zh' {
 export function localizeError<T extends Error>(err: T, lang: 'en' | 'zh'): T {
   if (isUppError(err)) {
     const e = err as unknown as { messageEn?: string; messageZh: string; message: string };
-    if (e.messageEn === undefined) Object.defineProperty(e, 'messageEn', { value: err.message, enumerable: true, writable: true, configurable: true });
+    if (e.messageEn === undefined)
+      Object.defineProperty(e, 'messageEn', { value: err.message, enumerable: true, writable: true, configurable: true });
     e.message = lang === 'zh' ? e.messageZh : (e.messageEn as string);
   }
   return err;

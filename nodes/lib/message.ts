@@ -12,6 +12,11 @@ export interface UppMeta {
   result?: boolean;
   kind?: string;
   msg?: string;
+  /**
+   * The platform's msg when a verified answer refused the request (result:false), e.g. "字段 channelProduct 非法":
+   * the real cause, also in the node status (nodes/lib/action.ts).
+   */
+  platformMsg?: string;
   /** Which verification variant matched ("v1", "v2/no-data-sign", ...), or false. */
   verified: string | false;
   /** True when a rule, not the platform, decided (a close counted as closed). */

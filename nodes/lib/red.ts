@@ -52,11 +52,20 @@ export interface NodeAPI {
     registerType(
       type: string,
       constructor: (this: Node, def: NodeDef) => void,
-      opts?: { credentials?: Record<string, { type: 'text' | 'password' }>; settings?: Record<string, { value: unknown; exportable?: boolean }> },
+      opts?: {
+        credentials?: Record<string, { type: 'text' | 'password' }>;
+        settings?: Record<string, { value: unknown; exportable?: boolean }>;
+      },
     ): void;
   };
   util: {
-    evaluateNodeProperty(value: unknown, type: string, node: Node, msg: NodeMessage | undefined, callback: (err: Error | null, result?: unknown) => void): void;
+    evaluateNodeProperty(
+      value: unknown,
+      type: string,
+      node: Node,
+      msg: NodeMessage | undefined,
+      callback: (err: Error | null, result?: unknown) => void,
+    ): void;
     /** Without a callback the value is returned (synchronous types such as env). */
     evaluateNodeProperty(value: unknown, type: string, node: Node, msg: NodeMessage | undefined): unknown;
     getMessageProperty(msg: NodeMessage, expr: string): unknown;

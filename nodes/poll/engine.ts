@@ -182,7 +182,8 @@ export class PollEngine {
 
   constructor(options: PollEngineOptions) {
     const s = options.settings;
-    if (!(s.intervalMs > 0) || !Number.isFinite(s.intervalMs)) throw new RangeError(`intervalMs must be a number > 0 (got ${s.intervalMs})`);
+    if (!(s.intervalMs > 0) || !Number.isFinite(s.intervalMs))
+      throw new RangeError(`intervalMs must be a number > 0 (got ${s.intervalMs})`);
     if (!Number.isInteger(s.attempts) || s.attempts < 1) throw new RangeError(`attempts must be a whole number >= 1 (got ${s.attempts})`);
     this.options = options;
     this.scope = options.scope;
@@ -220,7 +221,11 @@ export class PollEngine {
       return { joined: true };
     }
     const r = extra.resume;
-    const job = this.createJob(key, target, r ? { attempts: r.attempts, startedAt: r.startedAt, nextAt: r.nextAt, phase: r.phase, expired: r.expired } : undefined);
+    const job = this.createJob(
+      key,
+      target,
+      r ? { attempts: r.attempts, startedAt: r.startedAt, nextAt: r.nextAt, phase: r.phase, expired: r.expired } : undefined,
+    );
     job.waiters = [waiter];
     this.changed();
     return { joined: false };
@@ -234,10 +239,20 @@ export class PollEngine {
     for (const record of records) {
       // Whatever the store gave back: skip what is not a job record of ours rather than fail the node.
       if (!record || record.v !== 1 || !Array.isArray(record.msgs)) continue;
-      if (record.mode === 'payment' ? typeof record.paymentNo !== 'string' || typeof record.bizType !== 'string' : record.mode !== 'refund' || typeof record.requestNo !== 'string') continue;
+      if (
+        record.mode === 'payment'
+          ? typeof record.paymentNo !== 'string' || typeof record.bizType !== 'string'
+          : record.mode !== 'refund' || typeof record.requestNo !== 'string'
+      )
+        continue;
       const target: PollTarget =
         record.mode === 'payment'
-          ? { mode: 'payment', paymentNo: record.paymentNo, bizType: record.bizType, expireAt: typeof record.expireAt === 'number' ? record.expireAt : undefined }
+          ? {
+              mode: 'payment',
+              paymentNo: record.paymentNo,
+              bizType: record.bizType,
+              expireAt: typeof record.expireAt === 'number' ? record.expireAt : undefined,
+            }
           : { mode: 'refund', requestNo: record.requestNo };
       const resume = {
         key: jobKey(target),
@@ -555,7 +570,8 @@ export class PollEngine {
     const outcome = job.lastError ? undefined : job.last?.outcome;
     const extra = { close, closeResult };
     if (outcome === 'success') return this.finish(job, 'success', 'close_race', { ...extra, closed: false });
-    if (close.outcome === 'closed') return this.finish(job, 'failed', 'closed', { ...extra, closed: true, assumed: close.assumed || undefined });
+    if (close.outcome === 'closed')
+      return this.finish(job, 'failed', 'closed', { ...extra, closed: true, assumed: close.assumed || undefined });
     if (outcome === 'failed') return this.finish(job, 'failed', 'final', { ...extra, closed: false });
     return this.finish(job, 'undetermined', 'not_closed', { ...extra, closed: false });
   }
@@ -628,7 +644,13 @@ export class PollEngine {
       const sink = w.sink;
       touched.add(sink);
       if (sink !== this) sink.joined.delete(job);
-      const final: PollFinal = { route, reason, result, closeResult: extra.closeResult, info: { ...base, joined: w.joined, resumed: w.resumed } };
+      const final: PollFinal = {
+        route,
+        reason,
+        result,
+        closeResult: extra.closeResult,
+        info: { ...base, joined: w.joined, resumed: w.resumed },
+      };
       try {
         sink.options.onFinish(w.token, final);
       } catch (err) {

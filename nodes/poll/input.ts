@@ -67,7 +67,8 @@ export function readTarget(msg: Bag, setting: ModeSetting): PollTarget {
   let bizType = pick(msg, 'bizType');
   if (!present(bizType)) {
     const endpoint = isBag(msg.upp) ? msg.upp.endpoint : undefined;
-    bizType = typeof endpoint === 'string' && Object.hasOwn(ORDER_BIZ_TYPE, endpoint) ? ORDER_BIZ_TYPE[endpoint as EndpointName] : undefined;
+    bizType =
+      typeof endpoint === 'string' && Object.hasOwn(ORDER_BIZ_TYPE, endpoint) ? ORDER_BIZ_TYPE[endpoint as EndpointName] : undefined;
   }
   if (!present(bizType)) throw missing('bizType');
   const fields = validateRequest('query', { paymentNo, bizType });

@@ -127,10 +127,18 @@ export function reconcile(input: ReconcileInput): ReconcileReport {
       sums.matched[row.tradeType].add(row.amount);
     } else {
       const serials = { tradeNo: row.tradeNo ?? other.tradeNo, outTradeNo: row.outTradeNo ?? other.outTradeNo };
-      add({ kind: 'amount_mismatch', tradeType: row.tradeType, ...serials, his: row.raw, platform: other.raw, difference: other.amount.minus(row.amount).toFixed(2) });
+      add({
+        kind: 'amount_mismatch',
+        tradeType: row.tradeType,
+        ...serials,
+        his: row.raw,
+        platform: other.raw,
+        difference: other.amount.minus(row.amount).toFixed(2),
+      });
     }
   }
-  for (const row of unmatchedHis) add({ kind: 'his_only', tradeType: row.tradeType, tradeNo: row.tradeNo, outTradeNo: row.outTradeNo, his: row.raw });
+  for (const row of unmatchedHis)
+    add({ kind: 'his_only', tradeType: row.tradeType, tradeNo: row.tradeNo, outTradeNo: row.outTradeNo, his: row.raw });
 
   const explained = flagRows(hisAll, byHis, byOut, report);
   for (const row of new Set([...byOut.values(), ...byHis.values()])) {
@@ -153,7 +161,14 @@ function indexPlatform(rows: readonly ReadRow[], add: (d: Omit<Discrepancy, 'han
     const outKey = row.outTradeNo !== undefined ? key(row.tradeType, row.outTradeNo) : undefined;
     const noKey = row.tradeNo !== undefined ? key(row.tradeType, row.tradeNo) : undefined;
     if ((outKey && byOut.has(outKey)) || (noKey && byHis.has(noKey))) {
-      add({ kind: 'duplicate', side: 'platform', tradeType: row.tradeType, tradeNo: row.tradeNo, outTradeNo: row.outTradeNo, platform: row.raw });
+      add({
+        kind: 'duplicate',
+        side: 'platform',
+        tradeType: row.tradeType,
+        tradeNo: row.tradeNo,
+        outTradeNo: row.outTradeNo,
+        platform: row.raw,
+      });
       continue;
     }
     if (outKey) byOut.set(outKey, row);
@@ -163,7 +178,12 @@ function indexPlatform(rows: readonly ReadRow[], add: (d: Omit<Discrepancy, 'han
 }
 
 /** What the bill says about each flagged HIS row; returns the platform rows these explain. */
-function flagRows(hisRows: readonly ReadRow[], byHis: Map<string, ReadRow>, byOut: Map<string, ReadRow>, report: ReconcileReport): Set<ReadRow> {
+function flagRows(
+  hisRows: readonly ReadRow[],
+  byHis: Map<string, ReadRow>,
+  byOut: Map<string, ReadRow>,
+  report: ReconcileReport,
+): Set<ReadRow> {
   const explained = new Set<ReadRow>();
   for (const row of hisRows) {
     if (!row.flag) continue;
@@ -205,9 +225,22 @@ function checkRefundsWithinPayments(his: readonly ReadRow[], add: (d: Omit<Discr
   for (const [paymentNo, { sum, last }] of refunded) {
     const payment = payments.get(paymentNo);
     if (payment && sum.greaterThan(payment.amount)) {
-      add({ kind: 'refund_exceeds_payment', tradeType: 'refund', tradeNo: last.tradeNo, outTradeNo: last.outTradeNo, his: last.raw, difference: sum.minus(payment.amount).toFixed(2) });
+      add({
+        kind: 'refund_exceeds_payment',
+        tradeType: 'refund',
+        tradeNo: last.tradeNo,
+        outTradeNo: last.outTradeNo,
+        his: last.raw,
+        difference: sum.minus(payment.amount).toFixed(2),
+      });
     }
   }
 }
 
-export const DISCREPANCY_KINDS: readonly DiscrepancyKind[] = ['his_only', 'platform_only', 'amount_mismatch', 'duplicate', 'refund_exceeds_payment'];
+export const DISCREPANCY_KINDS: readonly DiscrepancyKind[] = [
+  'his_only',
+  'platform_only',
+  'amount_mismatch',
+  'duplicate',
+  'refund_exceeds_payment',
+];

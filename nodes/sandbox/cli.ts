@@ -29,7 +29,10 @@ Options:
   -h, --help          show this help
 `;
 
-export function parseCli(argv: string[], env: NodeJS.ProcessEnv): { help: true } | { help: false; options: SandboxOptions; keySource: string; quiet: boolean } {
+export function parseCli(
+  argv: string[],
+  env: NodeJS.ProcessEnv,
+): { help: true } | { help: false; options: SandboxOptions; keySource: string; quiet: boolean } {
   const { values } = parseArgs({
     args: argv,
     strict: true,
@@ -115,7 +118,13 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     process.stdout.write(`upp-sandbox: ${signal}, closing\n`);
-    sandbox.close().then(() => process.exit(0));
+    sandbox.close().then(
+      () => process.exit(0),
+      (err: unknown) => {
+        process.stderr.write(`upp-sandbox: ${(err as Error).message}\n`);
+        process.exit(1);
+      },
+    );
   };
   process.on('SIGINT', () => stop('SIGINT'));
   process.on('SIGTERM', () => stop('SIGTERM'));

@@ -33,13 +33,15 @@ export function control(api: Controls, method: string, pathname: string, query: 
       if (method === 'DELETE') return (api.clearRequests(), reply(200, { ok: true }));
     }
     if (what === 'orders' && method === 'GET' && parts.length === 1) return reply(200, api.orders());
-    if (what === 'orders' && method === 'GET' && parts.length === 2) return found(api.order(id), `No order with paymentNo ${JSON.stringify(id)}`);
+    if (what === 'orders' && method === 'GET' && parts.length === 2)
+      return found(api.order(id), `No order with paymentNo ${JSON.stringify(id)}`);
     if (what === 'orders' && method === 'POST' && parts.length === 3 && move in MOVES) {
       api[MOVES[move as keyof typeof MOVES]](id);
       return reply(200, api.order(id));
     }
     if (what === 'refunds' && method === 'GET' && parts.length === 1) return reply(200, api.refunds());
-    if (what === 'refunds' && method === 'GET' && parts.length === 2) return found(api.refund(id), `No refund with requestNo ${JSON.stringify(id)}`);
+    if (what === 'refunds' && method === 'GET' && parts.length === 2)
+      return found(api.refund(id), `No refund with requestNo ${JSON.stringify(id)}`);
     if (what === 'faults' && method === 'POST' && parts.length === 1) {
       const spec = parseObject(body);
       const options: FaultOptions = {};

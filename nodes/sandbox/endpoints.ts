@@ -58,7 +58,8 @@ export function answerRequest(endpoint: EndpointName, tree: JsonObject, signatur
 }
 
 // After checkFields every present field has its wire type: strings are strings, amounts LosslessNumbers.
-const text = (tree: JsonObject, name: string): string | undefined => (typeof tree[name] === 'string' && tree[name] !== '' ? (tree[name] as string) : undefined);
+const text = (tree: JsonObject, name: string): string | undefined =>
+  typeof tree[name] === 'string' && tree[name] !== '' ? (tree[name] as string) : undefined;
 /** An amount as exact text with two decimals (the scale a BigDecimal(8,2) column gives back). */
 const amount = (tree: JsonObject, name: string): string => new Decimal((tree[name] as LosslessNumber).value).toFixed(2);
 

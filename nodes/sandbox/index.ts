@@ -3,7 +3,18 @@
 export { startSandbox } from './server';
 export type { SandboxOptions } from './options';
 export { DEFAULTS as SANDBOX_DEFAULTS } from './options';
-export type { Sandbox, FaultName, FaultOptions, OrderView, RefundView, RecordedRequest, RecordedResponse, RequestFilter, PayStatus, RefundStatus } from './types';
+export type {
+  Sandbox,
+  FaultName,
+  FaultOptions,
+  OrderView,
+  RefundView,
+  RecordedRequest,
+  RecordedResponse,
+  RequestFilter,
+  PayStatus,
+  RefundStatus,
+} from './types';
 export { FAULT_NAMES } from './types';
 export { MAGIC_SUMMARY } from './magic';
 export { HisDesk, decide as hisDecide, type LatePayment, type LateKind, type LateState, type HisDecision, type HisSettings } from './his';

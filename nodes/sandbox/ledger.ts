@@ -217,10 +217,15 @@ export class Ledger {
 
   queryRefund(refund: Refund): Refund {
     refund.queries += 1;
-    advance(refund.plan.later, refund.queries, refund.status === 'refund_apply_success' || refund.status === 'refund_exception', (status) => {
-      refund.status = status;
-      if (status === 'refund_success') refund.refundedAt = this.clock();
-    });
+    advance(
+      refund.plan.later,
+      refund.queries,
+      refund.status === 'refund_apply_success' || refund.status === 'refund_exception',
+      (status) => {
+        refund.status = status;
+        if (status === 'refund_success') refund.refundedAt = this.clock();
+      },
+    );
     return refund;
   }
 

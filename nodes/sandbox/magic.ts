@@ -44,8 +44,14 @@ export function payPlan(kind: 'scan' | 'barcode', tradeFee: string): PayPlan {
   const tens = cents[0];
   const n = Math.max(1, Number(cents[1]));
   if (cents === '01') return { initial: 'pay_success', behaviour: 'cents 01: paid at once' };
-  if (tens === '2') return { initial: 'wait_pay', later: { status: 'pay_success', fromQuery: n }, behaviour: `cents ${cents}: paid from query ${n} on` };
-  if (tens === '3') return { initial: 'wait_pay', later: { status: 'pay_failed', fromQuery: n }, behaviour: `cents ${cents}: pay_failed from query ${n} on` };
+  if (tens === '2')
+    return { initial: 'wait_pay', later: { status: 'pay_success', fromQuery: n }, behaviour: `cents ${cents}: paid from query ${n} on` };
+  if (tens === '3')
+    return {
+      initial: 'wait_pay',
+      later: { status: 'pay_failed', fromQuery: n },
+      behaviour: `cents ${cents}: pay_failed from query ${n} on`,
+    };
   if (cents === '40') return { initial: 'wait_pay', behaviour: 'cents 40: wait_pay until expireTime, then closed' };
   if (cents === '41') return { initial: 'pay_failed', behaviour: 'cents 41: pay_failed at once' };
   // Everything else (00 and the faults, whose order is still created as usual) follows the default.
@@ -58,12 +64,21 @@ export function payPlan(kind: 'scan' | 'barcode', tradeFee: string): PayPlan {
 export function refundPlan(refundFee: string): RefundPlan {
   const cents = centsOf(refundFee);
   const fault = FAULT_BY_CENTS[cents];
-  if (cents === '02') return { initial: 'refund_apply_success', later: { status: 'refund_success', fromQuery: 1 }, behaviour: 'cents 02: applied, refund_success on query' };
+  if (cents === '02')
+    return {
+      initial: 'refund_apply_success',
+      later: { status: 'refund_success', fromQuery: 1 },
+      behaviour: 'cents 02: applied, refund_success on query',
+    };
   if (cents === '03') return { initial: 'refund_failed', behaviour: 'cents 03: refund_failed' };
   if (cents === '10') return { initial: 'refund_exception', behaviour: 'cents 10: refund_exception for ever' };
   if (cents[0] === '1') {
     const n = Number(cents[1]);
-    return { initial: 'refund_exception', later: { status: 'refund_success', fromQuery: n }, behaviour: `cents ${cents}: refund_exception, refund_success from query ${n} on` };
+    return {
+      initial: 'refund_exception',
+      later: { status: 'refund_success', fromQuery: n },
+      behaviour: `cents ${cents}: refund_exception, refund_success from query ${n} on`,
+    };
   }
   const prefix = fault ? `cents ${cents}: fault ${fault}; ` : '';
   return { initial: 'refund_success', behaviour: `${prefix}refund_success at once`, fault };

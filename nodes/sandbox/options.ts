@@ -72,7 +72,8 @@ export interface ResolvedOptions {
 
 export function resolveOptions(options: SandboxOptions = {}): ResolvedOptions {
   const port = options.port ?? DEFAULTS.port;
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new TypeError(`port must be an integer from 0 to 65535 (got ${String(port)})`);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new TypeError(`port must be an integer from 0 to 65535 (got ${String(port)})`);
   const profile = options.profile ?? DEFAULTS.profile;
   if (profile !== 'v1' && profile !== 'v2') throw new TypeError(`profile must be "v1" or "v2" (got ${JSON.stringify(profile)})`);
   const key = options.key ?? DEFAULTS.key;

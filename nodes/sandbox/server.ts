@@ -34,7 +34,10 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   }
 
   let publicBase = ''; // known once listening (port 0 picks one)
-  const ledger = new Ledger(o.now, (order) => `${publicBase}/_sandbox/cashier?order=${encodeURIComponent(order.outPaymentNo)}&t=${order.token}`);
+  const ledger = new Ledger(
+    o.now,
+    (order) => `${publicBase}/_sandbox/cashier?order=${encodeURIComponent(order.outPaymentNo)}&t=${order.token}`,
+  );
   const recorder = new Recorder();
   const faults = new FaultBoard();
   const timers = new Set<NodeJS.Timeout>();
@@ -68,7 +71,15 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     let answer: Answer;
     if (armed && !FAULTS_APPLYING_STATE.has(armed)) answer = { result: false, msg: '' }; // nothing is applied
     else if (!tree) answer = { result: false, msg: MSG.malformed };
-    else answer = answerRequest(endpoint, tree, signatureValid, { ledger, now: o.now(), isvId: o.isvId, partnerId: o.partnerId, requireBody: o.requireBody, magicFaults: !armed });
+    else
+      answer = answerRequest(endpoint, tree, signatureValid, {
+        ledger,
+        now: o.now(),
+        isvId: o.isvId,
+        partnerId: o.partnerId,
+        requireBody: o.requireBody,
+        magicFaults: !armed,
+      });
     deliver(res, record, answer, armed ?? answer.fault);
   }
 
@@ -76,7 +87,12 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     if (fault === 'rejected') answer = { result: false, msg: MSG.rejected };
     if (fault === 'unsigned_error') answer = { result: false, msg: MSG.busy };
     const tradeStatus = answer.data?.tradeStatus;
-    record.response = { fault, result: answer.result, msg: answer.msg || undefined, tradeStatus: typeof tradeStatus === 'string' ? tradeStatus : undefined };
+    record.response = {
+      fault,
+      result: answer.result,
+      msg: answer.msg || undefined,
+      tradeStatus: typeof tradeStatus === 'string' ? tradeStatus : undefined,
+    };
     dropUndefined(record.response);
     const tree = envelopeOf(answer, o.now());
     switch (fault) {

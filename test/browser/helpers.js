@@ -34,7 +34,6 @@ function requireChromium(suite) {
     return true;
   }
   suite.beforeAll(function () {
-    // eslint-disable-next-line no-console
     console.log(`      SKIPPED: browser tests need Chromium at ${CHROMIUM} (apt-get install -y chromium fonts-noto-cjk); set CI=true to make this an error`);
     this.skip();
   });

@@ -104,9 +104,23 @@ describe('validation: request fields', () => {
     core.validateRequest('scanCode', scan({ subject: '挂号，门诊' }), NOW);
     rejects(() => core.validateRequest('scanCode', scan({ subject: 'a,b' }), NOW), 'subject', 'no_comma');
   });
-  it('sourceType is a closed enum; channelProduct passes unknown values through', () => {
+  it('sourceType is a closed enum; channelProduct is listed: a typo is refused by name, unlisted:<value> passes', () => {
     rejects(() => core.validateRequest('scanCode', scan({ sourceType: 'emergency' }), NOW), 'sourceType', 'enum');
-    assert.equal(core.validateRequest('scanCode', scan({ channelProduct: 'ali_app' }), NOW).channelProduct, 'ali_app');
+    rejects(() => core.validateRequest('scanCode', scan({ channelProduct: 'wx_scan_code' }), NOW), 'channelProduct', 'enum_listed');
+    rejects(() => core.validateRequest('scanCode', scan({ channelProduct: 'ali_app' }), NOW), 'channelProduct', 'enum_listed');
+    assert.equal(core.validateRequest('scanCode', scan({ channelProduct: 'unlisted:ali_app' }), NOW).channelProduct, 'ali_app');
+    rejects(() => core.validateRequest('scanCode', scan({ channelProduct: 'unlisted:' }), NOW), 'channelProduct', 'required');
+    rejects(() => core.validateRequest('scanCode', scan({ channelProduct: `unlisted:${'x'.repeat(33)}` }), NOW), 'channelProduct', 'max_length');
+    assert.equal(core.validateRequest('scanCode', scan({ channelProduct: `unlisted:${'x'.repeat(32)}` }), NOW).channelProduct, 'x'.repeat(32));
+  });
+  it('the channelProduct message names the field, the allowed values and the way out, in both languages', () => {
+    try {
+      core.validateRequest('scanCode', scan({ channelProduct: 'wx_scan_code' }), NOW);
+      assert.fail('expected an error');
+    } catch (err) {
+      assert.equal(err.message, 'channelProduct must be one of ali_scan_code, ten_scan_code, uni_scan_code (got "wx_scan_code"); a value the manual does not list is written unlisted:<value>');
+      assert.equal(err.messageZh, 'channelProduct 必须是 ali_scan_code, ten_scan_code, uni_scan_code 之一（实际为 "wx_scan_code"）；手册未列出的值请写成 unlisted:<值>');
+    }
   });
   it('a numeric paymentNo from a HIS column becomes text; objects do not', () => {
     assert.equal(core.validateRequest('query', { bizType: 'scan_pay', paymentNo: 1234567 }, NOW).paymentNo, '1234567');

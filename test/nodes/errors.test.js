@@ -14,7 +14,7 @@ describe('nodes: errors go to Catch with the original msg, never to an output', 
 
   /** Sends msg, expects the Catch to get it and no output at all within a short while; returns the caught msg. */
   async function expectCaught(type, msg) {
-    const all = collect(OUTPUTS[type].length, 0);
+    const all = collect(OUTPUTS[type].length);
     const r = await sendAndWait(msg, OUTPUTS[type].length);
     await delay(100);
     all.stop();
@@ -125,6 +125,38 @@ describe('nodes: errors go to Catch with the original msg, never to an output', 
     for (const text of [caught.error.message, caught.upp.error.messageEn, caught.upp.error.messageZh]) {
       assert.equal(text.split('ECONNREFUSED').length - 1, 1, text);
       assert.doesNotMatch(text, /Upp\w*Error/);
+    }
+  });
+
+  it('channelProduct with a typo is refused by name with the allowed values, nothing sent', async () => {
+    await load(actionFlow('upp-scancode', {}, configNode(sb)), configCredentials());
+    const before = sb.requests({ endpoint: 'scanCode' }).length;
+    const caught = await expectCaught('upp-scancode', { payload: scan({ channelProduct: 'wx_scan_code' }) });
+    assert.equal(caught.upp.error.field, 'channelProduct');
+    assert.equal(caught.upp.error.rule, 'enum_listed');
+    assert.match(caught.error.message, /^channelProduct must be one of ali_scan_code, ten_scan_code, uni_scan_code \(got "wx_scan_code"\)/);
+    assert.match(caught.upp.error.messageZh, /^channelProduct 必须是 ali_scan_code, ten_scan_code, uni_scan_code 之一/);
+    assert.equal(sb.requests({ endpoint: 'scanCode' }).length, before, 'nothing reached the front-end');
+  });
+
+  it('a value sent as unlisted:<value> goes out bare; the platform refusal shows its msg in status and msg.upp.platformMsg', async () => {
+    await load(actionFlow('upp-scancode', {}, configNode(sb)), configCredentials());
+    const r = await sendAndWait({ payload: scan({ channelProduct: 'unlisted:wx_scan_code' }) }, OUTPUTS['upp-scancode'].length);
+    assert.equal(r.port, 1, 'the pending output');
+    assert.equal(r.msg.upp.reason, 'rejected');
+    assert.equal(r.msg.upp.request.channelProduct, 'wx_scan_code');
+    assert.equal(r.msg.upp.platformMsg, '字段 channelProduct 非法');
+    const status = s.helper.getNode('n1').statuses.at(-1);
+    assert.equal(status.fill, 'yellow');
+    // The test helper runs without catalogs (the key comes out); the texts are filled from them below.
+    assert.equal(status.text, 'upp-scancode.status.rejected');
+    const { resultStatus } = require('../../dist/nodes/lib/action');
+    const result = { endpoint: 'scanCode', outcome: 'pending', reason: 'rejected', verified: 'v1', envelope: { result: false, kind: '1', msg: '字段 channelProduct 非法' } };
+    for (const [lang, expected] of [['en-US', 'refused by the platform: 字段 channelProduct 非法'], ['zh-CN', '平台拒绝：字段 channelProduct 非法']]) {
+      const catalog = JSON.parse(require('node:fs').readFileSync(require('node:path').join(__dirname, '..', '..', 'locales', lang, 'upp-scancode.json'), 'utf8'))['upp-scancode'];
+      const t = (key, params = {}) => key.split('.').reduce((o, k) => o[k], catalog).replace(/__(\w+)__/g, (_, k) => params[k]);
+      assert.deepEqual(resultStatus('scanCode', result, t), { fill: 'yellow', shape: 'ring', text: expected });
+      assert.equal(resultStatus('scanCode', { ...result, verified: false }, t).text, t('status.pending', { detail: 'rejected' }), 'an unverified msg is not shown as the cause');
     }
   });
 

@@ -85,6 +85,26 @@ describe('nodes: typedInput sources and the blank -> msg.payload fallback', func
     assert.equal(req.unrelated, undefined);
   });
 
+  it('fieldsFrom: blank fields read another msg property (after a database node replaced msg.payload)', async () => {
+    const order = { paymentNo: uid('ORD'), tradeFee: '8.80', subject: '检查费', channelProduct: 'ten_scan_code' };
+    // What an INSERT leaves in msg.payload: []; the order was kept in msg.order.
+    const req = await request('upp-scancode', { fieldsFrom: 'order' }, { payload: [], order });
+    assert.equal(req.paymentNo, order.paymentNo);
+    assert.equal(req.tradeFee, '8.80');
+    assert.equal(req.channelProduct, 'ten_scan_code');
+    await s.unload();
+    // A nested path, written with or without "msg.".
+    const req2 = await request('upp-refund', { fieldsFrom: 'msg.his.refund' }, { payload: { paymentNo: 'IGNORED' }, his: { refund: { paymentNo: 'P1', refundFee: '1.00', requestNo: uid('R'), refundNo: uid('N') } } });
+    assert.equal(req2.paymentNo, 'P1');
+    await s.unload();
+    // The property absent: the required field is named, nothing is sent.
+    await load(actionFlow('upp-query', { fieldsFrom: 'order' }, configNode(sb)), configCredentials());
+    const r = await sendAndWait({ payload: { paymentNo: 'NOT-READ' } }, OUTPUTS['upp-query'].length);
+    assert.ok(r.error, JSON.stringify(r.msg && r.msg.upp && r.msg.upp.request));
+    assert.equal(r.error.upp.error.field, 'paymentNo');
+    assert.equal(r.error.upp.error.rule, 'required');
+  });
+
   it('${VAR} in a str field is replaced by Node-RED at deploy', async () => {
     process.env.UPP_TEST_SUBJECT = '药费';
     try {

@@ -143,7 +143,7 @@ describe('nodes: status and on-deploy test on a single node', function () {
     await load(actionFlow('upp-query', {}, configNode(sb, { readTimeout: 3000 })), configCredentials());
     const node = s.helper.getNode('n1');
     sb.armFault('slow', { endpoint: 'query', times: 2 });
-    const all = s.collect(3, 0);
+    const all = s.collect(3);
     node.receive({ payload: { paymentNo: uid() } });
     node.receive({ payload: { paymentNo: uid() } });
     node.receive({ payload: { paymentNo: uid() } });
@@ -158,7 +158,7 @@ describe('nodes: status and on-deploy test on a single node', function () {
   it('network test on deploy: status and log, no message', async () => {
     await load(actionFlow('upp-network', { onDeploy: true }, configNode(sb)), configCredentials());
     const node = s.helper.getNode('n1');
-    const all = s.collect(1, 0);
+    const all = s.collect(1);
     await s.until(() => node.statuses.some((x) => x.fill === 'green'), 3000);
     await delay(50);
     all.stop();

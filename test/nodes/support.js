@@ -186,8 +186,8 @@ function sendAndWait(msg, ports, ms = 5000) {
   });
 }
 
-/** Collects everything arriving at the output helpers and the Catch for `ms`. */
-function collect(ports, ms) {
+/** Collects everything arriving at the output helpers and the Catch until stop(). */
+function collect(ports) {
   const got = [];
   const listeners = [];
   for (let i = 0; i < ports; i++) {

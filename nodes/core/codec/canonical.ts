@@ -125,7 +125,13 @@ function candidates(configured: Variant, mode: VerifyMode, withDataSign: boolean
  * configured variants first. Variants that give the same canonical string are tried once, under the earlier name
  * (so an answer without data.sign is never reported as `/no-data-sign`). A response without `sign` is never verified.
  */
-export function verifyTree(tree: JsonObject, key: string, profile: SignProfile, mode: VerifyMode, options: VerifyOptions = {}): VerifyOutcome {
+export function verifyTree(
+  tree: JsonObject,
+  key: string,
+  profile: SignProfile,
+  mode: VerifyMode,
+  options: VerifyOptions = {},
+): VerifyOutcome {
   const received = tree.sign;
   if (typeof received !== 'string' || received === '') return { verified: false, problem: 'unsigned' };
   const configured = options.variant ?? { profile, time: 'wire', dataSign: true };

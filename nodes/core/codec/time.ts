@@ -8,7 +8,8 @@ const pad = (n: number, width = 2) => String(n).padStart(width, '0');
 export function formatChinaTime(instant: Date | number): string {
   const ms = typeof instant === 'number' ? instant : instant.getTime();
   const d = new Date(ms + CHINA_OFFSET_MS);
-  return `${pad(d.getUTCFullYear(), 4)}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())} ${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())}`;
+  const date = `${pad(d.getUTCFullYear(), 4)}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())}`;
+  return `${date} ${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())}`;
 }
 
 /** Parses "yyyy-MM-dd HH:mm:ss" (UTC+8) to epoch ms, or undefined when the text is not a real date and time. */
