@@ -120,7 +120,8 @@ export = function register(RED: NodeAPI): void {
       hisRequests.closeOwner(node.id);
       const router = app._router ?? app.router;
       if (router) {
-        router.stack = router.stack.filter((layer: HttpLayer) => !(layer.route && layer.route.path === url && layer.route.methods.post && routeHandlers(layer).includes(handler)));
+        const ours = (layer: HttpLayer) => layer.route?.path === url && layer.route.methods.post && routeHandlers(layer).includes(handler);
+        router.stack = router.stack.filter((layer: HttpLayer) => !ours(layer));
       }
       node.status({});
       done();

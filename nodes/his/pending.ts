@@ -46,7 +46,8 @@ export class PendingRequests {
       entry.respond(failure('timeout', { en: `no answer within ${options.timeoutMs / 1000} s`, zh: `${options.timeoutMs / 1000} 秒内未返回` }));
       options.onTimeout?.(describe(entry));
     }, options.timeoutMs);
-    const entry: Entry = { id, kind: options.kind, request: options.request, owner: options.owner, receivedAt: Date.now(), timer, respond: options.respond };
+    const { kind, request, owner, respond } = options;
+    const entry: Entry = { id, kind, request, owner, receivedAt: Date.now(), timer, respond };
     this.#entries.set(id, entry);
     return describe(entry);
   }

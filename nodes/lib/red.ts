@@ -78,10 +78,12 @@ export interface NodeAPI {
 
 /** The part of an Express app the HIS view node uses (Express 4 keeps routes in _router, Express 5 in router). */
 export interface HttpApp {
-  post(path: string, ...handlers: Array<(req: IncomingMessage & { body?: unknown }, res: ServerResponse, next: (err?: unknown) => void) => void>): void;
+  post(path: string, ...handlers: HttpHandler[]): void;
   _router?: { stack: HttpLayer[] };
   router?: { stack: HttpLayer[] };
 }
+
+export type HttpHandler = (req: IncomingMessage & { body?: unknown }, res: ServerResponse, next: (err?: unknown) => void) => void;
 
 export interface HttpLayer {
   route?: { path: string; methods: Record<string, boolean> };

@@ -24,7 +24,8 @@ export async function hisControl(desk: HisDesk, method: string, pathname: string
     if (parts[0] === 'his' && parts.length === 1 && method === 'GET') return reply(200, { ...desk.settings, decisions: desk.decisions() });
     if (parts[0] === 'his' && parts.length === 1 && method === 'POST') {
       const spec = parseObject(body);
-      return reply(200, desk.configure({ orderUrl: spec.orderUrl as string | null | undefined, billUrl: spec.billUrl as string | null | undefined }));
+      type Url = string | null | undefined;
+      return reply(200, desk.configure({ orderUrl: spec.orderUrl as Url, billUrl: spec.billUrl as Url }));
     }
     if (parts[0] === 'his' && parts[1] === 'recheck' && parts.length === 2 && method === 'POST') return reply(200, await desk.recheck());
     if (parts[0] === 'reconcile' && parts.length === 1 && method === 'POST') {

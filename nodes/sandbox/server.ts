@@ -42,7 +42,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const faults = new FaultBoard();
   const timers = new Set<NodeJS.Timeout>();
   const log = (line: string) => o.log?.(line);
-  const his = new HisDesk(ledger, { orderUrl: o.hisOrderUrl, billUrl: o.hisBillUrl, timeoutMs: o.hisTimeoutMs, retryMs: o.hisRetryMs }, o.now, log);
+  const hisSettings = { orderUrl: o.hisOrderUrl, billUrl: o.hisBillUrl, timeoutMs: o.hisTimeoutMs, retryMs: o.hisRetryMs };
+  const his = new HisDesk(ledger, hisSettings, o.now, log);
   if (o.hisOrderUrl || o.hisBillUrl) his.configure({ orderUrl: o.hisOrderUrl, billUrl: o.hisBillUrl }); // checks the URLs
 
   // ---- endpoint requests ----
@@ -175,7 +176,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
         const late = his.latePay(order.paymentNo);
         await his.settled(); // the page shows what the platform decided
         const decided = his.latePayment(late.id);
-        return sendHtml(res, 200, cashierPage(order, lateMessage(decided ?? late), his.latePayments().filter((l) => l.paymentNo === order.paymentNo)));
+        const ofOrder = his.latePayments().filter((l) => l.paymentNo === order.paymentNo);
+        return sendHtml(res, 200, cashierPage(order, lateMessage(decided ?? late), ofOrder));
       } catch (err) {
         if (!isUppError(err, 'ERR_UPP_SANDBOX_STATE')) throw err;
         return sendHtml(res, 409, cashierPage(order, `订单当前状态不允许此操作 This order can no longer be changed (${order.status})`));

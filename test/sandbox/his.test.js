@@ -4,7 +4,7 @@
 // hold on anything else), every decision recorded, the URLs set by CLI / options / control API.
 const http = require('node:http');
 const h = require('./support/helpers');
-const { assert, send, dataOf, scanOrder, startSandbox, KEY } = h;
+const { assert, send, dataOf, scanOrder, startSandbox } = h;
 const { parseCli } = require('../../dist/nodes/sandbox/cli.js');
 const { hisDecide } = require('../../dist/nodes/sandbox');
 
