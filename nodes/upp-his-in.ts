@@ -108,8 +108,9 @@ export = function register(RED: NodeAPI): void {
           });
         },
         (err: unknown) => {
-          const detail = err instanceof BodyError ? err.message : String(err);
-          refuse(res, failure('bad_request', { en: detail, zh: detail === 'request body too large' ? '请求体过大' : '请求体不是 JSON' }), err instanceof BodyError && err.problem === 'too_large' ? 413 : 200, t('status.badRequest'));
+          const body = err instanceof BodyError ? err : new BodyError('not_json');
+          const status = body.problem === 'too_large' ? 413 : 200;
+          refuse(res, failure('bad_request', { en: body.message, zh: body.messageZh }), status, t('status.badRequest'));
         },
       );
     };
@@ -121,7 +122,8 @@ export = function register(RED: NodeAPI): void {
       const router = app._router ?? app.router;
       if (router) {
         const ours = (layer: HttpLayer) => layer.route?.path === url && layer.route.methods.post && routeHandlers(layer).includes(handler);
-        router.stack = router.stack.filter((layer: HttpLayer) => !ours(layer));
+        // In place, as Node-RED's own http in does: the router keeps this very array.
+        for (let i = router.stack.length - 1; i >= 0; i--) if (ours(router.stack[i])) router.stack.splice(i, 1);
       }
       node.status({});
       done();

@@ -2,6 +2,7 @@
 // A row that cannot be read fails the whole answer (the front-end does the same), so a broken query is loud.
 import { Decimal } from '../core/codec/money';
 import { formatChinaTime, parseChinaTime } from '../core/codec/time';
+import { UppError } from '../core/errors';
 import { isBag } from '../core/objects';
 import type { HisKind, HisRequest, HisRow, OrderViewRequest, BillViewRequest, Problem } from './types';
 
@@ -30,13 +31,14 @@ const PLAIN_AMOUNT = /^\d+(\.\d+)?$/;
 const TIME_WITH_FRACTION = /^(\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2})\.\d{1,9}$/;
 const ISO_WITH_ZONE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$/;
 
-class RowError extends Error {
+/** A row that cannot be read (bad input from the database): caught in readRows and turned into result:false. */
+class RowError extends UppError {
   constructor(
     readonly field: string,
     readonly en: string,
     readonly zh: string,
   ) {
-    super(en);
+    super('ERR_UPP_INPUT', en, zh);
   }
 }
 

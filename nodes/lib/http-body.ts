@@ -1,10 +1,11 @@
 // The JSON body of a request on Node-RED's HTTP app: taken from req.body when a middleware already parsed it,
 // else read from the stream (up to a limit; the HIS views' requests are a few hundred bytes).
 import type { IncomingMessage } from 'node:http';
+import { UppError } from '../core';
 
-export class BodyError extends Error {
+export class BodyError extends UppError {
   constructor(readonly problem: 'too_large' | 'not_json') {
-    super(problem === 'too_large' ? 'request body too large' : 'request body is not JSON');
+    super('ERR_UPP_INPUT', problem === 'too_large' ? 'request body too large' : 'request body is not JSON', problem === 'too_large' ? '请求体过大' : '请求体不是 JSON');
   }
 }
 

@@ -68,7 +68,7 @@ describe('browser: editor (palette, dialogs, help, credentials)', function () {
             })
             .get(),
         );
-        assert.deepEqual(items.map((i) => i.type).sort(), [...h.FLOW_TYPES].sort());
+        assert.deepEqual(items.map((i) => i.type).sort(), [...h.FLOW_TYPES, ...h.HIS_TYPES].sort());
         for (const item of items) {
           assert.ok(item.label, `${item.type} has a palette label`);
           assertNoRawKeys(item.label, `${item.type} palette label`);
@@ -154,6 +154,35 @@ describe('browser: editor (palette, dialogs, help, credentials)', function () {
             if (locale === 'zh-CN') assertChinese(tipText, `${type} validation message`);
             await page.mouse.move(5, 5);
           }
+        });
+      });
+
+      h.HIS_TYPES.forEach((type, index) => {
+        it(`${type}: the dialog shows its fields, validates the allowed callers, and its help renders`, async () => {
+          const id = await h.dragFromPalette(page, type, 160 + index * 200, 480);
+          await h.openNodeDialog(page, id);
+          assertNoRawKeys(await h.trayText(page), `${type} dialog`);
+          const { labels, placeholders } = await h.trayLabels(page);
+          for (const p of placeholders) assertNoRawKeys(p, `${type} placeholder`);
+          if (locale === 'zh-CN') assertChinese(labels, `${type} dialog labels`);
+          if (type === 'upp-his-in') {
+            for (const f of ['kind', 'url', 'timeout', 'allow', 'name']) assert.equal(await page.locator(`#node-input-${f}`).count(), 1, `upp-his-in has #node-input-${f}`);
+            await page.fill('#node-input-allow', 'front-end');
+            await page.locator('#node-input-name').click();
+            await page.waitForFunction(() => $('#node-input-allow').hasClass('input-error'));
+            await page.fill('#node-input-allow', '10.0.0.5, 10.0.0.6');
+            await page.fill('#node-input-url', '/his/order');
+            await page.locator('#node-input-name').click();
+            await page.waitForFunction(() => !$('#node-input-allow').hasClass('input-error') && !$('#node-input-url').hasClass('input-error'));
+          }
+          const help = await h.helpText(page);
+          assert.ok(help.length > 200, `${type} help renders (${help.length} chars)`);
+          assertNoRawKeys(help, `${type} help`);
+          assert.match(help, /SELECT|result:false|result:true/, `${type} help shows the rule or the SQL shape`);
+          if (locale === 'zh-CN') assertChinese(help, `${type} help`);
+          await page.click('#node-dialog-ok');
+          await page.locator('#node-dialog-ok').waitFor({ state: 'detached' });
+          assert.equal(await page.evaluate((nodeId) => RED.nodes.node(nodeId).valid, id), true, `${type} is valid`);
         });
       });
 

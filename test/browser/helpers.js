@@ -19,7 +19,9 @@ const TEST_SECRET = 'browser-test-secret-Qm41';
 /** Lines Node-RED 4 always logs at start-up with our settings: not caused by this package. */
 const EXPECTED_LOG = [/\[warn\] Projects disabled/];
 
-const FLOW_TYPES = ['upp-network', 'upp-scancode', 'upp-barcode', 'upp-query', 'upp-refund', 'upp-refund-query', 'upp-close', 'upp-poll', 'upp-his-in', 'upp-his-out'];
+const FLOW_TYPES = ['upp-network', 'upp-scancode', 'upp-barcode', 'upp-query', 'upp-refund', 'upp-refund-query', 'upp-close', 'upp-poll'];
+/** The HIS side's nodes (no connection: the platform calls them). */
+const HIS_TYPES = ['upp-his-in', 'upp-his-out'];
 
 /**
  * Call at the top of a describe(): skips the suite, with a message saying why, only when Chromium is missing and
@@ -204,6 +206,7 @@ module.exports = {
   CHROMIUM,
   TEST_KEY,
   FLOW_TYPES,
+  HIS_TYPES,
   CONFIG_ID: lib.CONFIG_ID,
   RAW_KEY,
   CJK,
