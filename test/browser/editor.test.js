@@ -158,7 +158,7 @@ describe('browser: editor (palette, dialogs, help, credentials)', function () {
       });
 
       h.HIS_TYPES.forEach((type, index) => {
-        it(`${type}: the dialog shows its fields, validates the allowed callers, and its help renders`, async () => {
+        it(`${type}: the dialog shows its fields (allowed callers validated) and its help renders`, async () => {
           const id = await h.dragFromPalette(page, type, 160 + index * 200, 480);
           await h.openNodeDialog(page, id);
           assertNoRawKeys(await h.trayText(page), `${type} dialog`);
