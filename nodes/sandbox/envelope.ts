@@ -25,11 +25,15 @@ export function envelopeOf(answer: Pick<Answer, 'result' | 'msg' | 'data'>, now:
   return tree;
 }
 
-/** Signs and writes an envelope; `wrongKey` produces a well-formed answer whose signature does not verify. */
-export function signedText(tree: JsonObject, signer: Signer, wrongKey = false): string {
+/** An envelope with its sign; `wrongKey` produces a well-formed answer whose signature does not verify. */
+export function signedTree(tree: JsonObject, signer: Signer, wrongKey = false): JsonObject {
   const canonical = canonicalOf(tree, signer.profile, !signer.dataSignInCanonical);
-  const sign = md5Sign(canonical, wrongKey ? `${signer.key}#not-the-key` : signer.key);
-  return writeJson({ ...tree, sign }, { canonical: false });
+  return { ...tree, sign: md5Sign(canonical, wrongKey ? `${signer.key}#not-the-key` : signer.key) };
+}
+
+/** Signs and writes an envelope (see signedTree). */
+export function signedText(tree: JsonObject, signer: Signer, wrongKey = false): string {
+  return writeJson(signedTree(tree, signer, wrongKey), { canonical: false });
 }
 
 /** The `unsigned_error` fault: what an overloaded front-end answers, without sign, version or timestamp. */

@@ -96,4 +96,7 @@ export const MAGIC_SUMMARY: readonly string[] = [
   'Faults (pay/refund cents, or POST /_sandbox/faults for any endpoint):',
   '  .91 slow  .92 reset  .93 http500  .94 malformed  .95 bad_sign (state applied first)',
   '  .96 unsigned_error  .97 rejected (nothing applied)',
+  'Armed only (POST /_sandbox/faults with Content-Type: application/json), state applied first:',
+  '  mismatch_paymentNo  mismatch_amount  mismatch_requestNo (a signed answer about something else)',
+  '  insert_field {"field":"tradeStatus","value":""} (inserted into data after signing)',
 ];

@@ -3,12 +3,48 @@
 import type { EndpointName } from '../core/schema';
 import type { HisDesk } from './his';
 
-export type FaultName = 'slow' | 'reset' | 'http500' | 'malformed' | 'bad_sign' | 'unsigned_error' | 'rejected';
+export type FaultName =
+  | 'slow'
+  | 'reset'
+  | 'http500'
+  | 'malformed'
+  | 'bad_sign'
+  | 'unsigned_error'
+  | 'rejected'
+  | 'mismatch_paymentNo'
+  | 'mismatch_amount'
+  | 'mismatch_requestNo'
+  | 'insert_field';
 
-export const FAULT_NAMES: readonly FaultName[] = ['slow', 'reset', 'http500', 'malformed', 'bad_sign', 'unsigned_error', 'rejected'];
+export const FAULT_NAMES: readonly FaultName[] = [
+  'slow',
+  'reset',
+  'http500',
+  'malformed',
+  'bad_sign',
+  'unsigned_error',
+  'rejected',
+  'mismatch_paymentNo',
+  'mismatch_amount',
+  'mismatch_requestNo',
+  'insert_field',
+];
 
 /** Faults that let the request do its work first (the client cannot tell whether it did). */
-export const FAULTS_APPLYING_STATE: ReadonlySet<FaultName> = new Set(['slow', 'reset', 'http500', 'malformed', 'bad_sign']);
+export const FAULTS_APPLYING_STATE: ReadonlySet<FaultName> = new Set([
+  'slow',
+  'reset',
+  'http500',
+  'malformed',
+  'bad_sign',
+  'mismatch_paymentNo',
+  'mismatch_amount',
+  'mismatch_requestNo',
+  'insert_field',
+]);
+
+/** A value `insert_field` can put into an answer (written as JSON; a number as its literal text). */
+export type InsertValue = string | number | boolean | null;
 
 /** `closed` is deliberately not in the documented enum: clients must treat unknown statuses as not final. */
 export type PayStatus = 'wait_pay' | 'pay_success' | 'pay_failed' | 'closed';
@@ -89,6 +125,17 @@ export interface FaultOptions {
   times?: number;
   paymentNo?: string;
   requestNo?: string;
+  /** `insert_field` only: the field inserted into the answer's data after signing, e.g. 'tradeStatus'. */
+  field?: string;
+  /** `insert_field` only: its value, e.g. '' or 'pay_success'. */
+  value?: InsertValue;
+}
+
+/** An armed fault as it applies to one request: its name and, for `insert_field`, what to insert. */
+export interface FaultTaken {
+  fault: FaultName;
+  field?: string;
+  value?: InsertValue;
 }
 
 export interface Sandbox {
