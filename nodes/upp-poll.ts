@@ -7,7 +7,8 @@ import { localizeError, runtimeLang, translator, type Translate } from './lib/i1
 import { describeError, describeResult } from './lib/message';
 import { describeFinal, reviveCopy, savedCopy } from './poll/output';
 import { asError, dropUndefined, isBag, sendThenDone, type Bag } from './lib/util';
-import { configNodeOf } from './lib/config';
+import { callerOf, configNodeOf } from './lib/config';
+import { monitor, pollAttention } from './ops';
 import {
   PollEngine,
   pollSettings,
@@ -18,6 +19,26 @@ import {
   type PollRecord,
   type PollRoute,
 } from './poll';
+
+/** Undetermined polls and assumed refunds go to the sidebar's "needs a person" list (nodes/ops/monitor.ts). */
+function reportToSidebar(node: Node, def: NodeDef, final: PollFinal): void {
+  const kind = pollAttention(final);
+  if (!kind) return;
+  const target = final.result?.request ?? {};
+  const id = (field: string) => (typeof target[field] === 'string' ? (target[field] as string) : undefined);
+  const [mode, value] = [final.info.mode, final.info.key.slice(final.info.key.indexOf(':') + 1)];
+  monitor.recordPoll({
+    config: typeof def.server === 'string' ? def.server : undefined,
+    node: node.id,
+    kind,
+    key: final.info.key,
+    finishedAt: final.info.finishedAt,
+    paymentNo: mode === 'payment' ? value : undefined,
+    bizType: id('bizType'),
+    requestNo: mode === 'refund' ? value : undefined,
+    reason: final.reason,
+  });
+}
 
 /** One waiting message. Resumed messages have no send/done of their own (node.send / node.error are used). */
 interface Token {
@@ -152,7 +173,9 @@ export = function register(RED: NodeAPI): void {
           scope: typeof def.server === 'string' && def.server ? def.server : node.id,
           settings,
           client: () => configNodeOf(RED, def).getClient(),
+          caller: callerOf(node, def),
           onFinish: (token, final) => {
+            reportToSidebar(node, def, final);
             const tk = token as Token;
             const { payload, upp } = describeFinal(final);
             tk.msg.payload = payload;

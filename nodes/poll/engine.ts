@@ -9,6 +9,7 @@
 //   only a verified pay_failed / refund_failed (or a payment closed after giving up) is "failed".
 import { setMaxListeners } from 'node:events';
 import type { UppResult } from '../core/operations';
+import type { CallerInfo } from '../core/events';
 import { describeError } from '../lib/message';
 import { Scheduler, type LagStats } from './scheduler';
 import type { HeapItem } from './heap';
@@ -131,9 +132,51 @@ export interface PollEngineOptions {
   onChange?: () => void;
   /** Turns a token into the JSON text snapshot() saves (undefined: not saved). Called once per token, lazily. */
   persist?: (token: unknown) => string | undefined;
+  /** Who polls (node and config node ids), passed to the client for its diagnostics events (nodes/core/events.ts). */
+  caller?: CallerInfo;
 }
 
 const SHARED_REGISTRY: JobRegistry = new Map();
+
+/** A running job as the operations sidebar lists it (read-only copy; nodes/ops/polls.ts). */
+export interface OpenJobView {
+  key: string;
+  mode: PollMode;
+  paymentNo?: string;
+  bizType?: string;
+  requestNo?: string;
+  attempts: number;
+  maxAttempts: number;
+  startedAt: number;
+  /** When the next query (or the give-up) is due, epoch ms; undefined while a query is running. */
+  nextAt?: number;
+  phase: 'poll' | 'giveup';
+  /** Messages waiting on the job. */
+  waiting: number;
+}
+
+/** The jobs running for one scope (config node id) in this process, from the shared registry. */
+export function openJobs(scope: string, registry: JobRegistry = SHARED_REGISTRY): OpenJobView[] {
+  const out: OpenJobView[] = [];
+  for (const job of registry.get(scope)?.values() ?? []) {
+    if (job.phase === 'done') continue;
+    const t = job.target;
+    out.push({
+      key: job.key,
+      mode: t.mode,
+      paymentNo: t.paymentNo,
+      bizType: t.bizType,
+      requestNo: t.requestNo,
+      attempts: job.attempts,
+      maxAttempts: job.owner.settings.attempts,
+      startedAt: job.startedAt,
+      nextAt: job.heapIndex >= 0 ? job.due : undefined,
+      phase: job.phase === 'giveup' ? 'giveup' : 'poll',
+      waiting: job.waiters.length,
+    });
+  }
+  return out;
+}
 
 export interface EngineStats {
   /** Jobs this engine waits on (its own and those of other engines it joined). */
@@ -478,8 +521,8 @@ export class PollEngine {
     try {
       result =
         t.mode === 'payment'
-          ? await client.query({ paymentNo: t.paymentNo, bizType: t.bizType }, { signal: this.abort.signal })
-          : await client.refundQuery({ requestNo: t.requestNo }, { signal: this.abort.signal });
+          ? await client.query({ paymentNo: t.paymentNo, bizType: t.bizType }, { signal: this.abort.signal, caller: this.options.caller })
+          : await client.refundQuery({ requestNo: t.requestNo }, { signal: this.abort.signal, caller: this.options.caller });
     } catch (err) {
       if (this.stopped) return false;
       if (!isRetryableError(err)) throw err;
@@ -547,7 +590,8 @@ export class PollEngine {
     let closeResult: UppResult | undefined;
     this.closes += 1;
     try {
-      closeResult = await client.close({ paymentNo: t.paymentNo, bizType: t.bizType }, { signal: this.abort.signal });
+      const call = { signal: this.abort.signal, caller: this.options.caller };
+      closeResult = await client.close({ paymentNo: t.paymentNo, bizType: t.bizType }, call);
       if (this.stopped || job.phase === 'done') return;
       // Only isCloseOrder = N means "not closed"; every other answer, a timeout included, counts as closed.
       const notClosed = closeResult.outcome === 'failed';

@@ -1,5 +1,5 @@
 // The poll engine, usable without Node-RED: `new PollEngine({ scope, settings, client, onFinish, onError })`.
-export { PollEngine, jobKey, isRetryableError, type PollEngineOptions, type EngineStats } from './engine';
+export { PollEngine, jobKey, isRetryableError, openJobs, type PollEngineOptions, type EngineStats, type OpenJobView } from './engine';
 export { Scheduler, LagStats } from './scheduler';
 export { MinHeap, type HeapItem } from './heap';
 export { readTarget, modeOf, pick, expireAtOf, expireText, type ModeSetting } from './input';

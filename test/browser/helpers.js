@@ -22,6 +22,9 @@ const EXPECTED_LOG = [/\[warn\] Projects disabled/];
 const FLOW_TYPES = ['upp-network', 'upp-scancode', 'upp-barcode', 'upp-query', 'upp-refund', 'upp-refund-query', 'upp-close', 'upp-poll'];
 /** The HIS side's nodes (no connection: the platform calls them). */
 const HIS_TYPES = ['upp-his-in', 'upp-his-out'];
+/** Every palette entry of the package: the flow nodes above (each with a connection), the audit node (no input)
+ * and the HIS side's nodes. */
+const PALETTE_TYPES = [...FLOW_TYPES, 'upp-audit', ...HIS_TYPES];
 
 /**
  * Call at the top of a describe(): skips the suite, with a message saying why, only when Chromium is missing and
@@ -53,15 +56,16 @@ async function launchBrowser() {
 
 /**
  * A sandbox (free port, TEST_KEY) and a Node-RED (free port) in a fresh temporary user directory that loads this
- * package as the demo does. deploy: true deploys every example (config node pointed at this sandbox).
+ * package as the demo does. deploy: true deploys every example (config node pointed at this sandbox); `edit` and
+ * `extraSettings` as in scripts/demo/lib.js prepareUserDir.
  */
-async function startStack({ deploy = false } = {}) {
+async function startStack({ deploy = false, edit, extraSettings } = {}) {
   const { startSandbox } = require(path.join(ROOT, 'dist', 'nodes', 'sandbox'));
   const port = await lib.freePort();
   // The platform's side of the HIS views (example 07) points at this Node-RED, as npm start does.
   const sandbox = await startSandbox({ port: 0, key: TEST_KEY, hisOrderUrl: `http://127.0.0.1:${port}/his/order`, hisBillUrl: `http://127.0.0.1:${port}/his/bill` });
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'upp-browser-'));
-  const { userDir, settingsFile } = lib.prepareUserDir({ userDir: path.join(tmp, 'userdir'), port, sandboxUrl: sandbox.url, deploy });
+  const { userDir, settingsFile } = lib.prepareUserDir({ userDir: path.join(tmp, 'userdir'), port, sandboxUrl: sandbox.url, deploy, edit, extraSettings });
   let nodeRed;
   let hisDb;
   try {
@@ -207,6 +211,7 @@ module.exports = {
   TEST_KEY,
   FLOW_TYPES,
   HIS_TYPES,
+  PALETTE_TYPES,
   CONFIG_ID: lib.CONFIG_ID,
   RAW_KEY,
   CJK,

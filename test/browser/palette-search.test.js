@@ -49,7 +49,7 @@ describe('browser: palette search finds the UPP nodes by the words people type',
               .sort(),
           );
         for (const [word, expected] of Object.entries(PALETTE_WORDS[lang])) {
-          const want = expected.filter((t) => [...h.FLOW_TYPES, ...h.HIS_TYPES].includes(t)).sort();
+          const want = expected.filter((t) => h.PALETTE_TYPES.includes(t)).sort();
           // Set the text the way the search box does for typed text (its change handler runs the palette filter).
           await page.evaluate((w) => $('#red-ui-palette-search input').searchBox('value', w), word);
           // The search box applies the filter after a short delay: wait for it (the bound only limits a failure).

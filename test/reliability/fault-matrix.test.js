@@ -7,6 +7,8 @@
 // - connection refused: the Catch node gets a not-sent error and no output leaves the node;
 // - the network node turns every fault into a catchable error;
 // - every input message leaves exactly once (one output or one error), and every request sent verifies.
+// - an upp-audit node emits one record per HTTP attempt of every cell: the body the sandbox received, nothing
+//   missing, nothing extra, the last attempt's outcome = the node's, and never the key.
 // The cells run concurrently in `before` (bounded); each `it` then checks one cell. The figures are printed and
 // written to test-artifacts/reliability/fault-matrix.json.
 const assert = require('node:assert/strict');
@@ -37,6 +39,7 @@ describe('reliability: fault matrix (7 endpoints x 8 faults, through the nodes)'
   let sb;
   let client; // a plain core client that prepares orders and refunds
   let collector;
+  const audit = [];
   const cells = [];
   const unhandled = [];
   const onUnhandled = (reason) => unhandled.push(reason);
@@ -198,7 +201,9 @@ describe('reliability: fault matrix (7 endpoints x 8 faults, through the nodes)'
       }
     }
     flow.push({ id: 'catcher', type: 'catch', z: 'f1', name: '', scope: null, uncaught: false, wires: [['caught']] }, { id: 'caught', type: 'helper', z: 'f1', wires: [] });
+    flow.push({ id: 'audit', type: 'upp-audit', z: 'f1', name: '', configs: ['cfg', 'cfgDead'], endpoints: [], wires: [['auditSink']] }, { id: 'auditSink', type: 'helper', z: 'f1', wires: [] });
     await helper.load(h.NODES, flow, { cfg: { key: KEY }, cfgDead: { key: KEY } });
+    helper.getNode('auditSink').on('input', (msg) => audit.push(msg.payload));
     collector = new h.Collector();
     collector.attach([...sinkIds, 'caught']);
 
@@ -224,6 +229,39 @@ describe('reliability: fault matrix (7 endpoints x 8 faults, through the nodes)'
     fs.mkdirSync(dir, { recursive: true });
     fs.writeFileSync(path.join(dir, 'fault-matrix.json'), `${JSON.stringify({ summary, cells }, null, 2)}\n`);
     console.log(`      fault matrix: ${summary.cells} cells tried (${JSON.stringify(summary.byKind)}), ${summary.requestsChecked} sandbox requests checked`);
+  });
+
+  it('audit: one record per HTTP attempt of every cell, the body as the sandbox got it, the outcome the node gave, no key', () => {
+    assert.ok(!JSON.stringify(audit).includes(KEY), 'the key is in no audit record');
+    let checked = 0;
+    for (const [endpoint, fault, arm] of plan) {
+      if (endpoint === 'network') continue; // counted together below (the cells carry no id to tell them apart)
+      const { arrival, requests, prepared } = result(endpoint, fault, arm);
+      const node = fault === 'refused' ? `${endpoint}Dead` : endpoint;
+      const idField = endpoint === 'refund' || endpoint === 'refundQuery' ? 'requestNo' : 'paymentNo';
+      const records = audit.filter((r) => r.node === node && r.endpoint === endpoint && r[idField] === prepared[idField]).sort((a, b) => a.attempt - b.attempt);
+      const where = `${endpoint}/${fault}/${arm}`;
+      if (fault === 'refused') {
+        assert.ok(records.length >= 1, `${where}: the refused attempts are listed`);
+        assert.ok(records.every((r) => r.transport === 'not_sent' && r.outcome === 'not_sent' && r.response === null), where);
+        assert.equal(records.at(-1).attempts, records.length, `${where}: every attempt listed`);
+        continue;
+      }
+      assert.deepEqual(records.map((r) => r.request).sort(), requests.map((r) => r.raw).sort(), `${where}: one record per request the sandbox got`);
+      assert.deepEqual(records.map((r) => r.attempt), records.map((_, i) => i + 1), `${where}: attempts 1..n`);
+      const last = records.at(-1);
+      assert.equal(last.final, true);
+      if (arrival.sink !== 'caught') {
+        assert.equal(last.outcome, arrival.msg.upp.outcome, `${where}: the last attempt's outcome is the node's`);
+        assert.equal(last.reason, arrival.msg.upp.reason, where);
+        assert.equal(last.verified, arrival.msg.upp.verified, where);
+      }
+      for (const r of records.slice(0, -1)) assert.equal(r.outcome, 'retried', `${where}: an earlier attempt was retried`);
+      checked += records.length;
+    }
+    const networkRequests = plan.filter(([e, f]) => e === 'network' && f !== 'refused').reduce((n, [e, f, a]) => n + result(e, f, a).requests.length, 0);
+    assert.equal(audit.filter((r) => r.node === 'network' && r.endpoint === 'network').length, networkRequests, 'network tests: one record per request');
+    assert.ok(checked > 100, `records checked: ${checked}`);
   });
 
   it('ran without unhandled rejections', () => {
