@@ -153,7 +153,7 @@ describe('examples: the flow files', () => {
   it('share one config node for the sandbox, with the key only as the ${UPP_KEY} credential', () => {
     const configs = examples.flatMap(({ file, flow }) => {
       const list = flow.filter((n) => n.type === 'upp-config');
-      const calls = flow.some((n) => defs[n.type] && defs[n.type].defaults.includes('server'));
+      const calls = flow.some((n) => defs[n.type] && (defs[n.type].defaults.includes('server') || defs[n.type].defaults.includes('configs')));
       assert.equal(list.length, calls ? 1 : 0, `${file}: exactly one config node when it calls the platform, none otherwise`);
       return list;
     });

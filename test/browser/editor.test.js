@@ -184,6 +184,8 @@ describe('browser: editor (palette, dialogs, help, credentials)', function () {
           await page.locator('#node-dialog-ok').waitFor({ state: 'detached' });
           assert.equal(await page.evaluate((nodeId) => RED.nodes.node(nodeId).valid, id), true, `${type} is valid`);
         });
+      });
+
       it('upp-audit: no input; the dialog lists the connections and endpoints to follow, and its help renders', async () => {
         const id = await h.dragFromPalette(page, 'upp-audit', 160, 400);
         assert.equal(await page.evaluate((n) => RED.nodes.node(n)._def.inputs, id), 0, 'no input port');
