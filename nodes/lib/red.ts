@@ -74,6 +74,12 @@ export interface NodeAPI {
   /** The Express app of HTTP In routes (absent when httpNodeRoot is false). */
   httpNode?: HttpApp;
   _: (key: string, substitutions?: Record<string, unknown>) => string;
+  /** The runtime's events (e.g. 'runtime-event' with the runtime state) and log; absent in some test stubs. */
+  events?: {
+    on(event: string, listener: (...args: unknown[]) => void): void;
+    off?(event: string, listener: (...args: unknown[]) => void): void;
+  };
+  log?: { warn(msg: unknown): void; info(msg: unknown): void };
 }
 
 /** The part of an Express app the HIS view node uses (Express 4 keeps routes in _router, Express 5 in router). */

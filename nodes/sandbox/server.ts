@@ -3,7 +3,7 @@
 // an answer is delivered (late, never, as a 500, broken, badly signed, about something else) once the request has
 // done its work. One SandboxServer per sandbox; startSandbox() starts one and hands it out as the Sandbox API.
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
-import { ENDPOINT_NAMES, endpointPath, type EndpointName } from '../core/schema';
+import { EDITIONS, endpointPath, type EndpointName } from '../core/schema';
 import { verifyTree } from '../core/codec/canonical';
 import { isJsonObject, parseLossless, writeJson, type JsonObject } from '../core/codec/json';
 import { isUppError } from '../core/errors';
@@ -64,10 +64,10 @@ export class SandboxServer implements Sandbox, Controls {
 
   constructor(options: ResolvedOptions) {
     this.o = options;
-    this.signer = { key: options.key, profile: options.profile, dataSignInCanonical: options.dataSignInCanonical };
-    for (const name of ENDPOINT_NAMES.filter(servedEndpoint)) {
-      this.routes.set(endpointPath(name, 'manual-1.0', options.prefix), name);
-      this.routes.set(endpointPath(name, 'v2', options.prefix), name);
+    this.signer = { key: options.key, variant: options.signVariant };
+    // Only this edition's endpoints at this edition's paths: a client set to another edition gets 404, as on a real one.
+    for (const name of EDITIONS[options.edition].endpoints.filter(servedEndpoint)) {
+      this.routes.set(endpointPath(name, options.edition, options.prefix), name);
     }
     const cashierUrl = (order: Order) => `${this.publicBase}/_sandbox/cashier?order=${encodeURIComponent(order.outPaymentNo)}&t=${order.token}`;
     this.ledger = new Ledger(options.now, cashierUrl);
@@ -158,9 +158,12 @@ export class SandboxServer implements Sandbox, Controls {
       url: this.url,
       origin: this.origin,
       prefix: this.o.prefix,
+      edition: this.o.edition,
+      endpoints: Object.fromEntries([...this.routes].map(([path, name]) => [name, path])),
       isvId: this.o.isvId,
       partnerId: this.o.partnerId,
       profile: this.o.profile,
+      signVariant: this.o.signVariantName,
       dataSignInCanonical: this.o.dataSignInCanonical,
       requireBody: this.o.requireBody,
       slowMs: this.o.slowMs,
@@ -216,7 +219,8 @@ export class SandboxServer implements Sandbox, Controls {
     if (armed && !FAULTS_APPLYING_STATE.has(armed.fault)) answer = { result: false, msg: '' }; // nothing is applied
     else if (!tree) answer = { result: false, msg: MSG.malformed };
     else {
-      const context = { ledger: this.ledger, now: o.now(), isvId: o.isvId, partnerId: o.partnerId, requireBody: o.requireBody };
+      const rules = { edition: o.edition, requireBody: o.requireBody };
+      const context = { ledger: this.ledger, now: o.now(), isvId: o.isvId, partnerId: o.partnerId, ...rules };
       answer = answerRequest(endpoint, tree, signatureValid, { ...context, magicFaults: !armed });
     }
     this.deliver(res, record, answer, armed ?? (answer.fault && { fault: answer.fault }));
@@ -226,7 +230,7 @@ export class SandboxServer implements Sandbox, Controls {
     const fault = taken?.fault;
     if (fault === 'rejected') answer = { result: false, msg: MSG.rejected };
     if (fault === 'unsigned_error') answer = { result: false, msg: MSG.busy };
-    const tradeStatus = answer.data?.tradeStatus;
+    const tradeStatus = answer.data && !Array.isArray(answer.data) ? answer.data.tradeStatus : undefined;
     record.response = {
       fault,
       result: answer.result,

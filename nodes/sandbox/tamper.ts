@@ -7,8 +7,8 @@ import { LosslessNumber, isLosslessNumber, type JsonObject } from '../core/codec
 import type { FaultName, InsertValue } from './types';
 
 /** The data an answer would carry under a mismatch fault (unchanged when it has no such field), before signing. */
-export function mismatchedData(fault: FaultName, data: JsonObject | undefined): JsonObject | undefined {
-  if (!data) return data;
+export function mismatchedData<T extends JsonObject | JsonObject[] | undefined>(fault: FaultName, data: T): T | JsonObject {
+  if (!data || Array.isArray(data)) return data; // bill rows are left alone
   const changed: JsonObject = { ...data };
   if (fault === 'mismatch_paymentNo') otherId(changed, 'paymentNo');
   if (fault === 'mismatch_requestNo') otherId(changed, 'requestNo');

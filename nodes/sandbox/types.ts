@@ -52,8 +52,8 @@ export type RefundStatus = 'refund_apply_success' | 'refund_success' | 'refund_f
 
 export interface OrderView {
   paymentNo: string;
-  bizType: 'scan_pay' | 'barcode_pay';
-  endpoint: 'scanCode' | 'barCode';
+  bizType: 'scan_pay' | 'barcode_pay' | 'face_pay';
+  endpoint: 'scanCode' | 'barCode' | 'faceCode';
   tradeStatus: PayStatus;
   tradeFee: string;
   /** Sum of refunds that are not refund_failed. */
@@ -160,6 +160,8 @@ export interface Sandbox {
   armFault(fault: FaultName, opts?: FaultOptions): void;
   /** The platform's HIS side: late and second payments, the HIS view URLs, decisions, reconciliation (his.ts). */
   his: HisDesk;
+  /** The settings (edition, paths, profile, sign variant, ids; never the key) and the armed faults, as GET /_sandbox. */
+  info(): Record<string, unknown>;
   /** Forgets orders, refunds, armed faults and recorded requests. */
   reset(): void;
   /** Stops listening, destroys open sockets and clears timers (slow answers do not keep it open). */

@@ -97,6 +97,8 @@ module.exports = {
     externalModules: { autoInstall: false, palette: { allowInstall: false, allowUpload: false } },
     functionExternalModules: false,
     logging: { console: { level: 'info', metrics: false, audit: false } },
+    // Pending polls (upp-poll) survive a restart only in a persistent store; the memory default warns (docs/poll.md).
+    contextStorage: { default: { module: 'localfilesystem' } },
 ${Object.entries(extraSettings).map(([k, v]) => `    ${JSON.stringify(k)}: ${JSON.stringify(v)},\n`).join('')}};
 `;
 }

@@ -113,6 +113,8 @@ describe('browser: the UPP sidebar', function () {
   };
 
   it('a mismatched answer reaches the list (query now on a payment whose answer is about another order)', async () => {
+    // The inject creates the order once the flows run: under load that can come after this test starts.
+    for (let i = 0; i < 300 && !stack.sandbox.order(WAITING); i++) await new Promise((r) => setTimeout(r, 100));
     stack.sandbox.armFault('mismatch_paymentNo', { endpoint: 'query', paymentNo: WAITING, times: 1 });
     const res = await fetch(`${stack.url}upp/ops/query`, {
       method: 'POST',

@@ -33,8 +33,20 @@ const SETTLE_MS = 100; // after the first arrival, how long to watch for a secon
 const LANES = 8; // cells in flight at once
 
 const FINAL_FAILED = { query: ['pay_failed'], refund: ['refund_failed'], refundQuery: ['refund_failed'] };
+/**
+ * Mismatch faults per endpoint: the bound fields its answer carries (spec section 6, core/schema.ts binding). The
+ * amount of a query or refund query is bound only when the caller knows it, so those cells are not in this list.
+ */
+const BINDING_CELLS = {
+  scanCode: ['mismatch_paymentNo', 'mismatch_amount'],
+  barCode: ['mismatch_paymentNo', 'mismatch_amount'],
+  query: ['mismatch_paymentNo'],
+  refund: ['mismatch_paymentNo', 'mismatch_amount', 'mismatch_requestNo'],
+  refundQuery: ['mismatch_requestNo'],
+};
 
-describe('reliability: fault matrix (7 endpoints x 8 faults, through the nodes)', function () {
+
+describe('reliability: fault matrix (7 endpoints x 8 faults, plus answers about something else, through the nodes)', function () {
   this.timeout(120000);
   let sb;
   let client; // a plain core client that prepares orders and refunds
@@ -102,6 +114,12 @@ describe('reliability: fault matrix (7 endpoints x 8 faults, through the nodes)'
     throw new Error(endpoint);
   }
 
+  /** A close of a paid order: the verified answer is isCloseOrder N (not closed). */
+  async function preparePaidClose() {
+    const paymentNo = await paidOrder();
+    return { paymentNo, payload: { paymentNo, bizType: 'barcode_pay' } };
+  }
+
   /** The sandbox filter for this cell's requests. */
   function filterFor(endpoint, prepared) {
     if (endpoint === 'refund' || endpoint === 'refundQuery') return { endpoint, requestNo: prepared.requestNo };
@@ -140,11 +158,14 @@ describe('reliability: fault matrix (7 endpoints x 8 faults, through the nodes)'
 
   /** Runs one cell: `arm` is 'persistent' (every attempt faulted), 'once' (the first only) or 'cents' (magic cents). */
   async function cell(endpoint, fault, arm) {
-    const prepared = await prepare(endpoint, arm === 'cents' ? CENTS[fault] : undefined);
+    const prepared = fault === 'insert_field' ? await preparePaidClose() : await prepare(endpoint, arm === 'cents' ? CENTS[fault] : undefined);
     const filter = filterFor(endpoint, prepared);
     // Network requests carry no key to filter on: those cells run one at a time and count by sequence number.
     const seqBefore = Math.max(0, ...sb.requests(filter).map((r) => r.seq));
-    if (fault !== 'refused' && arm !== 'cents') {
+    if (arm === 'binding') {
+      // A verified answer is not retried: one fault for the one request.
+      sb.armFault(fault, { ...filter, times: 1, ...(fault === 'insert_field' ? { field: 'tradeStatus', value: '' } : {}) });
+    } else if (fault !== 'refused' && arm !== 'cents') {
       // Exactly as many faults as the node's requests will meet, so none is left over for another cell.
       const times = arm === 'persistent' && READS.has(endpoint) && fault !== 'rejected' ? RETRY_ATTEMPTS : 1;
       sb.armFault(fault, { ...filter, times });
@@ -163,6 +184,11 @@ describe('reliability: fault matrix (7 endpoints x 8 faults, through the nodes)'
     if (READS.has(endpoint)) for (const fault of FAULTS) if (fault !== 'refused') plan.push([endpoint, fault, 'once']);
     if (['scanCode', 'barCode', 'refund'].includes(endpoint)) for (const fault of FAULTS) if (fault !== 'refused') plan.push([endpoint, fault, 'cents']);
   }
+  // Answers about something else (issue 10): a correctly signed answer for another paymentNo / amount / requestNo,
+  // and a field inserted after signing by a keyless man-in-the-middle. Each cell names the endpoint, the fault and
+  // what the answer would otherwise have decided.
+  for (const [endpoint, faults] of Object.entries(BINDING_CELLS)) for (const fault of faults) plan.push([endpoint, fault, 'binding']);
+  plan.push(['close', 'insert_field', 'binding']);
   const results = new Map();
   const keyOf = (endpoint, fault, arm) => `${endpoint}/${fault}/${arm}`;
   async function runLane(list) {
@@ -332,6 +358,30 @@ describe('reliability: fault matrix (7 endpoints x 8 faults, through the nodes)'
             assert.ok(msg.upp.verified);
           });
         }
+      }
+
+      for (const fault of BINDING_CELLS[endpoint] ?? []) {
+        it(`${fault}: a correctly signed answer about something else is never success or failed (pending, mismatch)`, () => {
+          const { arrival, requests } = result(endpoint, fault, 'binding');
+          const { sink, msg } = arrival;
+          assert.equal(requests.length, 1, 'sent once, not retried');
+          assert.equal(requests[0].response.fault, fault, 'the sandbox applied the fault');
+          assert.equal(sink, endpoint === 'close' ? 'close:notClosed' : `${endpoint}:pending`, `went to ${sink}`);
+          assert.equal(msg.upp.outcome, 'pending');
+          assert.equal(msg.upp.reason, 'mismatch');
+          assert.equal(msg.upp.assumed, false);
+        });
+      }
+
+      if (endpoint === 'close') {
+        it('insert_field "tradeStatus":"" into a verified isCloseOrder N answer: still not closed', () => {
+          const { arrival, requests } = result('close', 'insert_field', 'binding');
+          assert.equal(requests.length, 1);
+          assert.equal(requests[0].response.fault, 'insert_field');
+          assert.equal(arrival.sink, 'close:notClosed', `went to ${arrival.sink}`);
+          assert.ok(arrival.msg.upp.verified, 'the signature still verifies: an empty value is not signed');
+          assert.notEqual(arrival.msg.upp.assumed, true);
+        });
       }
 
       if (['scanCode', 'barCode', 'refund'].includes(endpoint)) {
