@@ -1,4 +1,4 @@
-// upp-poll: turns a pending answer into a final one by the manual's rules (spec section 6). A thin Node-RED shell
+// upp-poll: turns a pending answer into a final one by the manual's rules (docs/design.md §6). A thin Node-RED shell
 // around the poll engine (nodes/poll): read the message, submit it, route the final answer to
 // [success, failed, undetermined] (+ an optional progress output), show status, keep the jobs in the node's context.
 import type { UppResult } from './core';

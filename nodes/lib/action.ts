@@ -20,7 +20,7 @@ export interface ActionSpec {
   route: Record<Outcome, number>;
 }
 
-/** The outcome table of DESIGN.md, per node. */
+/** The outcome table of docs/design.md, per node. */
 export const ACTIONS: Record<ActionType, ActionSpec> = {
   'upp-scancode': { endpoint: 'scanCode', outputs: ['paid', 'pending'], route: { success: 0, pending: 1, failed: 1 } },
   'upp-barcode': { endpoint: 'barCode', outputs: ['paid', 'pending'], route: { success: 0, pending: 1, failed: 1 } },

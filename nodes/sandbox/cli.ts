@@ -61,7 +61,7 @@ export function parseCli(
   return {
     help: false,
     quiet: values.quiet ?? false,
-    keySource: values.key ? '--key' : key ? 'env UPP_SANDBOX_KEY' : 'default test key (see README)',
+    keySource: values.key ? '--key' : key ? 'env UPP_SANDBOX_KEY' : 'default test key (see docs/sandbox.md)',
     options: {
       port: number('port', values.port),
       host: values.host,

@@ -146,7 +146,7 @@ function refund(tree: JsonObject, ctx: HandlerContext): Answer {
   return ok(refundData(ctx.ledger.createRefund(input, plan), ctx), fault);
 }
 
-/** Pay / query data (spec 4.2-4.4); `withUrl` adds data.sign, the cashier URL, on scan-code order answers. */
+/** Pay / query data (vendor API §4.2-4.4, nodes/core/schema.ts); `withUrl` adds data.sign, the cashier URL, on scan-code order answers. */
 function payData(order: Order, withUrl: boolean): JsonObject {
   const data: JsonObject = { channelType: order.channelType, channelProduct: order.channelProduct };
   if (withUrl && order.payUrl) data.sign = order.payUrl;
@@ -160,7 +160,7 @@ function payData(order: Order, withUrl: boolean): JsonObject {
   return data;
 }
 
-/** Refund data (spec 4.5): failedReason only when failed, refundTime only when refunded. */
+/** Refund data (vendor API §4.5): failedReason only when failed, refundTime only when refunded. */
 function refundData(refund: Refund, ctx: HandlerContext): JsonObject {
   const order = ctx.ledger.order(refund.paymentNo) as Order;
   const data: JsonObject = { tradeStatus: refund.status, refundFee: new LosslessNumber(refund.refundFee) };

@@ -1,5 +1,5 @@
 // The UPP sandbox: a standalone HTTP server that behaves like the hospital's front-end machine (前置机), built on
-// the core schema and codec. See the README's sandbox section for the magic values, faults and control API.
+// the core schema and codec. See docs/sandbox.md for the magic values, faults and control API.
 export { startSandbox } from './server';
 export type { SandboxOptions } from './options';
 export { DEFAULTS as SANDBOX_DEFAULTS } from './options';

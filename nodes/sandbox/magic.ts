@@ -1,5 +1,5 @@
 // Deterministic outcomes chosen by the cents of an amount, so a test (or a person at the demo) can pick any path
-// of the state machine just by the amount it sends. The README's table is written from MAGIC_ROWS.
+// of the state machine just by the amount it sends. The table in docs/sandbox.md follows MAGIC_ROWS.
 import type { FaultName, PayStatus, RefundStatus } from './types';
 
 /** What happens after the order answer: a status reached on the N-th query (counted from 1). */
@@ -84,7 +84,7 @@ export function refundPlan(refundFee: string): RefundPlan {
   return { initial: 'refund_success', behaviour: `${prefix}refund_success at once`, fault };
 }
 
-/** One line per magic value, for the CLI's start-up summary (the README holds the same table). */
+/** One line per magic value, for the CLI's start-up summary (docs/sandbox.md holds the same table). */
 export const MAGIC_SUMMARY: readonly string[] = [
   'Pay (scanCode/barCode), by the cents of tradeFee:',
   '  .00 scan: wait_pay until the cashier page pays/declines; barcode: pay_success at once',
