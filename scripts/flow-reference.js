@@ -33,7 +33,8 @@ function definitions(types) {
   const $ = () => ({ length: 0, val: () => undefined });
   const context = vm.createContext({ RED, $, window: {} });
   for (const { type, html } of types) {
-    for (const m of html.matchAll(/<script type="text\/javascript">([\s\S]*?)<\/script>/g)) vm.runInContext(m[1], context, { filename: `${type}.html` });
+    for (const m of html.matchAll(/<script type="text\/javascript">([\s\S]*?)<\/script>/g))
+      vm.runInContext(m[1], context, { filename: `${type}.html` });
   }
   return { defs, UppEditor: context.window.UppEditor };
 }
@@ -56,9 +57,7 @@ function shownDefault(value) {
   return code(JSON.stringify(value));
 }
 function typeList(types) {
-  return types
-    .map((t) => (typeof t === 'string' ? code(t) : `${code(t.value)} (one of ${t.options.map(code).join(', ')})`))
-    .join(', ');
+  return types.map((t) => (typeof t === 'string' ? code(t) : `${code(t.value)} (one of ${t.options.map(code).join(', ')})`)).join(', ');
 }
 
 function describeNode({ type, html }, def, UppEditor) {
@@ -99,10 +98,14 @@ function describeNode({ type, html }, def, UppEditor) {
     } else {
       kind = 'string';
     }
-    if (prop === 'fieldsFrom') allowed = 'a msg property path (`payload`, `order`, `his.row`); blank fields read `msg.<fieldsFrom>.<field>`';
-    if (prop === 'outputs') allowed = 'Node-RED\'s own output count, which the node sets from its other settings; write it as the editor would';
-    if (prop === 'name') allowed = 'label on the canvas; blank shows the node\'s name';
-    rows.push(`| ${code(prop)} | ${kind} | ${shownDefault(value)} | ${spec.required ? 'yes' : ''} | ${cell(label(prop))} | ${cell(allowed)} |`);
+    if (prop === 'fieldsFrom')
+      allowed = 'a msg property path (`payload`, `order`, `his.row`); blank fields read `msg.<fieldsFrom>.<field>`';
+    if (prop === 'outputs')
+      allowed = "Node-RED's own output count, which the node sets from its other settings; write it as the editor would";
+    if (prop === 'name') allowed = "label on the canvas; blank shows the node's name";
+    rows.push(
+      `| ${code(prop)} | ${kind} | ${shownDefault(value)} | ${spec.required ? 'yes' : ''} | ${cell(label(prop))} | ${cell(allowed)} |`,
+    );
   }
   const lines = [];
   const names = `${en.paletteLabel} / ${zh.paletteLabel}`;
@@ -119,7 +122,10 @@ function describeNode({ type, html }, def, UppEditor) {
   lines.push(...rows, '');
   if (def.credentials) {
     const creds = Object.entries(def.credentials).map(([k, c]) => `${code(k)} (${c.type})`);
-    lines.push(`Credentials (kept by Node-RED in \`flows_cred.json\`, never in \`flows.json\`; through the Admin API send them as the node's \`credentials\` object): ${creds.join(', ')}.`, '');
+    lines.push(
+      `Credentials (kept by Node-RED in \`flows_cred.json\`, never in \`flows.json\`; through the Admin API send them as the node's \`credentials\` object): ${creds.join(', ')}.`,
+      '',
+    );
   }
   return lines.join('\n');
 }
@@ -143,14 +149,14 @@ function render() {
     '|---|---|',
     '| `str` | the text itself (`${VAR}` is replaced from the environment at deploy) |',
     '| `num` | a number, kept as written (amounts are never rounded) |',
-    '| `enum` | one of the listed values (the editor\'s drop-down; stored as the text) |',
+    "| `enum` | one of the listed values (the editor's drop-down; stored as the text) |",
     '| `msg` | a msg property path, e.g. `his.fee` for `msg.his.fee` |',
     '| `flow`, `global` | a context key |',
     '| `env` | an environment variable name |',
     '| `jsonata` | a JSONata expression over the message |',
     '',
     'A request field left blank (`""`) is read from the message: `msg.payload.<field>`, or `msg.<fieldsFrom>.<field>`',
-    'when the node\'s `fieldsFrom` says so. `channelProduct` takes the listed values, or `unlisted:<value>` for a',
+    "when the node's `fieldsFrom` says so. `channelProduct` takes the listed values, or `unlisted:<value>` for a",
     'channel the manual does not list (sent as `<value>`).',
     '',
   ];

@@ -71,7 +71,11 @@ describe('demo: npm start stops with its parent', function () {
         assert.deepEqual(await Promise.all([refused(ports.demo), refused(ports.sandbox)]), [false, false], 'both are up');
         npm.kill(signal);
         await exited;
-        assert.deepEqual(await portsClosed([ports.demo, ports.sandbox]), [true, true], `Node-RED and the sandbox stopped:\n${output.slice(-3000)}`);
+        assert.deepEqual(
+          await portsClosed([ports.demo, ports.sandbox]),
+          [true, true],
+          `Node-RED and the sandbox stopped:\n${output.slice(-3000)}`,
+        );
         if (signal !== 'SIGKILL') assert.match(output, /UPP demo: stopped\./);
       } finally {
         if (npm.exitCode === null && npm.signalCode === null) npm.kill('SIGKILL');

@@ -29,7 +29,10 @@ describe('docs/flow-reference.md', () => {
     const types = nodeTypes();
     const { defs } = definitions(types);
     const documented = tables(text);
-    assert.deepEqual(Object.keys(documented), types.map((t) => t.type));
+    assert.deepEqual(
+      Object.keys(documented),
+      types.map((t) => t.type),
+    );
     for (const { type } of types) {
       const defaults = defs[type].defaults;
       assert.deepEqual(Object.keys(documented[type]), Object.keys(defaults), type);
@@ -37,13 +40,17 @@ describe('docs/flow-reference.md', () => {
         const expected = spec.value === undefined ? '(none)' : `\`${JSON.stringify(spec.value)}\``;
         assert.equal(documented[type][prop], expected, `${type}.${prop}`);
       }
-      if (defs[type].credentials) for (const k of Object.keys(defs[type].credentials)) assert.ok(text.includes(`\`${k}\` (`), `${type} credential ${k}`);
+      if (defs[type].credentials)
+        for (const k of Object.keys(defs[type].credentials)) assert.ok(text.includes(`\`${k}\` (`), `${type} credential ${k}`);
     }
   });
 
   it('gives each <field>Type its allowed types, the drop-down values included', () => {
     const scan = text.slice(text.indexOf('## `upp-scancode`'), text.indexOf('## `upp-barcode`'));
-    assert.match(scan, /\| `channelProductType` \| string \| `"str"` \|[^\n]*`enum` \(one of `ali_scan_code`, `ten_scan_code`, `uni_scan_code`\), `str`, `msg`, `flow`, `global`, `env`, `jsonata` \|/);
+    assert.match(
+      scan,
+      /\| `channelProductType` \| string \| `"str"` \|[^\n]*`enum` \(one of `ali_scan_code`, `ten_scan_code`, `uni_scan_code`\), `str`, `msg`, `flow`, `global`, `env`, `jsonata` \|/,
+    );
     assert.match(scan, /\| `tradeFeeType` \| string \| `"num"` \|[^\n]*`num`, `str`, `msg`, `flow`, `global`, `env`, `jsonata` \|/);
     const poll = text.slice(text.indexOf('## `upp-poll`'));
     assert.match(poll, /\| `mode` \| string \| `"auto"` \|[^\n]*one of `auto`, `payment`, `refund` \|/);

@@ -35,7 +35,8 @@ describe('names: one user-facing name per node', () => {
 
   it('the catalogs use the name as the palette label, in both languages', () => {
     for (const type of TYPES) {
-      for (const lang of Object.keys(LANGS)) assert.equal(catalog(lang, type).paletteLabel, NODE_NAMES[type][lang], `${LANGS[lang]} ${type}`);
+      for (const lang of Object.keys(LANGS))
+        assert.equal(catalog(lang, type).paletteLabel, NODE_NAMES[type][lang], `${LANGS[lang]} ${type}`);
     }
   });
 
@@ -46,7 +47,11 @@ describe('names: one user-facing name per node', () => {
       const key = `(?:'${type}\\.|NS \\+ ')paletteLabel'`;
       assert.match(html, new RegExp(`paletteLabel: function \\(\\) \\{\\s*return this\\._\\(${key}\\);`), `${type}: paletteLabel`);
       if (type !== 'upp-config') {
-        assert.match(html, new RegExp(`label: function \\(\\) \\{\\s*return this\\.name \\|\\| this\\._\\(${key}\\);`), `${type}: default label`);
+        assert.match(
+          html,
+          new RegExp(`label: function \\(\\) \\{\\s*return this\\.name \\|\\| this\\._\\(${key}\\);`),
+          `${type}: default label`,
+        );
       }
     }
   });
@@ -74,7 +79,10 @@ describe('names: one user-facing name per node', () => {
         const name = NODE_NAMES[node.type];
         if (!name || !node.name) continue;
         const retired = [...name.former, name.en, name.zh].map((n) => n.toLowerCase());
-        assert.ok(!retired.includes(node.name.toLowerCase()), `${file}: ${node.type} named "${node.name}": leave it blank (shows "${name.en}") or say what it does here`);
+        assert.ok(
+          !retired.includes(node.name.toLowerCase()),
+          `${file}: ${node.type} named "${node.name}": leave it blank (shows "${name.en}") or say what it does here`,
+        );
       }
     }
   });
