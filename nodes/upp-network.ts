@@ -6,7 +6,7 @@ import { localizeError, runtimeLang, translator } from './lib/i18n';
 import { StatusTracker, statusOf } from './lib/status';
 import { CallTracker, closeAfterCalls } from './lib/calls';
 import { describeResult } from './lib/message';
-import { configNodeOf } from './lib/config';
+import { callerOf, configNodeOf } from './lib/config';
 import { UppNetworkError } from './lib/errors';
 import { errorStatus, failMessage } from './lib/action';
 import { sendThenDone } from './lib/util';
@@ -15,11 +15,11 @@ export = function register(RED: NodeAPI): void {
   const t = translator(RED, 'upp-network');
 
   /** The test: resolves with the result on success, throws UppNetworkError (or a config error) otherwise. */
-  async function runTest(def: NodeDef, signal: AbortSignal): Promise<NetworkResult> {
+  async function runTest(node: Node, def: NodeDef, signal: AbortSignal): Promise<NetworkResult> {
     const client = configNodeOf(RED, def).getClient();
     let result: NetworkResult;
     try {
-      result = await client.network({ signal });
+      result = await client.network({ signal, caller: callerOf(node, def) });
     } catch (err) {
       if (isUppError<UppNotSentError & { diagnosis?: Diagnosis }>(err, 'ERR_UPP_NOT_SENT') && err.diagnosis) {
         throw new UppNetworkError(err.diagnosis, runtimeLang(t), err.reason, true, err);
@@ -45,7 +45,7 @@ export = function register(RED: NodeAPI): void {
       void calls.run(async (signal) => {
         let result: NetworkResult;
         try {
-          result = await runTest(def, signal);
+          result = await runTest(node, def, signal);
         } catch (err) {
           status.finish(errorStatus(err));
           failMessage(msg, 'network', err, lang(), done);
@@ -65,7 +65,7 @@ export = function register(RED: NodeAPI): void {
       status.start();
       void calls.run(async (signal) => {
         try {
-          const result = await runTest(def, signal);
+          const result = await runTest(node, def, signal);
           status.finish(okStatus(result));
           node.log(t('log.deployOk', { diagnosis: lang() === 'zh' ? result.diagnosis.zh : result.diagnosis.en }));
         } catch (err) {

@@ -70,7 +70,7 @@ function describeNode({ type, html }, def, UppEditor) {
   };
   const options = selects(html);
   const boxes = checkboxes(html);
-  const stub = { _: (k) => k };
+  const stub = { type, _: (k) => k };
   const rows = [];
   const props = Object.keys(def.defaults);
   for (const prop of props) {

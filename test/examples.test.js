@@ -149,7 +149,8 @@ describe('examples: the flow files', () => {
           assert.ok(COMMON_PROPS.has(prop) || def.defaults.includes(prop), `${file}: ${node.type}.${prop} is not a property of the node`);
         }
         if (node.type === 'upp-config') continue;
-        assert.equal(node.server, lib.CONFIG_ID, `${file}: ${node.type} uses the shared config node`);
+        if (node.type === 'upp-audit') assert.deepEqual(node.configs, [lib.CONFIG_ID], `${file}: upp-audit follows the shared config node`);
+        else assert.equal(node.server, lib.CONFIG_ID, `${file}: ${node.type} uses the shared config node`);
         if (ENDPOINT_OF[node.type]) {
           for (const spec of ENDPOINTS[ENDPOINT_OF[node.type]].request) {
             assert.ok(spec.name in node && `${spec.name}Type` in node, `${file}: ${node.type} has ${spec.name} and ${spec.name}Type`);
@@ -247,6 +248,30 @@ describe('examples: all deployed in Node-RED (as npm start does) and run against
     await until(() => sandbox.requests({ endpoint: 'barCode' }).length === before + injects.length, 'the barcode orders');
     const slow = sandbox.requests({ endpoint: 'barCode' }).find((r) => r.body.tradeFee === '0.22');
     await until(() => sandbox.order(slow.body.paymentNo)?.queries >= 2, 'the poll node querying the slow payment');
+  });
+
+  it('audit trail: every request the nodes sent is one JSON line in upp-audit.jsonl, with the exact body and answer', async () => {
+    const file = path.join(tmp, 'userdir', 'upp-audit.jsonl');
+    // The network test on deploy (with its edition probe, a query for UPPPROBE…) may run before the audit node
+    // exists: compare the other requests. test/ops/audit.test.js checks that a network test is audited whole.
+    const sent = () => sandbox.requests().filter((r) => r.endpoint !== 'network' && !String(r.body.paymentNo).startsWith('UPPPROBE'));
+    const lines = () => (fs.existsSync(file) ? fs.readFileSync(file, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l)) : []);
+    const missing = () => {
+      const bodies = new Set(lines().map((r) => r.request));
+      return sent().filter((r) => !bodies.has(r.raw));
+    };
+    await until(() => sent().length > 0 && missing().length === 0, 'an audit line for every request').catch((err) => {
+      throw new Error(`${err.message}: missing ${JSON.stringify(missing().map((r) => [r.endpoint, r.raw.slice(0, 200)]))}`);
+    });
+    const raw = new Set(sandbox.requests().map((r) => r.raw));
+    const records = lines();
+    for (const record of records) {
+      assert.ok(raw.has(record.request), `an audit line for a request the sandbox never got: ${record.request.slice(0, 120)}`);
+      assert.ok(record.node && record.config === lib.CONFIG_ID, JSON.stringify(record));
+      assert.equal(typeof record.response, 'string');
+    }
+    assert.equal(new Set(records.map((r) => `${r.callId}/${r.attempt}`)).size, records.length, 'no attempt listed twice');
+    assert.ok(!fs.readFileSync(file, 'utf8').includes(KEY), 'the key is not in the audit trail');
   });
 
   it('a bad amount is answered 400 by the Catch path and nothing is sent', async () => {

@@ -1,4 +1,5 @@
 // UppClient: the library's front door. One keep-alive pool per client; one method per endpoint.
+import { publishProbe } from './events';
 import { EDITIONS, endpointPath, type EndpointName, type PathStyle } from './schema';
 import { encodeRequest } from './codec/encode';
 import { validateRequest } from './validate';
@@ -97,12 +98,10 @@ export class UppClient {
         const now = options.now();
         const fields = validateRequest('query', { bizType: 'scan_pay', paymentNo: `UPPPROBE${now}` }, now, options.edition);
         const encoded = encodeRequest(options, fields, this.#key, options.profile, now);
-        const attempt = await this.#transport.post(
-          endpointPath('query', style, options.prefix),
-          encoded.body,
-          options.timeouts.readMs,
-          call?.signal,
-        );
+        const path = endpointPath('query', style, options.prefix);
+        const startedAt = Date.now();
+        const attempt = await this.#transport.post(path, encoded.body, options.timeouts.readMs, call?.signal);
+        publishProbe(call?.caller, path, encoded.body, attempt, startedAt, String(fields.paymentNo));
         return attempt.kind === 'answered' ? attempt.statusCode : undefined;
       };
       const configured = EDITIONS[options.edition].pathStyle;

@@ -39,3 +39,4 @@ export {
 } from './diagnose';
 export type { TlsOptions } from './transport';
 export { describeRule, describeErrorText, type RuleName, type FieldTextName, type ErrorTextName } from './messages';
+export { ATTEMPT_CHANNEL, CALL_CHANNEL, type AttemptEvent, type CallEvent, type CallerInfo } from './events';

@@ -12,12 +12,15 @@ import { decodeData, decodeEnvelope, decodeRows, describeRequest, type Envelope 
 import { UppClientClosedError, UppConfigError, UppNotSentError } from './errors';
 import type { ResolvedOptions } from './options';
 import type { AttemptResult, Transport } from './transport';
+import { nextCallId, observingAttempts, observingCalls, publishAttempt, publishCall, type CallerInfo, type CallEvent } from './events';
 
 export interface CallOptions {
   /** Cancels the call; a call cancelled after sending comes back pending with reason `aborted`. */
   signal?: AbortSignal;
   /** Overrides the client's timeout for this call. */
   timeoutMs?: number;
+  /** Who is calling (node and config node ids): copied into the diagnostics events of nodes/core/events.ts. */
+  caller?: CallerInfo;
   /**
    * The amount the answer must be about, for endpoints that do not send one: the order's amount for `query`
    * (compared with data.tradeFee), the refund's for `refundQuery` (data.refundFee). Pay orders and refunds compare
@@ -177,14 +180,42 @@ export async function callEndpoint(
   const timeoutMs = call.timeoutMs ?? (spec.kind === 'read' ? options.timeouts.readMs : options.timeouts.payMs);
   const repeatable = spec.kind === 'read';
 
+  // Observers (nodes/core/events.ts): one event per HTTP attempt, one when the call ends.
+  const callId = observingAttempts() || observingCalls() ? nextCallId() : 0;
+  const callStarted = Date.now();
+  const ids = { paymentNo: idOf(fields.paymentNo), requestNo: idOf(fields.requestNo) };
+  const ended = (end: Pick<CallEvent, 'result' | 'error'>) =>
+    publishCall(() => {
+      const elapsedMs = Date.now() - callStarted;
+      return { callId, endpoint, caller: call.caller, startedAt: callStarted, elapsedMs, attempts, ...ids, ...end };
+    });
+
   let attempts = 0;
   let read: ReadAnswer;
   for (;;) {
     attempts += 1;
+    const attemptStarted = Date.now();
     const attempt = await ctx.transport.post(path, encoded.body, timeoutMs, call.signal);
     const last = attempts >= options.retry.attempts || call.signal?.aborted || ctx.isClosed();
     if (attempt.kind === 'not_sent') {
-      if (last) throw new UppNotSentError(attempt.reason, attempt.detail, attempts, attempt.error);
+      publishAttempt(() => ({
+        callId,
+        endpoint,
+        caller: call.caller,
+        attempt: attempts,
+        path,
+        body: encoded.body,
+        startedAt: attemptStarted,
+        elapsedMs: Date.now() - attemptStarted,
+        transport: 'not_sent',
+        problem: attempt.reason,
+        detail: attempt.detail,
+      }));
+      if (last) {
+        const error = new UppNotSentError(attempt.reason, attempt.detail, attempts, attempt.error);
+        ended({ error: { code: error.code, message: error.message } });
+        throw error;
+      }
       await delay(backoffMs(attempts, options), call.signal);
       continue;
     }
@@ -194,6 +225,22 @@ export async function callEndpoint(
     } catch (err) {
       read = unparsable(attempt.kind === 'answered' ? attempt.statusCode : undefined, err);
     }
+    publishAttempt(() => ({
+      callId,
+      endpoint,
+      caller: call.caller,
+      attempt: attempts,
+      path,
+      body: encoded.body,
+      startedAt: attemptStarted,
+      elapsedMs: Date.now() - attemptStarted,
+      transport: attempt.kind,
+      httpStatus: attempt.kind === 'answered' ? attempt.statusCode : undefined,
+      responseText: attempt.kind === 'answered' ? attempt.body : undefined,
+      problem: read.answer.problem,
+      detail: read.detail,
+      verified: read.verified,
+    }));
     // Reads are safe to repeat after an ambiguous failure; pay, refund and close never are.
     if (read.answer.problem && repeatable && !last) {
       await delay(backoffMs(attempts, options), call.signal);
@@ -204,13 +251,14 @@ export async function callEndpoint(
 
   const base = { endpoint, request: describeRequest(encoded.fields), attempts };
   const elapsed = () => Math.round((performance.now() - started) * 10) / 10;
+  let result: UppResult;
   try {
-    return { ...settle(ctx, endpoint, read, encoded.fields, expectedAmount), ...base, elapsedMs: elapsed() };
+    result = { ...settle(ctx, endpoint, read, encoded.fields, expectedAmount), ...base, elapsedMs: elapsed() };
   } catch (err) {
     // A crash in binding, decoding or deciding is an answer nobody could read: the rules for unreadable answers apply.
     const failed = unparsable(read.httpStatus, err);
     const decision = decide(endpoint, failed.answer);
-    return {
+    result = {
       ...base,
       outcome: decision.outcome,
       verified: false,
@@ -222,6 +270,8 @@ export async function callEndpoint(
       elapsedMs: elapsed(),
     };
   }
+  ended({ result });
+  return result;
 }
 
 /** Binds, decides and decodes a read answer (everything after verification). */
@@ -256,4 +306,8 @@ function settle(
     detail: read.detail,
     httpStatus: read.httpStatus,
   };
+}
+
+function idOf(value: unknown): string | undefined {
+  return typeof value === 'string' ? value : undefined;
 }

@@ -7,7 +7,8 @@ import { StatusTracker, statusOf } from './status';
 import { CallTracker, closeAfterCalls } from './calls';
 import { fieldSettings, fieldsFromSetting, readRequest } from './fields';
 import { describeError, describeResult } from './message';
-import { configNodeOf } from './config';
+import { callerOf, configNodeOf } from './config';
+import { payQr } from './qr';
 import { asError, sendThenDone } from './util';
 
 export type ActionType = 'upp-scancode' | 'upp-barcode' | 'upp-query' | 'upp-refund' | 'upp-refund-query' | 'upp-close';
@@ -88,12 +89,13 @@ export function registerActionNode(RED: NodeAPI, type: ActionType): void {
           const client = configNodeOf(RED, def).getClient();
           if (signal.aborted) throw new UppClientClosedError();
           const input = await readRequest(RED, node, spec.endpoint, settings, msg, { expireMinutes, fieldsFrom });
-          const result = await client.call(spec.endpoint, input, { signal });
+          const result = await client.call(spec.endpoint, input, { signal, caller: callerOf(node, def) });
           const { payload, upp } = describeResult(result);
           if (spec.endpoint === 'close' && result.outcome === 'pending') upp.assumed = true;
           const refusal = platformRefusal(result);
           if (refusal !== undefined) upp.platformMsg = refusal;
           if (spec.endpoint === 'scanCode' && result.outcome === 'pending' && typeof payload.sign === 'string') upp.payUrl = payload.sign;
+          if (typeof upp.payUrl === 'string' && upp.payUrl !== '') upp.qr = await payQr(upp.payUrl);
           msg.payload = payload;
           msg.upp = upp;
           routed = { port: spec.route[result.outcome], status: resultStatus(spec.endpoint, result, t) };

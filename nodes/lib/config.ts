@@ -1,5 +1,5 @@
 // What the action nodes need from an upp-config node, and how its settings become UppClient options.
-import { UppConfigError, type UppClient, type UppClientOptions } from '../core';
+import { UppConfigError, type CallerInfo, type UppClient, type UppClientOptions } from '../core';
 import type { Node, NodeAPI, NodeDef, TlsConfigNode } from './red';
 import { resolveEnv } from './env';
 
@@ -92,4 +92,9 @@ export function configNodeOf(RED: NodeAPI, def: NodeDef): UppConfigNode {
   const node = id ? (RED.nodes.getNode(id) as UppConfigNode | null) : null;
   if (!node || typeof node.getClient !== 'function') throw new UppConfigError('server', 'required');
   return node;
+}
+
+/** The node and config node ids a call carries into the client's diagnostics events (nodes/core/events.ts). */
+export function callerOf(node: Node, def: NodeDef): CallerInfo {
+  return { node: node.id, config: typeof def.server === 'string' ? def.server : undefined };
 }

@@ -37,6 +37,8 @@ export interface UppMeta {
   expireTime?: string;
   isCloseOrder?: string;
   payUrl?: string;
+  /** The pay URL drawn as a QR code (nodes/lib/qr.ts): { text, svg, png } or { text, error }. */
+  qr?: { text: string; svg?: string; png?: string; error?: string };
   /** The data of an answer whose signature did not verify: never trust it; it is not in msg.payload. */
   unverifiedData?: Record<string, unknown>;
   [extra: string]: unknown;

@@ -24,6 +24,7 @@ export const NODE_NAMES: Readonly<Record<string, NodeName>> = {
   'upp-poll': { en: 'UPP poll', zh: 'UPP 轮询', former: ['poll', '轮询'] },
   'upp-his-in': { en: 'UPP HIS view in', zh: 'UPP HIS 接口入口', former: ['HIS view in'] },
   'upp-his-out': { en: 'UPP HIS view out', zh: 'UPP HIS 接口应答', former: ['HIS view out'] },
+  'upp-audit': { en: 'UPP audit', zh: 'UPP 审计', former: ['audit', '审计'] },
 };
 
 /**
@@ -41,6 +42,7 @@ export const PALETTE_WORDS: Readonly<Record<'en' | 'zh', Readonly<Record<string,
     query: ['upp-query', 'upp-refund-query'],
     close: ['upp-close'],
     poll: ['upp-poll'],
+    audit: ['upp-audit'],
     UPP: [
       'upp-network',
       'upp-scancode',
@@ -51,6 +53,7 @@ export const PALETTE_WORDS: Readonly<Record<'en' | 'zh', Readonly<Record<string,
       'upp-refund-query',
       'upp-close',
       'upp-poll',
+      'upp-audit',
     ],
   },
   zh: {
@@ -62,6 +65,7 @@ export const PALETTE_WORDS: Readonly<Record<'en' | 'zh', Readonly<Record<string,
     查询: ['upp-query', 'upp-refund-query'],
     关闭: ['upp-close'],
     轮询: ['upp-poll'],
+    审计: ['upp-audit'],
     refund: ['upp-refund', 'upp-refund-query'],
   },
 };

@@ -71,4 +71,10 @@ export interface NodeAPI {
   };
   settings: Record<string, unknown>;
   _: (key: string, substitutions?: Record<string, unknown>) => string;
+  /** The runtime's events (e.g. 'runtime-event' with the runtime state) and log; absent in some test stubs. */
+  events?: {
+    on(event: string, listener: (...args: unknown[]) => void): void;
+    off?(event: string, listener: (...args: unknown[]) => void): void;
+  };
+  log?: { warn(msg: unknown): void; info(msg: unknown): void };
 }

@@ -64,4 +64,10 @@ export const statusOf = {
   pending: (text: string): NodeStatusValue => ({ fill: 'yellow', shape: 'ring', text }),
   failed: (text: string): NodeStatusValue => ({ fill: 'red', shape: 'dot', text }),
   error: (text: string): NodeStatusValue => ({ fill: 'red', shape: 'ring', text }),
+  /** Decided by a rule, not by the platform (e.g. a refund assumed succeeded). */
+  assumed: (text: string): NodeStatusValue => ({ fill: 'yellow', shape: 'dot', text }),
+  /** Work in progress (queries running). */
+  busy: (text: string): NodeStatusValue => ({ fill: 'blue', shape: 'dot', text }),
+  /** Work in progress that is winding down (e.g. a poll giving up). */
+  ending: (text: string): NodeStatusValue => ({ fill: 'blue', shape: 'ring', text }),
 };

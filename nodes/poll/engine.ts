@@ -1,31 +1,41 @@
 // The poll engine: turns "pending" into a final answer by the manual's rules (docs/design.md §6), for any number of
 // jobs at once. Plain TypeScript, no Node-RED: the upp-poll node feeds it messages and routes what comes out.
+// It keeps the lifecycle (submit, join, stop, hand-over between engines), the scheduling and the waiters; the job's
+// state is in job.ts, the snapshot format in records.ts and the decisions in rules.ts.
 //
 // - One job per key (payment:<paymentNo> / refund:<requestNo>) per scope (the config node): a second message for a
 //   key already being polled joins the running job and gets the same final result (single flight). The registry
 //   of keys is shared by every engine of the process, so two poll nodes on one config node share a job too.
-// - One timer per engine (Scheduler: min-heap + single setTimeout) and a cap on queries in flight.
-// - Query trouble (not sent, timeout, reset, rejected, bad signature) counts as an attempt, never as a failure;
-//   only a verified pay_failed / refund_failed (or a payment closed after giving up) is "failed".
+// - One timer per engine (Scheduler: min-heap + single setTimeout) and a cap on queries in flight. Intervals run on
+//   a monotonic clock; the wall clock is only compared with the order's expireTime (a clock step stalls nothing).
+// - Query trouble (not sent, timeout, reset, rejected, bad signature, an answer about another order) counts as an
+//   attempt, never as a failure; only a verified pay_failed / refund_failed (or a payment closed after giving up)
+//   is "failed".
 import { setMaxListeners } from 'node:events';
+import { performance } from 'node:perf_hooks';
 import type { UppResult } from '../core/operations';
+import type { CallerInfo } from '../core/events';
 import { describeError } from '../lib/message';
-import { Scheduler, type LagStats } from './scheduler';
-import type { HeapItem } from './heap';
-import type {
-  CloseInfo,
-  ErrorInfo,
-  PollClient,
-  PollFinal,
-  PollInfo,
-  PollMode,
-  PollProgress,
-  PollReason,
-  PollRecord,
-  PollRoute,
-  PollSettings,
-  PollTarget,
-} from './types';
+import { Scheduler } from './scheduler';
+import { jobView, lagSummary, type EngineStats, type OpenJobView } from './stats';
+import { Job, type CarriedState, type Waiter } from './job';
+import { jobKey, readRecord, toRecord } from './records';
+import {
+  afterCloseDecision,
+  attemptCap,
+  closeInfo,
+  finalDecision,
+  giveUpDecision,
+  giveUpStep,
+  isUnbound,
+  waiterDecision,
+  type Decision,
+  type GiveUpFacts,
+} from './rules';
+import type { CloseInfo, PollClient, PollFinal, PollInfo, PollProgress, PollRecord, PollSettings, PollTarget } from './types';
+
+export { jobKey } from './records';
+export type { OpenJobView } from './stats';
 
 /** Thrown errors that prove nothing happened and may go away: they count as an attempt. */
 const RETRYABLE_CODES = new Set(['ERR_UPP_NOT_SENT', 'ERR_UPP_IN_FLIGHT', 'ERR_UPP_CLIENT_CLOSED']);
@@ -35,82 +45,11 @@ export function isRetryableError(error: unknown): boolean {
   return typeof code === 'string' && RETRYABLE_CODES.has(code);
 }
 
-export function jobKey(target: PollTarget): string {
-  return target.mode === 'payment' ? `payment:${target.paymentNo}` : `refund:${target.requestNo}`;
-}
-
-interface Waiter {
-  sink: PollEngine;
-  token: unknown;
-  /** JSON copy of the message for the context store: made on the first snapshot (null: cannot be saved). */
-  saved?: string | null;
-  joined: boolean;
-  resumed: boolean;
-}
-
-type Phase = 'poll' | 'giveup' | 'done';
-
-const EMPTY = Object.freeze([]) as unknown as Waiter[];
-
-class Job implements HeapItem {
-  due = 0;
-  heapIndex = -1;
-  heapSeq = 0;
-  attempts = 0;
-  phase: Phase = 'poll';
-  expired = false;
-  running = false;
-  /** The last answer: as an object right after it came, as JSON text while the job waits (half the memory). */
-  private fresh: UppResult | undefined = undefined;
-  private stored: string | undefined = undefined;
-  lastError: ErrorInfo | undefined = undefined;
-  lastMsg: string | undefined = undefined;
-  /** Something (an answer or an error) was learnt since this process started the job. */
-  learnt = false;
-  /** A verified answer carried a trade status (the refund or order exists at the platform) in this run. */
-  sawStatus = false;
-  /** Set to a one-element array when the job is created (an empty array's first push reserves room for 16). */
-  waiters: Waiter[] = EMPTY;
-
-  constructor(
-    readonly key: string,
-    readonly target: PollTarget,
-    public owner: PollEngine,
-    readonly startedAt: number,
-  ) {}
-
-  get last(): UppResult | undefined {
-    if (this.fresh) return this.fresh;
-    return this.stored === undefined ? undefined : (JSON.parse(this.stored) as UppResult);
-  }
-
-  set last(result: UppResult | undefined) {
-    this.fresh = result;
-    this.stored = undefined;
-  }
-
-  /** Called when the job goes back to waiting: keep the last answer as text. */
-  compact(): void {
-    if (this.fresh) {
-      this.stored = JSON.stringify(this.fresh);
-      this.fresh = undefined;
-    }
-  }
-}
+type EngineJob = Job<PollEngine>;
+type EngineWaiter = Waiter<PollEngine>;
 
 /** Jobs by scope (config node), then by key. */
-export type JobRegistry = Map<string, Map<string, Job>>;
-
-/** What a restored or adopted job carries over. */
-interface CarriedState {
-  attempts: number;
-  startedAt: number;
-  nextAt?: number;
-  phase: 'poll' | 'giveup';
-  expired: boolean;
-  last?: UppResult;
-  lastError?: ErrorInfo;
-}
+export type JobRegistry = Map<string, Map<string, EngineJob>>;
 
 export interface PollEngineOptions {
   /** Jobs are shared per scope (use the config node's id). */
@@ -118,7 +57,10 @@ export interface PollEngineOptions {
   settings: PollSettings;
   /** Returns the client to use (called for every query, so a redeployed config node's client is picked up). */
   client: () => PollClient;
+  /** The wall clock (epoch ms): compared with expireTime and reported (startedAt, finishedAt, nextAt). */
   now?: () => number;
+  /** A monotonic clock (ms) for the intervals; defaults to performance.now. */
+  clock?: () => number;
   /** Key registry shared between engines; defaults to one per process. */
   registry?: JobRegistry;
   /** A final answer for one waiting token. */
@@ -131,50 +73,34 @@ export interface PollEngineOptions {
   onChange?: () => void;
   /** Turns a token into the JSON text snapshot() saves (undefined: not saved). Called once per token, lazily. */
   persist?: (token: unknown) => string | undefined;
+  /** Who polls (node and config node ids), passed to the client for its diagnostics events (nodes/core/events.ts). */
+  caller?: CallerInfo;
 }
 
 const SHARED_REGISTRY: JobRegistry = new Map();
 
-export interface EngineStats {
-  /** Jobs this engine waits on (its own and those of other engines it joined). */
-  jobs: number;
-  /** Jobs this engine runs. */
-  owned: number;
-  waitingInHeap: number;
-  inFlight: number;
-  queries: number;
-  closes: number;
-  finished: number;
-  /** How late queries started compared with when they were due (ms): all, started by the timer, queued for a slot. */
-  lag: LagSummary;
-  timerLag: LagSummary;
-  queuedLag: LagSummary;
-}
-
-export interface LagSummary {
-  count: number;
-  p50: number;
-  p99: number;
-  max: number;
-  mean: number;
-}
-
-function summary(lag: LagStats): LagSummary {
-  return { count: lag.count, p50: lag.percentile(0.5), p99: lag.percentile(0.99), max: lag.max, mean: lag.count ? lag.sum / lag.count : 0 };
+/** The jobs running for one scope (config node id) in this process, from the shared registry. */
+export function openJobs(scope: string, registry: JobRegistry = SHARED_REGISTRY): OpenJobView[] {
+  const out: OpenJobView[] = [];
+  for (const job of registry.get(scope)?.values() ?? []) {
+    if (job.phase !== 'done') out.push(job.owner.view(job, job.waiters.length));
+  }
+  return out;
 }
 
 export class PollEngine {
   readonly scope: string;
-  readonly settings: Required<PollSettings>;
+  readonly settings: PollSettings & { concurrency: number };
   private readonly options: PollEngineOptions;
   private readonly now: () => number;
+  private readonly clock: () => number;
   private readonly registry: JobRegistry;
-  private readonly scheduler: Scheduler<Job>;
+  private readonly scheduler: Scheduler<EngineJob>;
   private readonly abort = new AbortController();
   /** Jobs this engine runs. */
-  private readonly owned = new Set<Job>();
+  private readonly owned = new Set<EngineJob>();
   /** Jobs of other engines that have waiters of this engine. */
-  private readonly joined = new Set<Job>();
+  private readonly joined = new Set<EngineJob>();
   private stopped = false;
   private queries = 0;
   private closes = 0;
@@ -184,17 +110,20 @@ export class PollEngine {
     const s = options.settings;
     if (!(s.intervalMs > 0) || !Number.isFinite(s.intervalMs))
       throw new RangeError(`intervalMs must be a number > 0 (got ${s.intervalMs})`);
-    if (!Number.isInteger(s.attempts) || s.attempts < 1) throw new RangeError(`attempts must be a whole number >= 1 (got ${s.attempts})`);
+    if (s.attempts !== undefined && (!Number.isInteger(s.attempts) || s.attempts < 1)) {
+      throw new RangeError(`attempts must be a whole number >= 1 or undefined (got ${s.attempts})`);
+    }
     this.options = options;
     this.scope = options.scope;
-    this.settings = { concurrency: 50, ...s };
+    this.settings = { ...s, concurrency: s.concurrency ?? 50 };
     this.now = options.now ?? Date.now;
+    this.clock = options.clock ?? (() => performance.now());
     this.registry = options.registry ?? SHARED_REGISTRY;
     // One signal for every call of this engine (up to `concurrency` listeners at once, not a leak).
     setMaxListeners(0, this.abort.signal);
-    this.scheduler = new Scheduler<Job>({
+    this.scheduler = new Scheduler<EngineJob>({
       concurrency: this.settings.concurrency,
-      now: this.now,
+      now: this.clock,
       run: (job) => this.run(job),
       onError: (job, error) => this.finishWithError(job, error),
     });
@@ -206,26 +135,31 @@ export class PollEngine {
 
   /**
    * Starts polling a target for a token (the node's message), or joins the job already polling that key.
-   * `resume` carries the state of a job saved before a restart.
+   * `carried` is the state of a job saved before a restart or a redeploy.
    */
-  submit(target: PollTarget, token: unknown, extra: { saved?: string; resume?: Omit<PollRecord, 'msgs' | 'v'> } = {}): { joined: boolean } {
+  submit(target: PollTarget, token: unknown, extra: { saved?: string; carried?: CarriedState } = {}): { joined: boolean } {
     if (this.stopped) throw new Error('upp-poll engine is stopped');
     const key = jobKey(target);
-    const waiter: Waiter = { sink: this, token, saved: extra.saved, joined: false, resumed: extra.resume !== undefined };
+    const waiter: EngineWaiter = {
+      sink: this,
+      token,
+      saved: extra.saved,
+      joined: false,
+      resumed: extra.carried !== undefined,
+      expectedAmount: target.expectedAmount,
+    };
     const existing = this.lookup(key);
     if (existing && existing.phase !== 'done' && !existing.owner.stopped) {
       waiter.joined = true;
       existing.waiters.push(waiter);
       if (existing.owner !== this) this.joined.add(existing);
+      // A later message may know the amount the first one did not: answers are checked against it from now on.
+      if (existing.target.expectedAmount === undefined && target.expectedAmount !== undefined)
+        existing.target.expectedAmount = target.expectedAmount;
       this.changed();
       return { joined: true };
     }
-    const r = extra.resume;
-    const job = this.createJob(
-      key,
-      target,
-      r ? { attempts: r.attempts, startedAt: r.startedAt, nextAt: r.nextAt, phase: r.phase, expired: r.expired } : undefined,
-    );
+    const job = this.createJob(key, target, extra.carried);
     job.waiters = [waiter];
     this.changed();
     return { joined: false };
@@ -235,38 +169,14 @@ export class PollEngine {
   restore(records: readonly PollRecord[], revive: (saved: string, record: PollRecord) => unknown): number {
     let count = 0;
     const now = this.now();
-    const num = (v: unknown, fallback: number) => (typeof v === 'number' && Number.isFinite(v) && v >= 0 ? v : fallback);
     for (const record of records) {
       // Whatever the store gave back: skip what is not a job record of ours rather than fail the node.
-      if (!record || record.v !== 1 || !Array.isArray(record.msgs)) continue;
-      if (
-        record.mode === 'payment'
-          ? typeof record.paymentNo !== 'string' || typeof record.bizType !== 'string'
-          : record.mode !== 'refund' || typeof record.requestNo !== 'string'
-      )
-        continue;
-      const target: PollTarget =
-        record.mode === 'payment'
-          ? {
-              mode: 'payment',
-              paymentNo: record.paymentNo,
-              bizType: record.bizType,
-              expireAt: typeof record.expireAt === 'number' ? record.expireAt : undefined,
-            }
-          : { mode: 'refund', requestNo: record.requestNo };
-      const resume = {
-        key: jobKey(target),
-        mode: target.mode,
-        attempts: Math.floor(num(record.attempts, 0)),
-        startedAt: num(record.startedAt, now),
-        nextAt: num(record.nextAt, now),
-        phase: record.phase === 'giveup' ? ('giveup' as const) : ('poll' as const),
-        expired: record.expired === true,
-      };
-      for (const saved of record.msgs) {
-        const token = revive(saved, record);
+      const read = readRecord(record, now);
+      if (!read) continue;
+      for (const saved of read.msgs) {
+        const token = revive(saved as string, record);
         if (token === undefined) continue;
-        this.submit(target, token, { saved, resume });
+        this.submit(read.target, token, { saved: saved as string, carried: read.carried });
         count += 1;
       }
     }
@@ -279,44 +189,39 @@ export class PollEngine {
    */
   snapshot(): PollRecord[] {
     const out: PollRecord[] = [];
-    const now = this.now();
-    for (const set of [this.owned, this.joined]) {
-      for (const job of set) {
-        if (job.phase === 'done') continue;
-        const msgs: string[] = [];
-        for (const w of job.waiters) {
-          if (w.sink !== this) continue;
-          if (w.saved === undefined) w.saved = this.options.persist?.(w.token) ?? null;
-          if (w.saved !== null) msgs.push(w.saved);
-        }
-        if (msgs.length === 0) continue;
-        const t = job.target;
-        out.push({
-          v: 1,
-          key: job.key,
-          mode: t.mode,
-          paymentNo: t.paymentNo,
-          bizType: t.bizType,
-          requestNo: t.requestNo,
-          expireAt: t.expireAt,
-          attempts: job.attempts,
-          startedAt: job.startedAt,
-          nextAt: job.heapIndex >= 0 ? job.due : now,
-          phase: job.phase === 'giveup' ? 'giveup' : 'poll',
-          expired: job.expired,
-          msgs,
-        });
+    for (const job of this.waitedOn()) {
+      const msgs: string[] = [];
+      for (const w of job.waiters) {
+        if (w.sink !== this) continue;
+        if (w.saved === undefined) w.saved = this.options.persist?.(w.token) ?? null;
+        if (w.saved !== null) msgs.push(w.saved);
       }
+      if (msgs.length) out.push(toRecord(job, msgs, this.nextQueryAt(job) ?? this.now()));
     }
     return out;
+  }
+
+  /** The jobs this engine has messages waiting on (read-only copies): `waiting` counts this engine's messages. */
+  openJobs(): (OpenJobView & { joined: boolean })[] {
+    const out: (OpenJobView & { joined: boolean })[] = [];
+    for (const job of this.waitedOn()) {
+      const mine = job.waiters.filter((w) => w.sink === this).length;
+      out.push({ ...this.view(job, mine), joined: job.owner !== this });
+    }
+    return out;
+  }
+
+  /** One job as the sidebar shows it, its next step on the wall clock. */
+  view(job: EngineJob, waiting: number): OpenJobView {
+    return jobView(job, this.nextQueryAt(job), this.now(), waiting);
   }
 
   /** Progress of the jobs this engine waits on, for the status line. */
   status(): { jobs: number; attempts?: number; maxAttempts?: number; phase?: 'poll' | 'giveup' } {
     const jobs = this.owned.size + this.joined.size;
     if (jobs !== 1) return { jobs };
-    const job = (this.owned.size ? this.owned : this.joined).values().next().value as Job;
-    return { jobs, attempts: job.attempts, maxAttempts: job.owner.settings.attempts, phase: job.phase === 'giveup' ? 'giveup' : 'poll' };
+    const job = (this.owned.size ? this.owned : this.joined).values().next().value as EngineJob;
+    return { jobs, attempts: job.attempts, maxAttempts: job.maxAttempts, phase: job.phase === 'giveup' ? 'giveup' : 'poll' };
   }
 
   stats(): EngineStats {
@@ -324,14 +229,14 @@ export class PollEngine {
     return {
       jobs: this.owned.size + this.joined.size,
       owned: this.owned.size,
-      waitingInHeap: this.scheduler.waiting,
-      inFlight: this.scheduler.inFlight,
+      waitingInHeap: sch.waiting,
+      inFlight: sch.inFlight,
       queries: this.queries,
       closes: this.closes,
       finished: this.finished,
-      lag: summary(sch.lag),
-      timerLag: summary(sch.timerLag),
-      queuedLag: summary(sch.queuedLag),
+      lag: lagSummary(sch.lag),
+      timerLag: lagSummary(sch.timerLag),
+      queuedLag: lagSummary(sch.queuedLag),
     };
   }
 
@@ -358,7 +263,7 @@ export class PollEngine {
     this.abort.abort();
     for (const job of this.owned) {
       this.unregister(job);
-      const others = new Map<PollEngine, Waiter[]>();
+      const others = new Map<PollEngine, EngineWaiter[]>();
       for (const w of job.waiters) {
         if (w.sink === this) continue;
         const list = others.get(w.sink) ?? [];
@@ -374,19 +279,25 @@ export class PollEngine {
     this.joined.clear();
   }
 
-  // ---- internals ----
+  // ---- lifecycle ----
 
-  private lookup(key: string): Job | undefined {
+  private *waitedOn(): Iterable<EngineJob> {
+    for (const set of [this.owned, this.joined]) {
+      for (const job of set) if (job.phase !== 'done') yield job;
+    }
+  }
+
+  private lookup(key: string): EngineJob | undefined {
     return this.registry.get(this.scope)?.get(key);
   }
 
-  private register(job: Job): void {
+  private register(job: EngineJob): void {
     let jobs = this.registry.get(this.scope);
     if (!jobs) this.registry.set(this.scope, (jobs = new Map()));
     jobs.set(job.key, job);
   }
 
-  private unregister(job: Job): void {
+  private unregister(job: EngineJob): void {
     const jobs = this.registry.get(this.scope);
     if (jobs?.get(job.key) !== job) return;
     jobs.delete(job.key);
@@ -397,31 +308,32 @@ export class PollEngine {
     this.options.onChange?.();
   }
 
-  private createJob(key: string, target: PollTarget, carried?: CarriedState): Job {
-    const now = this.now();
-    const job = new Job(key, target, this, carried?.startedAt ?? now);
+  private createJob(key: string, target: PollTarget, carried?: CarriedState): EngineJob {
+    const job = new Job<PollEngine>(key, target, this, carried?.startedAt ?? this.now(), attemptCap(this.settings, target));
     this.owned.add(job);
     this.register(job);
-    if (carried) {
-      job.attempts = carried.attempts;
-      job.expired = carried.expired;
-      job.last = carried.last;
-      job.lastError = carried.lastError;
-      if (carried.phase === 'giveup' || job.attempts >= this.settings.attempts) {
-        job.phase = 'giveup';
-        this.scheduler.schedule(job, Math.max(now, carried.nextAt ?? now));
-      } else {
-        this.planNext(job, Math.max(now, carried.nextAt ?? now));
-      }
-    } else {
+    if (!carried) {
       // The first query comes after one interval (an order answer has just said "pending").
-      this.planNext(job, now + this.settings.intervalMs);
+      this.planNext(job, this.clock() + this.settings.intervalMs);
+      return job;
+    }
+    job.attempts = carried.attempts;
+    job.expired = carried.expired;
+    job.mismatched = carried.mismatched === true;
+    job.last = carried.last;
+    job.lastError = carried.lastError;
+    const due = this.toClock(carried.nextAt ?? this.now());
+    if (carried.phase === 'giveup' || job.attempts >= job.cap) {
+      job.phase = 'giveup';
+      this.scheduler.schedule(job, due);
+    } else {
+      this.planNext(job, due);
     }
     return job;
   }
 
   /** Another engine stopped while messages of this engine waited on its job: carry on here. */
-  private adopt(old: Job, waiters: Waiter[]): void {
+  private adopt(old: EngineJob, waiters: EngineWaiter[]): void {
     this.joined.delete(old);
     if (this.stopped) return;
     const existing = this.lookup(old.key);
@@ -434,9 +346,10 @@ export class PollEngine {
     const job = this.createJob(old.key, old.target, {
       attempts: old.attempts,
       startedAt: old.startedAt,
-      nextAt: old.heapIndex >= 0 ? old.due : this.now(),
+      nextAt: old.owner.nextQueryAt(old),
       phase: old.phase === 'giveup' ? 'giveup' : 'poll',
       expired: old.expired,
+      mismatched: old.mismatched,
       last: old.last,
       lastError: old.lastError,
     });
@@ -444,20 +357,35 @@ export class PollEngine {
     this.changed();
   }
 
-  /** Schedules the next query at `candidate`, or the give-up when that would be at or past the order's expireTime. */
-  private planNext(job: Job, candidate: number): void {
+  // ---- scheduling ----
+
+  /** A wall-clock time (epoch ms) on the monotonic clock, never in the past. */
+  private toClock(wall: number): number {
+    const clock = this.clock();
+    return clock + Math.max(0, wall - this.now());
+  }
+
+  /** When a job's next step is due on the wall clock (epoch ms), undefined while it runs. */
+  nextQueryAt(job: EngineJob): number | undefined {
+    if (job.heapIndex < 0) return undefined;
+    return this.now() + Math.max(0, job.due - this.clock());
+  }
+
+  /** Schedules the next query at `due` (monotonic), or the give-up when that is at or past the order's expireTime. */
+  private planNext(job: EngineJob, due: number): void {
     const expireAt = job.target.mode === 'payment' ? job.target.expireAt : undefined;
-    if (expireAt !== undefined && candidate >= expireAt) {
+    // The wall clock is read only here, to compare with expireTime.
+    if (expireAt !== undefined && this.now() + (due - this.clock()) >= expireAt) {
       job.phase = 'giveup';
       job.expired = true;
-      this.scheduler.schedule(job, Math.max(this.now(), expireAt));
+      this.scheduler.schedule(job, this.toClock(expireAt));
       return;
     }
     job.phase = 'poll';
-    this.scheduler.schedule(job, candidate);
+    this.scheduler.schedule(job, due);
   }
 
-  private async run(job: Job): Promise<void> {
+  private async run(job: EngineJob): Promise<void> {
     if (job.phase === 'done' || job.owner !== this || this.stopped) return;
     job.running = true;
     try {
@@ -468,18 +396,21 @@ export class PollEngine {
     }
   }
 
+  // ---- queries and the give-up ----
+
   /** One query. Returns false when the engine stopped meanwhile (the answer is then ignored). */
-  private async ask(job: Job): Promise<boolean> {
+  private async ask(job: EngineJob): Promise<boolean> {
     const t = job.target;
     const client = this.options.client();
+    const call = { signal: this.abort.signal, expectedAmount: t.expectedAmount, caller: this.options.caller };
     let result: UppResult | undefined;
     let error: unknown;
     this.queries += 1;
     try {
       result =
         t.mode === 'payment'
-          ? await client.query({ paymentNo: t.paymentNo, bizType: t.bizType }, { signal: this.abort.signal })
-          : await client.refundQuery({ requestNo: t.requestNo }, { signal: this.abort.signal });
+          ? await client.query({ paymentNo: t.paymentNo, bizType: t.bizType }, call)
+          : await client.refundQuery({ requestNo: t.requestNo }, call);
     } catch (err) {
       if (this.stopped) return false;
       if (!isRetryableError(err)) throw err;
@@ -491,7 +422,8 @@ export class PollEngine {
     if (result) {
       job.last = result;
       job.lastError = undefined;
-      if (result.verified && result.status) job.sawStatus = true;
+      if (result.verified && result.status && !isUnbound(result)) job.sawStatus = true;
+      if (isUnbound(result)) job.mismatched = true;
       if (result.envelope?.msg) job.lastMsg = result.envelope.msg;
     } else {
       job.lastError = describeError(error);
@@ -499,67 +431,63 @@ export class PollEngine {
     return true;
   }
 
-  private async pollOnce(job: Job): Promise<void> {
+  /** The last query's outcome (undefined when it threw). */
+  private lastOutcome(job: EngineJob) {
+    return job.lastError ? undefined : job.last?.outcome;
+  }
+
+  private async pollOnce(job: EngineJob): Promise<void> {
     if (!(await this.ask(job))) return;
-    const outcome = job.lastError ? undefined : job.last?.outcome;
-    if (outcome === 'success') return this.finish(job, 'success', 'final');
-    if (outcome === 'failed') return this.finish(job, 'failed', 'final');
-    if (job.attempts >= this.settings.attempts) {
+    const final = finalDecision(this.lastOutcome(job));
+    if (final) return this.finish(job, final);
+    if (job.attempts >= job.cap) {
       job.phase = 'giveup';
-      this.progress(job, undefined);
+      this.progress(job);
       this.changed();
       return this.giveUp(job);
     }
-    this.planNext(job, this.now() + this.settings.intervalMs);
-    this.progress(job, job.phase === 'giveup' ? undefined : job.due);
+    this.planNext(job, this.clock() + this.settings.intervalMs);
+    this.progress(job);
     job.compact();
     this.changed();
   }
 
-  /** Attempts (or the time until expireTime) ran out without a final status: apply the manual's rules. */
-  private async giveUp(job: Job): Promise<void> {
-    job.phase = 'giveup';
-    const mode: PollMode = job.target.mode;
-    const s = this.settings;
-    if (mode === 'payment' && s.closeOnGiveUp) return this.closeAndQuery(job);
-    // Ask once more when nothing is known in this run (resumed with all attempts spent, expired on arrival), and at
-    // the expireTime cut-off: a query at that point is the last one allowed.
-    if (!job.learnt || (mode === 'payment' && job.expired)) {
-      if (!(await this.ask(job))) return;
-      const outcome = job.lastError ? undefined : job.last?.outcome;
-      if (outcome === 'success') return this.finish(job, 'success', 'final');
-      if (outcome === 'failed') return this.finish(job, 'failed', 'final');
-    }
-    // The manual's "mark it refunded" is for a refund whose outcome cannot be determined. A platform that answered,
-    // verified, that it rejects the query and never showed a refund status has most likely no such refund: assuming
-    // it refunded would lose the patient's money, so it stays undetermined (resending with the same requestNo is safe).
-    if (mode === 'refund' && !job.sawStatus && !job.lastError && job.last?.verified && job.last.reason === 'rejected') {
-      return this.finish(job, 'undetermined', 'refund_not_found');
-    }
-    if (mode === 'refund' && s.assumeRefunded) return this.finish(job, 'success', 'assumed_refunded', { assumed: true });
-    return this.finish(job, 'undetermined', 'gave_up');
+  private facts(job: EngineJob): GiveUpFacts {
+    return {
+      mode: job.target.mode,
+      expired: job.expired,
+      learnt: job.learnt,
+      mismatched: job.mismatched,
+      sawStatus: job.sawStatus,
+      lastFailed: job.lastError !== undefined,
+      last: job.last,
+    };
   }
 
-  private async closeAndQuery(job: Job): Promise<void> {
+  /** Attempts (or the time until expireTime) ran out without a final status: apply the manual's rules (rules.ts). */
+  private async giveUp(job: EngineJob): Promise<void> {
+    job.phase = 'giveup';
+    const step = giveUpStep(this.facts(job), this.settings);
+    if (step === 'close') return this.closeAndQuery(job);
+    if (step === 'ask') {
+      if (!(await this.ask(job))) return;
+      const final = finalDecision(this.lastOutcome(job));
+      if (final) return this.finish(job, final);
+    }
+    return this.finish(job, giveUpDecision(this.facts(job), this.settings));
+  }
+
+  private async closeAndQuery(job: EngineJob): Promise<void> {
     const t = job.target;
-    const client = this.options.client();
     let close: CloseInfo;
     let closeResult: UppResult | undefined;
     this.closes += 1;
     try {
-      closeResult = await client.close({ paymentNo: t.paymentNo, bizType: t.bizType }, { signal: this.abort.signal });
+      closeResult = await this.options
+        .client()
+        .close({ paymentNo: t.paymentNo, bizType: t.bizType }, { signal: this.abort.signal, caller: this.options.caller });
       if (this.stopped || job.phase === 'done') return;
-      // Only isCloseOrder = N means "not closed"; every other answer, a timeout included, counts as closed.
-      const notClosed = closeResult.outcome === 'failed';
-      close = {
-        outcome: notClosed ? 'not_closed' : 'closed',
-        isCloseOrder: closeResult.status,
-        assumed: notClosed ? false : closeResult.assumed || closeResult.outcome !== 'success',
-        reason: closeResult.reason,
-        msg: closeResult.envelope?.msg || undefined,
-        detail: closeResult.detail,
-        data: closeResult.data,
-      };
+      close = closeInfo(closeResult);
     } catch (err) {
       if (this.stopped) return;
       if (!isRetryableError(err)) throw err;
@@ -567,25 +495,22 @@ export class PollEngine {
       close = { outcome: 'not_sent', assumed: false, reason: info.code ?? 'not_sent', detail: info.message };
     }
     if (!(await this.ask(job))) return;
-    const outcome = job.lastError ? undefined : job.last?.outcome;
-    const extra = { close, closeResult };
-    if (outcome === 'success') return this.finish(job, 'success', 'close_race', { ...extra, closed: false });
-    if (close.outcome === 'closed')
-      return this.finish(job, 'failed', 'closed', { ...extra, closed: true, assumed: close.assumed || undefined });
-    if (outcome === 'failed') return this.finish(job, 'failed', 'final', { ...extra, closed: false });
-    return this.finish(job, 'undetermined', 'not_closed', { ...extra, closed: false });
+    const decision = afterCloseDecision(close, this.lastOutcome(job));
+    return this.finish(job, decision, { close, closeResult, closed: decision.closed });
   }
 
-  private progress(job: Job, nextAt: number | undefined): void {
+  // ---- waiters ----
+
+  private progress(job: EngineJob): void {
     if (!job.waiters.some((w) => w.sink.options.onProgress)) return;
     const p: PollProgress = {
       key: job.key,
       mode: job.target.mode,
       attempt: job.attempts,
-      maxAttempts: this.settings.attempts,
+      maxAttempts: job.maxAttempts,
       result: job.lastError ? undefined : job.last,
       error: job.lastError,
-      nextAt,
+      nextAt: job.phase === 'giveup' ? undefined : this.nextQueryAt(job),
       startedAt: job.startedAt,
     };
     for (const w of job.waiters) {
@@ -599,7 +524,7 @@ export class PollEngine {
     }
   }
 
-  private detach(job: Job): Waiter[] {
+  private detach(job: EngineJob): EngineWaiter[] {
     job.phase = 'done';
     this.scheduler.cancel(job);
     this.owned.delete(job);
@@ -610,77 +535,80 @@ export class PollEngine {
     return waiters;
   }
 
-  private finish(
-    job: Job,
-    route: PollRoute,
-    reason: PollReason,
-    extra: { close?: CloseInfo; closeResult?: UppResult; closed?: boolean; assumed?: boolean } = {},
-  ): void {
-    if (job.phase === 'done') return;
-    const gaveUp = reason !== 'final' || job.phase === 'giveup';
-    const waiters = this.detach(job);
-    const base: Omit<PollInfo, 'joined' | 'resumed'> = {
+  private info(job: EngineJob, decision: Decision, extra: { close?: CloseInfo; closed?: boolean }): Omit<PollInfo, 'joined' | 'resumed'> {
+    return {
       key: job.key,
       mode: job.target.mode,
-      outcome: route,
-      reason,
+      outcome: decision.route,
+      reason: decision.reason,
       attempts: job.attempts,
-      maxAttempts: this.settings.attempts,
+      maxAttempts: job.maxAttempts,
       intervalMs: this.settings.intervalMs,
       startedAt: job.startedAt,
       finishedAt: this.now(),
-      gaveUp,
+      gaveUp: decision.reason !== 'final' || job.phase === 'giveup',
       expired: job.expired,
       expireAt: job.target.expireAt,
       closed: extra.closed,
-      assumed: extra.assumed,
+      assumed: decision.assumed,
       close: extra.close,
       lastError: job.lastError,
       lastMsg: job.lastMsg,
     };
-    const touched = new Set<PollEngine>();
+  }
+
+  private finish(job: EngineJob, decision: Decision, extra: { close?: CloseInfo; closeResult?: UppResult; closed?: boolean } = {}): void {
+    if (job.phase === 'done') return;
+    const base = this.info(job, decision, extra);
+    const waiters = this.detach(job);
     const result = job.last;
-    for (const w of waiters) {
-      const sink = w.sink;
-      touched.add(sink);
-      if (sink !== this) sink.joined.delete(job);
+    this.deliver(job, waiters, (sink, w) => {
+      const own = waiterDecision(job, w, decision);
+      const info: PollInfo = {
+        ...base,
+        outcome: own.route,
+        reason: own.reason,
+        assumed: own.assumed,
+        joined: w.joined,
+        resumed: w.resumed,
+      };
       const final: PollFinal = {
-        route,
-        reason,
+        route: own.route,
+        reason: own.reason,
         result,
         closeResult: extra.closeResult,
-        info: { ...base, joined: w.joined, resumed: w.resumed },
+        info,
+        amountMismatch: own.amountMismatch,
       };
       try {
         sink.options.onFinish(w.token, final);
       } catch (err) {
-        try {
-          sink.options.onError(w.token, err);
-        } catch {
-          // nothing more can be done for this token
-        }
+        sink.options.onError(w.token, err);
       }
-    }
-    touched.add(this);
-    for (const engine of touched) engine.changed();
+    });
   }
 
   /** An error polling cannot fix (bad input, a configuration problem, a bug): every waiting token gets it. */
-  private finishWithError(job: Job, error: unknown): void {
+  private finishWithError(job: EngineJob, error: unknown): void {
     if (job.phase === 'done' || this.stopped) return;
     const waiters = this.detach(job);
+    this.deliver(job, waiters, (sink, w) => sink.options.onError(w.token, error));
+  }
+
+  /** Hands each waiter its outcome (a throwing callback harms no other waiter), then refreshes every engine touched. */
+  private deliver(job: EngineJob, waiters: EngineWaiter[], each: (sink: PollEngine, w: EngineWaiter) => void): void {
     const touched = new Set<PollEngine>([this]);
     for (const w of waiters) {
       touched.add(w.sink);
       if (w.sink !== this) w.sink.joined.delete(job);
       try {
-        w.sink.options.onError(w.token, error);
+        each(w.sink, w);
       } catch {
-        // ignore: reported as well as possible
+        // nothing more can be done for this token
       }
     }
     for (const engine of touched) engine.changed();
   }
 }
 
-export type { Job };
+export type { EngineJob as Job };

@@ -1,7 +1,21 @@
 // The poll engine, usable without Node-RED: `new PollEngine({ scope, settings, client, onFinish, onError })`.
-export { PollEngine, jobKey, isRetryableError, type PollEngineOptions, type EngineStats } from './engine';
+export { PollEngine, jobKey, isRetryableError, openJobs, type PollEngineOptions } from './engine';
+export type { EngineStats, OpenJobView, LagSummary } from './stats';
+export {
+  DEFAULT_ATTEMPTS,
+  attemptCap,
+  capEndsBeforeExpiry,
+  giveUpStep,
+  giveUpDecision,
+  finalDecision,
+  closeInfo,
+  afterCloseDecision,
+  isUnbound,
+  waiterDecision,
+} from './rules';
+export { toRecord, readRecord } from './records';
 export { Scheduler, LagStats } from './scheduler';
 export { MinHeap, type HeapItem } from './heap';
-export { readTarget, modeOf, pick, expireAtOf, expireText, type ModeSetting } from './input';
+export { readTarget, modeOf, pick, expireAtOf, expectedAmountOf, expireText, type ModeSetting } from './input';
 export * from './types';
 export { pollSettings, POLL_DEFAULTS, type PollNodeSettings } from './settings';

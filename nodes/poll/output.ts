@@ -1,11 +1,11 @@
 // What the upp-poll node puts in its output messages, and the JSON copies of waiting messages it keeps in the
 // context store. No Node-RED imports: the message contract is plain data.
+import type { UppResult } from '../core/operations';
 import { describeResult } from '../lib/message';
 import type { NodeMessage } from '../lib/red';
 import { dropUndefined, isBag, type Bag } from '../lib/util';
 import { expireText } from './input';
-import type { PollFinal } from './types';
-
+import type { PollFinal, PollProgress } from './types';
 
 /** A JSON copy of a message for the context store: without msg.req / msg.res, functions or circular references. */
 export function savedCopy(msg: NodeMessage): string | undefined {
@@ -70,7 +70,37 @@ export function describeFinal(final: PollFinal): { payload: Record<string, unkno
   if (info.assumed) upp.assumed = true;
   if (info.closed !== undefined) upp.closed = info.closed;
   if (final.reason === 'assumed_refunded' && !upp.msg && info.lastMsg) upp.msg = info.lastMsg;
+  // What the core found not to be about this request (issue 10 item 1), if the shared description left it out.
+  const r = final.result;
+  if (r?.mismatch && upp.mismatch === undefined) upp.mismatch = r.mismatch;
+  if (r?.missing?.length && upp.missing === undefined) upp.missing = r.missing;
+  if (final.amountMismatch) {
+    // This message knew another amount than the one the poll checked (it joined a poll of the same order).
+    upp.reason = 'mismatch';
+    upp.mismatch = {
+      ...(isBag(upp.mismatch) ? upp.mismatch : {}),
+      [info.mode === 'payment' ? 'tradeFee' : 'refundFee']: final.amountMismatch,
+    };
+  }
   upp.poll = dropUndefined({ ...info });
   return { payload, upp: dropUndefined(upp) };
 }
 
+/** The message of the progress output: a new message (no msg.req / msg.res: it cannot answer an HTTP request early). */
+export function describeProgress(p: PollProgress, waiting: NodeMessage): NodeMessage {
+  const d = p.result ? describeResult(p.result as UppResult) : undefined;
+  const upp: Bag = {
+    ...(d?.upp ?? { endpoint: p.mode === 'payment' ? 'query' : 'refundQuery', reason: p.error?.code, detail: p.error?.message }),
+  };
+  upp.outcome = 'pending';
+  upp.poll = dropUndefined({
+    key: p.key,
+    mode: p.mode,
+    attempt: p.attempt,
+    maxAttempts: p.maxAttempts,
+    startedAt: p.startedAt,
+    nextAt: p.nextAt,
+    msgid: waiting._msgid,
+  });
+  return { topic: waiting.topic, payload: d?.payload ?? {}, upp: dropUndefined(upp) };
+}

@@ -3,7 +3,7 @@ import { UppInputError } from '../core';
 import type { ModeSetting } from './input';
 import type { PollSettings } from './types';
 
-export interface PollNodeSettings extends Required<PollSettings> {
+export interface PollNodeSettings extends Required<Omit<PollSettings, 'attempts'>>, Pick<PollSettings, 'attempts'> {
   mode: ModeSetting;
   /** Adds a 4th output with one message per attempt that was not final. */
   progress: boolean;
@@ -12,7 +12,8 @@ export interface PollNodeSettings extends Required<PollSettings> {
 export const POLL_DEFAULTS = {
   mode: 'auto' as ModeSetting,
   interval: 5,
-  attempts: 8,
+  /** Blank: a payment polls until its expireTime, else DEFAULT_ATTEMPTS (rules.ts). */
+  attempts: undefined as number | undefined,
   closeOnGiveUp: true,
   assumeRefunded: true,
   progress: false,
@@ -26,7 +27,7 @@ function badNumber(field: string, text: 'seconds_positive' | 'integer_min_1', go
   return new UppInputError(field, 'option', { got: JSON.stringify(String(got).slice(0, 20)) }, { text });
 }
 
-/** Reads `mode`, `interval` (s), `attempts`, `closeOnGiveUp`, `assumeRefunded`, `progress`, `concurrency`. */
+/** Reads `mode`, `interval` (s), `attempts` (blank: no cap), `closeOnGiveUp`, `assumeRefunded`, `progress`, `concurrency`. */
 export function pollSettings(def: Record<string, unknown>): PollNodeSettings {
   const mode = blank(def.mode) ? POLL_DEFAULTS.mode : def.mode;
   if (mode !== 'auto' && mode !== 'payment' && mode !== 'refund') {
@@ -35,7 +36,7 @@ export function pollSettings(def: Record<string, unknown>): PollNodeSettings {
   const interval = blank(def.interval) ? POLL_DEFAULTS.interval : Number(def.interval);
   if (!Number.isFinite(interval) || interval <= 0) throw badNumber('interval', 'seconds_positive', def.interval);
   const attempts = blank(def.attempts) ? POLL_DEFAULTS.attempts : Number(def.attempts);
-  if (!Number.isInteger(attempts) || attempts < 1) throw badNumber('attempts', 'integer_min_1', def.attempts);
+  if (attempts !== undefined && (!Number.isInteger(attempts) || attempts < 1)) throw badNumber('attempts', 'integer_min_1', def.attempts);
   const concurrency = blank(def.concurrency) ? POLL_DEFAULTS.concurrency : Number(def.concurrency);
   if (!Number.isInteger(concurrency) || concurrency < 1) throw badNumber('concurrency', 'integer_min_1', def.concurrency);
   return {

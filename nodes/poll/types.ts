@@ -17,9 +17,11 @@ export type PollRoute = 'success' | 'failed' | 'undetermined';
  * - `refund_not_found`: every refund query was rejected (verified result:false) and none showed a refund status:
  *   the refund most likely does not exist, so it is not assumed; resend it with the same requestNo
  * - `assumed_refunded`: refund attempts ran out; counted as refunded so that nobody refunds twice (manual rule)
+ * - `mismatch`: the poll gave up after at least one verified answer that was not about this order / refund / amount
+ *   (core reason `mismatch` or `missing_field`): no close is sent and no refund is assumed, a person has to look
  * - `gave_up`: attempts (or time until expireTime) ran out without a final status and no rule decided
  */
-export type PollReason = 'final' | 'close_race' | 'closed' | 'not_closed' | 'assumed_refunded' | 'refund_not_found' | 'gave_up';
+export type PollReason = 'final' | 'close_race' | 'closed' | 'not_closed' | 'assumed_refunded' | 'refund_not_found' | 'mismatch' | 'gave_up';
 
 /** What to poll. */
 export interface PollTarget {
@@ -32,13 +34,21 @@ export interface PollTarget {
   requestNo?: string;
   /** Payment mode, optional: the order's expireTime as epoch ms. No query is scheduled after it. */
   expireAt?: number;
+  /**
+   * Optional: the amount the caller knows (payment: the order's tradeFee; refund: the refundFee), as a canonical
+   * decimal text. Passed to the core as CallOptions.expectedAmount: an answer with another amount is a mismatch.
+   */
+  expectedAmount?: string;
 }
 
 export interface PollSettings {
   /** Pause between queries, ms (> 0). */
   intervalMs: number;
-  /** Queries before giving up (integer >= 1). */
-  attempts: number;
+  /**
+   * Most queries before giving up (integer >= 1), or undefined: a payment whose expireTime is known is polled until
+   * then; without a known expireTime DEFAULT_ATTEMPTS (rules.ts) applies.
+   */
+  attempts?: number;
   /** Payment mode: close the order when giving up, then query once more. */
   closeOnGiveUp: boolean;
   /** Refund mode: when the attempts run out, count the refund as succeeded (flagged assumed). */
@@ -83,7 +93,8 @@ export interface PollInfo {
   reason: PollReason;
   /** Queries made, the final query after a close included, those made before a restart included. */
   attempts: number;
-  maxAttempts: number;
+  /** The cap on queries for this job; absent when it polls until the order's expireTime. */
+  maxAttempts?: number;
   intervalMs: number;
   /** Epoch ms. */
   startedAt: number;
@@ -117,6 +128,8 @@ export interface PollFinal {
   result?: UppResult;
   /** The close's raw result, when a close was made. */
   closeResult?: UppResult;
+  /** This message knew another amount than the one the job checked (expected: this message's; received: the job's). */
+  amountMismatch?: { expected: string; received: string };
   info: PollInfo;
 }
 
@@ -125,7 +138,8 @@ export interface PollProgress {
   mode: PollMode;
   /** Queries made so far. */
   attempt: number;
-  maxAttempts: number;
+  /** Absent when the job polls until the order's expireTime. */
+  maxAttempts?: number;
   result?: UppResult;
   error?: ErrorInfo;
   /** When the next step (query or give-up) is due, epoch ms; undefined when the job is giving up now. */
@@ -142,6 +156,10 @@ export interface PollRecord {
   bizType?: string;
   requestNo?: string;
   expireAt?: number;
+  /** The amount the answers are checked against (PollTarget.expectedAmount). */
+  expectedAmount?: string;
+  /** A verified answer was not about this order / refund / amount: the give-up sends no close, assumes nothing. */
+  mismatched?: boolean;
   attempts: number;
   startedAt: number;
   /** When the next step is due (epoch ms). */

@@ -2,9 +2,9 @@
 // `upp-sandbox`: runs the sandbox front-end machine from a terminal. Prints its URL and the magic values, never
 // the key (pass it through UPP_SANDBOX_KEY rather than --key, which other users can see in the process list).
 import { parseArgs } from 'node:util';
-import { DEFAULTS, type SandboxOptions } from './options';
+import { EDITION_NAMES } from '../core/schema';
+import { DEFAULTS, resolveOptions, type SandboxOptions } from './options';
 import { MAGIC_SUMMARY } from './magic';
-import { dropUndefined } from '../core/objects';
 import { startSandbox } from './server';
 
 const USAGE = `Usage: upp-sandbox [options]
@@ -15,42 +15,46 @@ Options:
   --port <n>          port to listen on (default ${DEFAULTS.port}; 0 = any free port)
   --host <addr>       address to listen on (default ${DEFAULTS.host})
   --prefix <path>     context prefix, e.g. /hs-access-facepay (default none)
-  --profile <v1|v2>   signature value profile (default ${DEFAULTS.profile})
+  --edition <e>       front-end edition served, one of ${EDITION_NAMES.join(', ')} (default ${DEFAULTS.edition}):
+                      only its paths and endpoints, body required from 2.2, faceCode and bills from 2.1
+  --profile <v1|v2>   value profile requests are verified with (default the edition's: v2 for 2.3, else v1)
+  --sign-variant <v>  how answers are signed: v1|v2|v2-mixed[/iso-time][/no-data-sign] (default the profile)
   --key <key>         signing key (default: env UPP_SANDBOX_KEY, else the sandbox's documented test key)
   --isv-id <id>       ISV id the requests must carry (default ${DEFAULTS.isvId})
   --partner-id <id>   merchant id the requests must carry (default ${DEFAULTS.partnerId})
   --slow-ms <ms>      delay of the "slow" fault (default ${DEFAULTS.slowMs})
   --public-url <url>  base of the cashier URLs in pay answers (default the server's own URL)
-  --require-body      require "body" on scan-code and barcode orders (later front-ends)
+  --require-body      require "body" on pay orders even before edition 2.2
   --no-data-sign      leave data.sign (the pay URL) out of the response signature
   --quiet             no access log
   -h, --help          show this help
 `;
 
+const VALUE = { type: 'string' } as const;
+const SWITCH = { type: 'boolean' } as const;
+const FLAGS = {
+  port: VALUE,
+  host: VALUE,
+  prefix: VALUE,
+  edition: VALUE,
+  profile: VALUE,
+  'sign-variant': VALUE,
+  key: VALUE,
+  'isv-id': VALUE,
+  'partner-id': VALUE,
+  'slow-ms': VALUE,
+  'public-url': VALUE,
+  'require-body': SWITCH,
+  'no-data-sign': SWITCH,
+  quiet: SWITCH,
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
 export function parseCli(
   argv: string[],
   env: NodeJS.ProcessEnv,
 ): { help: true } | { help: false; options: SandboxOptions; keySource: string; quiet: boolean } {
-  const { values } = parseArgs({
-    args: argv,
-    strict: true,
-    allowPositionals: false,
-    options: {
-      port: { type: 'string' },
-      host: { type: 'string' },
-      prefix: { type: 'string' },
-      profile: { type: 'string' },
-      key: { type: 'string' },
-      'isv-id': { type: 'string' },
-      'partner-id': { type: 'string' },
-      'slow-ms': { type: 'string' },
-      'public-url': { type: 'string' },
-      'require-body': { type: 'boolean' },
-      'no-data-sign': { type: 'boolean' },
-      quiet: { type: 'boolean' },
-      help: { type: 'boolean', short: 'h' },
-    },
-  });
+  const { values } = parseArgs({ args: argv, strict: true, allowPositionals: false, options: FLAGS });
   if (values.help) return { help: true };
   const number = (name: string, text: string | undefined) => {
     if (text === undefined) return undefined;
@@ -58,23 +62,27 @@ export function parseCli(
     return Number(text);
   };
   const key = values.key ?? (env.UPP_SANDBOX_KEY || undefined);
+  const options: SandboxOptions = {
+    port: number('port', values.port),
+    host: values.host,
+    prefix: values.prefix,
+    edition: values.edition as SandboxOptions['edition'],
+    profile: values.profile as SandboxOptions['profile'],
+    signVariant: values['sign-variant'],
+    key,
+    isvId: values['isv-id'],
+    partnerId: values['partner-id'],
+    slowMs: number('slow-ms', values['slow-ms']),
+    publicUrl: values['public-url'],
+    requireBody: values['require-body'] || undefined,
+    dataSignInCanonical: values['no-data-sign'] ? false : undefined,
+  };
+  resolveOptions(options); // a bad edition, profile or variant is a usage error (exit 2), before anything listens
   return {
     help: false,
     quiet: values.quiet ?? false,
     keySource: values.key ? '--key' : key ? 'env UPP_SANDBOX_KEY' : 'default test key (see docs/sandbox.md)',
-    options: {
-      port: number('port', values.port),
-      host: values.host,
-      prefix: values.prefix,
-      profile: values.profile as SandboxOptions['profile'],
-      key,
-      isvId: values['isv-id'],
-      partnerId: values['partner-id'],
-      slowMs: number('slow-ms', values['slow-ms']),
-      publicUrl: values['public-url'],
-      requireBody: values['require-body'] ?? false,
-      dataSignInCanonical: !values['no-data-sign'],
-    },
+    options,
   };
 }
 
@@ -93,13 +101,14 @@ async function main(): Promise<void> {
   }
   const { options, keySource, quiet } = parsed;
   const sandbox = await startSandbox({ ...options, log: quiet ? undefined : (text) => process.stdout.write(`${text}\n`) });
-  const o = { ...DEFAULTS, ...dropUndefined({ ...options }) };
+  const o = sandbox.info();
+  const paths = Object.values(o.endpoints as Record<string, string>).map((path) => path.slice(path.lastIndexOf('/') + 1));
   process.stdout.write(
     [
       `UPP sandbox listening at ${sandbox.url}`,
-      `  isvId ${o.isvId}, partnerId ${o.partnerId}, profile ${o.profile}, key: ${keySource}` +
-        `${options.requireBody ? ', body required' : ''}${options.dataSignInCanonical ? '' : ', data.sign not signed'}, slow fault ${o.slowMs} ms`,
-      `  paths: /access/{network,scancode|scanCode,barcode|barCode,query|paymentQuery,refund,refundQuery,close}`,
+      `  edition ${String(o.edition)}, isvId ${String(o.isvId)}, partnerId ${String(o.partnerId)}, profile ${String(o.profile)}, key: ${keySource}, ` +
+        `answers signed ${String(o.signVariant)}${o.requireBody ? ', body required' : ''}, slow fault ${String(o.slowMs)} ms`,
+      `  paths: ${String(o.prefix)}/access/{${paths.join(',')}}`,
       `  control API: ${sandbox.origin}/_sandbox/ (requests, orders, refunds, faults, reset)`,
       ...MAGIC_SUMMARY.map((text) => `  ${text}`),
       'Press Ctrl-C to stop.',

@@ -49,6 +49,8 @@ export function control(api: Controls, method: string, pathname: string, query: 
       if (spec.times !== undefined) options.times = spec.times as number;
       if (spec.paymentNo !== undefined) options.paymentNo = String(spec.paymentNo);
       if (spec.requestNo !== undefined) options.requestNo = String(spec.requestNo);
+      if (spec.field !== undefined) options.field = spec.field as string;
+      if (spec.value !== undefined) options.value = spec.value as FaultOptions['value'];
       api.armFault(spec.fault as FaultName, options);
       return reply(200, { ok: true, fault: spec.fault, ...options });
     }

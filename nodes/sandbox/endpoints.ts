@@ -2,18 +2,20 @@
 // platform's: envelope, signature, fields, then business rules. Faults chosen by magic cents come back in the
 // Answer; the state they leave behind (or not) is decided here, how they are delivered is the server's job.
 import Decimal from 'decimal.js';
-import type { EndpointName } from '../core/schema';
+import type { Edition, EndpointName } from '../core/schema';
 import { LosslessNumber, type JsonObject } from '../core/codec/json';
+import { billRows } from './bills';
 import { formatChinaTime } from '../core/codec/time';
-import { barcodeProduct, bizTypeOf, type Ledger, type Order, type Refund } from './ledger';
+import { barcodeProduct, bizTypeOf, type Ledger, type Order, type OrderKind, type Refund } from './ledger';
 import { payPlan, refundPlan } from './magic';
 import { FAULTS_APPLYING_STATE, type FaultName } from './types';
-import { checkEnvelope, checkFields } from './wire-checks';
+import { badField, checkEnvelope, checkFields } from './wire-checks';
 
 export interface Answer {
   result: boolean;
   msg: string;
-  data?: JsonObject;
+  /** An object, or the rows of a bill download. */
+  data?: JsonObject | JsonObject[];
   /** A fault chosen by the request's magic cents (armed faults are added by the server). */
   fault?: FaultName;
 }
@@ -23,6 +25,8 @@ export interface HandlerContext {
   now: number;
   isvId: string;
   partnerId: string;
+  edition: Edition;
+  /** body required on pay orders even before edition 2.2 (the legacy requireBody option). */
   requireBody: boolean;
   /** False when an armed fault takes this request: the magic cents then only choose the outcome, not a fault. */
   magicFaults: boolean;
@@ -45,14 +49,14 @@ export const MSG = {
 const NETWORK_TEXT = '杭州恒生芸泰网络科技有限公司';
 
 const fail = (msg: string, fault?: FaultName): Answer => ({ result: false, msg, fault });
-const ok = (data: JsonObject, fault?: FaultName): Answer => ({ result: true, msg: '', data, fault });
+const ok = (data: JsonObject | JsonObject[], fault?: FaultName): Answer => ({ result: true, msg: '', data, fault });
 
 /** Answers one parsed request body. `signatureValid` was computed by the caller (it is also recorded). */
 export function answerRequest(endpoint: EndpointName, tree: JsonObject, signatureValid: boolean, ctx: HandlerContext): Answer {
   const envelopeProblem = checkEnvelope(tree, ctx);
   if (envelopeProblem) return fail(envelopeProblem);
   if (!signatureValid) return fail(MSG.badSign);
-  const fieldProblem = checkFields(endpoint, tree, ctx.now, ctx.requireBody);
+  const fieldProblem = checkFields(endpoint, tree, ctx.now, ctx);
   if (fieldProblem) return fail(fieldProblem);
   return (HANDLERS[endpoint] as Handler)(tree, ctx);
 }
@@ -72,6 +76,7 @@ const HANDLERS: Partial<Record<EndpointName, Handler>> = {
   network: () => ok({ field: NETWORK_TEXT }),
   scanCode: (tree, ctx) => order('scan', tree, ctx),
   barCode: (tree, ctx) => order('barcode', tree, ctx),
+  faceCode: (tree, ctx) => order('face', tree, ctx),
   query: (tree, ctx) => {
     const found = orderFor(tree, ctx);
     if ('msg' in found) return found;
@@ -88,6 +93,8 @@ const HANDLERS: Partial<Record<EndpointName, Handler>> = {
     return ok(data);
   },
   refund: (tree, ctx) => refund(tree, ctx),
+  yuntaiBills: (tree, ctx) => bills('yuntai', tree, ctx),
+  channelBills: (tree, ctx) => bills('channel', tree, ctx),
   refundQuery: (tree, ctx) => {
     const found = ctx.ledger.refund(text(tree, 'requestNo') as string);
     if (!found) return fail(MSG.noRefund);
@@ -95,7 +102,7 @@ const HANDLERS: Partial<Record<EndpointName, Handler>> = {
   },
 };
 
-function order(kind: 'scan' | 'barcode', tree: JsonObject, ctx: HandlerContext): Answer {
+function order(kind: OrderKind, tree: JsonObject, ctx: HandlerContext): Answer {
   const paymentNo = text(tree, 'paymentNo') as string;
   if (ctx.ledger.order(paymentNo)) return fail(MSG.duplicateOrder);
   const tradeFee = amount(tree, 'tradeFee');
@@ -109,7 +116,8 @@ function order(kind: 'scan' | 'barcode', tree: JsonObject, ctx: HandlerContext):
     body: text(tree, 'body'),
     bizData: text(tree, 'bizData'),
     expireTime: text(tree, 'expireTime') as string,
-    channelProduct: kind === 'scan' ? (text(tree, 'channelProduct') as string) : barcodeProduct(text(tree, 'authCode') as string),
+    // scan-code and face orders name their channel; a barcode's follows from the pay code
+    channelProduct: kind === 'barcode' ? barcodeProduct(text(tree, 'authCode') as string) : (text(tree, 'channelProduct') as string),
   });
   return ok(payData(created, kind === 'scan'), fault);
 }
@@ -146,7 +154,15 @@ function refund(tree: JsonObject, ctx: HandlerContext): Answer {
   return ok(refundData(ctx.ledger.createRefund(input, plan), ctx), fault);
 }
 
-/** Pay / query data (vendor API §4.2-4.4, nodes/core/schema.ts); `withUrl` adds data.sign, the cashier URL, on scan-code order answers. */
+/** Bill downloads (spec 4.9-4.10): the day's settled trades from the ledger; the end date must not be before the start. */
+function bills(kind: 'yuntai' | 'channel', tree: JsonObject, ctx: HandlerContext): Answer {
+  const startDate = text(tree, 'startDate') as string;
+  const endDate = text(tree, 'endDate') as string;
+  if (endDate < startDate) return fail(badField('endDate'));
+  return ok(billRows(kind, ctx.ledger, { isvId: ctx.isvId, partnerId: ctx.partnerId }, startDate, endDate));
+}
+
+/** Pay / query data (spec 4.2-4.4); `withUrl` adds data.sign, the cashier URL, on scan-code order answers. */
 function payData(order: Order, withUrl: boolean): JsonObject {
   const data: JsonObject = { channelType: order.channelType, channelProduct: order.channelProduct };
   if (withUrl && order.payUrl) data.sign = order.payUrl;
@@ -160,7 +176,7 @@ function payData(order: Order, withUrl: boolean): JsonObject {
   return data;
 }
 
-/** Refund data (vendor API §4.5): failedReason only when failed, refundTime only when refunded. */
+/** Refund data (spec 4.5): failedReason only when failed, refundTime only when refunded. */
 function refundData(refund: Refund, ctx: HandlerContext): JsonObject {
   const order = ctx.ledger.order(refund.paymentNo) as Order;
   const data: JsonObject = { tradeStatus: refund.status, refundFee: new LosslessNumber(refund.refundFee) };

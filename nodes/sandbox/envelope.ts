@@ -1,15 +1,14 @@
 // Writes answers the way the platform does: a signed envelope whose numbers keep their literal text (`100.00`),
 // written once with the core writer and signed with the core canonical string, so what is signed is what is sent.
-import { PROTOCOL_VERSION, type Profile } from '../core/schema';
-import { canonicalOf, md5Sign } from '../core/codec/canonical';
+import { PROTOCOL_VERSION } from '../core/schema';
+import { canonicalOf, md5Sign, type Variant } from '../core/codec/canonical';
 import { LosslessNumber, writeJson, type JsonObject } from '../core/codec/json';
 import type { Answer } from './endpoints';
 
 export interface Signer {
   key: string;
-  profile: Profile;
-  /** Whether data.sign (the pay URL) takes part in the canonical string. */
-  dataSignInCanonical: boolean;
+  /** The docs/design.md §3 variant answers are signed with: value profile, time text, whether data.sign takes part. */
+  variant: Variant;
 }
 
 /** The envelope without its sign, in the platform's field order. */
@@ -25,11 +24,16 @@ export function envelopeOf(answer: Pick<Answer, 'result' | 'msg' | 'data'>, now:
   return tree;
 }
 
-/** Signs and writes an envelope; `wrongKey` produces a well-formed answer whose signature does not verify. */
+/** An envelope with its sign; `wrongKey` produces a well-formed answer whose signature does not verify. */
+export function signedTree(tree: JsonObject, signer: Signer, wrongKey = false): JsonObject {
+  const { profile, dataSign, time } = signer.variant;
+  const canonical = canonicalOf(tree, profile, !dataSign, time);
+  return { ...tree, sign: md5Sign(canonical, wrongKey ? `${signer.key}#not-the-key` : signer.key) };
+}
+
+/** Signs and writes an envelope (see signedTree). */
 export function signedText(tree: JsonObject, signer: Signer, wrongKey = false): string {
-  const canonical = canonicalOf(tree, signer.profile, !signer.dataSignInCanonical);
-  const sign = md5Sign(canonical, wrongKey ? `${signer.key}#not-the-key` : signer.key);
-  return writeJson({ ...tree, sign }, { canonical: false });
+  return writeJson(signedTree(tree, signer, wrongKey), { canonical: false });
 }
 
 /** The `unsigned_error` fault: what an overloaded front-end answers, without sign, version or timestamp. */

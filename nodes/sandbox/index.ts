@@ -1,6 +1,6 @@
 // The UPP sandbox: a standalone HTTP server that behaves like the hospital's front-end machine (前置机), built on
-// the core schema and codec. See docs/sandbox.md for the magic values, faults and control API.
-export { startSandbox } from './server';
+// the core schema and codec. docs/sandbox.md describes editions, sign variants, magic values, faults and the control API.
+export { startSandbox, SandboxServer } from './server';
 export type { SandboxOptions } from './options';
 export { DEFAULTS as SANDBOX_DEFAULTS } from './options';
 export type {

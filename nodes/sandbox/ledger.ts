@@ -12,7 +12,7 @@ import type { OrderView, PayStatus, RefundStatus, RefundView } from './types';
 
 export interface Order {
   paymentNo: string;
-  kind: 'scan' | 'barcode';
+  kind: OrderKind;
   tradeFee: string;
   subject: string;
   body?: string;
@@ -65,7 +65,14 @@ export class SandboxStateError extends UppError {
   }
 }
 
-export const bizTypeOf = (order: Order): 'scan_pay' | 'barcode_pay' => (order.kind === 'scan' ? 'scan_pay' : 'barcode_pay');
+/** scan-code, barcode or face payment (the endpoint that created the order). */
+export type OrderKind = 'scan' | 'barcode' | 'face';
+
+const BIZ_TYPE = { scan: 'scan_pay', barcode: 'barcode_pay', face: 'face_pay' } as const;
+const ENDPOINT = { scan: 'scanCode', barcode: 'barCode', face: 'faceCode' } as const;
+
+/** The bizType a query, close or refund of this order must name (schema.ORDER_BIZ_TYPE: face_pay for face orders). */
+export const bizTypeOf = (order: Order): OrderView['bizType'] => BIZ_TYPE[order.kind];
 
 /** The channel a pay code belongs to, by its prefix (WeChat 10-15, UnionPay 62, Alipay 25-30 and by default). */
 export function barcodeProduct(authCode: string): string {
@@ -236,7 +243,7 @@ export class Ledger {
     return dropUndefined({
       paymentNo: order.paymentNo,
       bizType: bizTypeOf(order),
-      endpoint: order.kind === 'scan' ? 'scanCode' : 'barCode',
+      endpoint: ENDPOINT[order.kind],
       tradeStatus: order.status,
       tradeFee: order.tradeFee,
       refundedFee: new Decimal(order.tradeFee).minus(this.refundable(order)).toFixed(2),

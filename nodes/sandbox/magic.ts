@@ -1,5 +1,5 @@
 // Deterministic outcomes chosen by the cents of an amount, so a test (or a person at the demo) can pick any path
-// of the state machine just by the amount it sends. The table in docs/sandbox.md follows MAGIC_ROWS.
+// of the state machine just by the amount it sends. docs/sandbox.md holds the same table.
 import type { FaultName, PayStatus, RefundStatus } from './types';
 
 /** What happens after the order answer: a status reached on the N-th query (counted from 1). */
@@ -38,7 +38,7 @@ export function centsOf(amountText: string): string {
   return decimals.padEnd(2, '0').slice(0, 2);
 }
 
-export function payPlan(kind: 'scan' | 'barcode', tradeFee: string): PayPlan {
+export function payPlan(kind: 'scan' | 'barcode' | 'face', tradeFee: string): PayPlan {
   const cents = centsOf(tradeFee);
   const fault = FAULT_BY_CENTS[cents];
   const tens = cents[0];
@@ -58,7 +58,7 @@ export function payPlan(kind: 'scan' | 'barcode', tradeFee: string): PayPlan {
   const prefix = fault ? `cents ${cents}: fault ${fault}; ` : '';
   return kind === 'scan'
     ? { initial: 'wait_pay', behaviour: `${prefix}waits for the cashier page`, fault }
-    : { initial: 'pay_success', behaviour: `${prefix}barcode paid at once`, fault };
+    : { initial: 'pay_success', behaviour: `${prefix}${kind} paid at once`, fault };
 }
 
 export function refundPlan(refundFee: string): RefundPlan {
@@ -96,4 +96,7 @@ export const MAGIC_SUMMARY: readonly string[] = [
   'Faults (pay/refund cents, or POST /_sandbox/faults for any endpoint):',
   '  .91 slow  .92 reset  .93 http500  .94 malformed  .95 bad_sign (state applied first)',
   '  .96 unsigned_error  .97 rejected (nothing applied)',
+  'Armed only (POST /_sandbox/faults with Content-Type: application/json), state applied first:',
+  '  mismatch_paymentNo  mismatch_amount  mismatch_requestNo (a signed answer about something else)',
+  '  insert_field {"field":"tradeStatus","value":""} (inserted into data after signing)',
 ];

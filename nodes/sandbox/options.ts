@@ -1,5 +1,6 @@
 // Options with their defaults, checked once at start so a mistake fails loudly (never echoing the key).
-import type { Profile } from '../core/schema';
+import { parseVariant, VARIANT_NAMES, variantName, type Variant } from '../core/codec/canonical';
+import { DEFAULT_EDITION, EDITION_NAMES, EDITIONS, type Edition, type Profile } from '../core/schema';
 
 export interface SandboxOptions {
   /** Default 7000; 0 picks a free port. */
@@ -14,11 +15,21 @@ export interface SandboxOptions {
   partnerId?: string;
   /** Signing key, default 'sandbox-key-0001'. */
   key?: string;
-  /** Default 'v1': how requests are verified and responses signed. */
+  /**
+   * Default '1.0': the front-end edition (docs/design.md §9) served strictly: only its paths and endpoints, its field
+   * rules (body required from 2.2, authCode length), faceCode and the bill downloads from 2.1.
+   */
+  edition?: Edition;
+  /** How requests are verified (and, unless signVariant says otherwise, answers signed); default the edition's (v2 for 2.3, else v1). */
   profile?: Profile;
-  /** Default true: include data.sign (the pay URL) in the response canonical string. */
+  /**
+   * How answers are signed, as a variant name of docs/design.md §3: `<v1|v2|v2-mixed>[/iso-time][/no-data-sign]`.
+   * Default: the profile, with `/no-data-sign` when dataSignInCanonical is false.
+   */
+  signVariant?: string;
+  /** Default true: include data.sign (the pay URL) in the response canonical string (or say so in signVariant). */
   dataSignInCanonical?: boolean;
-  /** Default false: later front-ends require `body` on scan/barcode orders. */
+  /** Default: what the edition says (from 2.2). `true` on an older edition requires `body` anyway. */
   requireBody?: boolean;
   /** Default 40000: delay of the "slow" fault (longer than a client's timeout). */
   slowMs?: number;
@@ -36,6 +47,7 @@ export const DEFAULTS = {
   isvId: '20000',
   partnerId: '12345',
   key: 'sandbox-key-0001',
+  edition: DEFAULT_EDITION,
   profile: 'v1' as Profile,
   slowMs: 40000,
 };
@@ -47,7 +59,11 @@ export interface ResolvedOptions {
   isvId: string;
   partnerId: string;
   key: string;
+  edition: Edition;
   profile: Profile;
+  /** How answers are signed. */
+  signVariant: Variant;
+  signVariantName: string;
   dataSignInCanonical: boolean;
   requireBody: boolean;
   slowMs: number;
@@ -60,8 +76,14 @@ export function resolveOptions(options: SandboxOptions = {}): ResolvedOptions {
   const port = options.port ?? DEFAULTS.port;
   if (!Number.isInteger(port) || port < 0 || port > 65535)
     throw new TypeError(`port must be an integer from 0 to 65535 (got ${String(port)})`);
-  const profile = options.profile ?? DEFAULTS.profile;
+  const edition = options.edition ?? DEFAULT_EDITION;
+  if (!EDITION_NAMES.includes(edition)) throw new TypeError(`edition must be one of ${EDITION_NAMES.join(', ')} (got ${JSON.stringify(edition)})`);
+  const row = EDITIONS[edition];
+  const profile = options.profile ?? row.requestProfile;
   if (profile !== 'v1' && profile !== 'v2') throw new TypeError(`profile must be "v1" or "v2" (got ${JSON.stringify(profile)})`);
+  const signVariant = answerVariant(profile, options.signVariant, options.dataSignInCanonical);
+  const requireBody = options.requireBody ?? row.bodyRequired;
+  if (!requireBody && row.bodyRequired) throw new TypeError(`requireBody cannot be false for edition ${edition}: it requires body`);
   const key = options.key ?? DEFAULTS.key;
   if (typeof key !== 'string' || key === '') throw new TypeError('key must be a non-empty string');
   const slowMs = options.slowMs ?? DEFAULTS.slowMs;
@@ -73,9 +95,12 @@ export function resolveOptions(options: SandboxOptions = {}): ResolvedOptions {
     isvId: id('isvId', options.isvId ?? DEFAULTS.isvId),
     partnerId: id('partnerId', options.partnerId ?? DEFAULTS.partnerId),
     key,
+    edition,
     profile,
-    dataSignInCanonical: options.dataSignInCanonical ?? true,
-    requireBody: options.requireBody ?? false,
+    signVariant,
+    signVariantName: variantName(signVariant),
+    dataSignInCanonical: signVariant.dataSign,
+    requireBody,
     slowMs,
     publicUrl: options.publicUrl ? options.publicUrl.replace(/\/+$/, '') : undefined,
     now: options.now ?? Date.now,
@@ -94,4 +119,15 @@ function id(name: string, value: string | number): string {
   const text = String(value).trim();
   if (!/^\d{1,15}$/.test(text)) throw new TypeError(`${name} must be 1 to 15 digits (got ${JSON.stringify(text)})`);
   return text.replace(/^0+(?=\d)/, '');
+}
+
+/** The variant answers are signed with: the one named, else the request profile (data.sign as dataSignInCanonical says). */
+function answerVariant(profile: Profile, name: string | undefined, dataSignInCanonical: boolean | undefined): Variant {
+  if (name === undefined) return { profile, time: 'wire', dataSign: dataSignInCanonical ?? true };
+  const variant = parseVariant(name);
+  if (!variant) throw new TypeError(`signVariant must be a variant name, one of ${VARIANT_NAMES.join(', ')} (got ${JSON.stringify(name)})`);
+  if (dataSignInCanonical !== undefined && dataSignInCanonical !== variant.dataSign) {
+    throw new TypeError(`dataSignInCanonical ${dataSignInCanonical} contradicts signVariant ${JSON.stringify(name)}; give only signVariant`);
+  }
+  return variant;
 }

@@ -1,21 +1,34 @@
-// The HTTP side: routing (both path styles under the prefix, the control API and cashier at the root), reading
+// The HTTP side: routing (the endpoint paths under the prefix, the control API and cashier at the root), reading
 // bodies, recording every endpoint request, and delivering answers — including the faults, which only change how
-// an answer is delivered (late, never, as a 500, broken, badly signed) once the request has done its work.
+// an answer is delivered (late, never, as a 500, broken, badly signed, about something else) once the request has
+// done its work. One SandboxServer per sandbox; startSandbox() starts one and hands it out as the Sandbox API.
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
-import { ENDPOINT_NAMES, endpointPath, type EndpointName } from '../core/schema';
+import { EDITIONS, endpointPath, type EndpointName } from '../core/schema';
 import { verifyTree } from '../core/codec/canonical';
-import { isJsonObject, parseLossless, type JsonObject } from '../core/codec/json';
+import { isJsonObject, parseLossless, writeJson, type JsonObject } from '../core/codec/json';
 import { isUppError } from '../core/errors';
 import { dropUndefined } from '../core/objects';
 import { cashierPage, notFoundPage } from './cashier';
 import { control, type Controls } from './control';
 import { answerRequest, MSG, servedEndpoint, type Answer } from './endpoints';
-import { envelopeOf, malformedText, signedText, UNSIGNED_BUSY, type Signer } from './envelope';
+import { envelopeOf, malformedText, signedText, signedTree, UNSIGNED_BUSY, type Signer } from './envelope';
 import { FaultBoard } from './faults';
+import { allowedHosts, hostText, refusal } from './guard';
 import { Ledger, type Order } from './ledger';
-import { resolveOptions, type SandboxOptions } from './options';
+import { resolveOptions, type ResolvedOptions, type SandboxOptions } from './options';
 import { plainBody, Recorder } from './recorder';
-import { FAULTS_APPLYING_STATE, type FaultName, type RecordedRequest, type Sandbox } from './types';
+import { mismatchedData, withInsertedField } from './tamper';
+import {
+  FAULTS_APPLYING_STATE,
+  type FaultName,
+  type FaultOptions,
+  type FaultTaken,
+  type OrderView,
+  type RecordedRequest,
+  type RefundView,
+  type RequestFilter,
+  type Sandbox,
+} from './types';
 
 const JSON_TYPE = 'application/json;charset=UTF-8';
 const MAX_BODY = 1024 * 1024;
@@ -23,27 +36,154 @@ const MAX_BODY = 1024 * 1024;
 class BodyTooLarge extends Error {}
 
 export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
-  const o = resolveOptions(options);
-  const signer: Signer = { key: o.key, profile: o.profile, dataSignInCanonical: o.dataSignInCanonical };
-  const routes = new Map<string, EndpointName>();
-  for (const name of ENDPOINT_NAMES.filter(servedEndpoint)) {
-    routes.set(endpointPath(name, 'manual-1.0', o.prefix), name);
-    routes.set(endpointPath(name, 'v2', o.prefix), name);
+  const sandbox = new SandboxServer(resolveOptions(options));
+  await sandbox.listen();
+  return sandbox;
+}
+
+export class SandboxServer implements Sandbox, Controls {
+  url = '';
+  origin = '';
+  port = 0;
+
+  protected readonly o: ResolvedOptions;
+  protected readonly signer: Signer;
+  protected readonly routes = new Map<string, EndpointName>();
+  protected readonly ledger: Ledger;
+  protected readonly recorder = new Recorder();
+  protected readonly faults = new FaultBoard();
+  private readonly timers = new Set<NodeJS.Timeout>();
+  private readonly server: http.Server;
+  private publicBase = ''; // known once listening (port 0 picks one)
+  private hosts: ReadonlySet<string> = new Set();
+  private closing?: Promise<void>;
+
+  constructor(options: ResolvedOptions) {
+    this.o = options;
+    this.signer = { key: options.key, variant: options.signVariant };
+    // Only this edition's endpoints at this edition's paths: a client set to another edition gets 404, as on a real one.
+    for (const name of EDITIONS[options.edition].endpoints.filter(servedEndpoint)) {
+      this.routes.set(endpointPath(name, options.edition, options.prefix), name);
+    }
+    const cashierUrl = (order: Order) => `${this.publicBase}/_sandbox/cashier?order=${encodeURIComponent(order.outPaymentNo)}&t=${order.token}`;
+    this.ledger = new Ledger(options.now, cashierUrl);
+    this.server = http.createServer((req, res) => this.onRequest(req, res));
   }
 
-  let publicBase = ''; // known once listening (port 0 picks one)
-  const ledger = new Ledger(
-    o.now,
-    (order) => `${publicBase}/_sandbox/cashier?order=${encodeURIComponent(order.outPaymentNo)}&t=${order.token}`,
-  );
-  const recorder = new Recorder();
-  const faults = new FaultBoard();
-  const timers = new Set<NodeJS.Timeout>();
-  const log = (line: string) => o.log?.(line);
+  async listen(): Promise<void> {
+    await new Promise<void>((resolve, reject) => {
+      this.server.once('error', reject);
+      this.server.listen(this.o.port, this.o.host, () => {
+        this.server.off('error', reject);
+        resolve();
+      });
+    });
+    this.port = (this.server.address() as { port: number }).port;
+    this.origin = `http://${displayHost(this.o.host)}:${this.port}`;
+    this.url = `${this.origin}${this.o.prefix}`;
+    this.publicBase = this.o.publicUrl ?? this.origin;
+    this.hosts = allowedHosts(this.o.host, this.port, this.o.publicUrl);
+  }
+
+  // ---- the programmatic API (the control API calls the same methods) ----
+
+  requests(filter?: RequestFilter): RecordedRequest[] {
+    return this.recorder.list(filter);
+  }
+
+  clearRequests(): void {
+    this.recorder.clear();
+  }
+
+  order(paymentNo: string): OrderView | undefined {
+    const order = this.ledger.order(paymentNo);
+    return order && this.ledger.orderView(order);
+  }
+
+  orders(): OrderView[] {
+    return this.ledger.allOrders().map((order) => this.ledger.orderView(order));
+  }
+
+  refund(requestNo: string): RefundView | undefined {
+    const refund = this.ledger.refund(requestNo);
+    return refund && this.ledger.refundView(refund);
+  }
+
+  refunds(): RefundView[] {
+    return this.ledger.allRefunds().map((refund) => this.ledger.refundView(refund));
+  }
+
+  pay(paymentNo: string): void {
+    this.ledger.pay(paymentNo);
+  }
+
+  decline(paymentNo: string): void {
+    this.ledger.decline(paymentNo);
+  }
+
+  expire(paymentNo: string): void {
+    this.ledger.expire(paymentNo);
+  }
+
+  armFault(fault: FaultName, opts: FaultOptions = {}): void {
+    this.faults.arm(fault, opts);
+  }
+
+  reset(): void {
+    this.ledger.reset();
+    this.faults.clear();
+    this.recorder.clear();
+  }
+
+  close(): Promise<void> {
+    return (this.closing ??= new Promise<void>((resolve) => {
+      for (const timer of this.timers) clearTimeout(timer);
+      this.timers.clear();
+      this.server.close(() => resolve());
+      this.server.closeAllConnections(); // idle keep-alive sockets and those of slow answers still waiting
+    }));
+  }
+
+  info(): Record<string, unknown> {
+    return {
+      url: this.url,
+      origin: this.origin,
+      prefix: this.o.prefix,
+      edition: this.o.edition,
+      endpoints: Object.fromEntries([...this.routes].map(([path, name]) => [name, path])),
+      isvId: this.o.isvId,
+      partnerId: this.o.partnerId,
+      profile: this.o.profile,
+      signVariant: this.o.signVariantName,
+      dataSignInCanonical: this.o.dataSignInCanonical,
+      requireBody: this.o.requireBody,
+      slowMs: this.o.slowMs,
+      faults: this.faults.list(),
+    };
+  }
+
+  // ---- routing ----
+
+  protected onRequest(req: IncomingMessage, res: ServerResponse): void {
+    const url = new URL(req.url ?? '/', 'http://sandbox');
+    const endpoint = this.routes.get(url.pathname);
+    const work =
+      url.pathname === '/_sandbox' || url.pathname.startsWith('/_sandbox/')
+        ? this.onSandboxPath(req, res, url)
+        : endpoint
+          ? this.onEndpoint(req, res, endpoint, url.pathname)
+          : readBody(req).then(() => this.sendText(res, 404, 'Not Found'));
+    work.catch((err: unknown) => {
+      this.log(`${new Date().toISOString()} ${req.method} ${url.pathname} -> 500 internal error: ${(err as Error)?.message}`);
+      if (!res.headersSent && !res.destroyed) this.sendText(res, 500, 'Internal Server Error');
+      else res.destroy();
+    });
+  }
 
   // ---- endpoint requests ----
 
-  async function onEndpoint(req: IncomingMessage, res: ServerResponse, endpoint: EndpointName, path: string): Promise<void> {
+  protected async onEndpoint(req: IncomingMessage, res: ServerResponse, endpoint: EndpointName, path: string): Promise<void> {
+    const o = this.o;
     const method = req.method ?? 'GET';
     const time = o.now();
     let raw = '';
@@ -57,32 +197,29 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     if (method !== 'POST') problem = 405;
     const tree = problem ? undefined : tryParse(raw);
     const signatureValid = tree !== undefined && verifyTree(tree, o.key, o.profile, 'strict').verified !== false;
-    const record = recorder.add({ time, method, endpoint, path, body: plainBody(tree), raw, signatureValid });
+    const record = this.recorder.add({ time, method, endpoint, path, body: plainBody(tree), raw, signatureValid });
     if (problem) {
       record.response = { httpStatus: problem };
       if (problem === 405) res.setHeader('Allow', 'POST');
-      return sendText(res, problem, problem === 405 ? 'Method Not Allowed: POST only' : 'Payload Too Large', record);
+      return this.sendText(res, problem, problem === 405 ? 'Method Not Allowed: POST only' : 'Payload Too Large', record);
     }
-    const armed = faults.take(endpoint, record.body);
+    const armed = this.faults.take(endpoint, record.body);
     let answer: Answer;
-    if (armed && !FAULTS_APPLYING_STATE.has(armed)) answer = { result: false, msg: '' }; // nothing is applied
+    if (armed && !FAULTS_APPLYING_STATE.has(armed.fault)) answer = { result: false, msg: '' }; // nothing is applied
     else if (!tree) answer = { result: false, msg: MSG.malformed };
-    else
-      answer = answerRequest(endpoint, tree, signatureValid, {
-        ledger,
-        now: o.now(),
-        isvId: o.isvId,
-        partnerId: o.partnerId,
-        requireBody: o.requireBody,
-        magicFaults: !armed,
-      });
-    deliver(res, record, answer, armed ?? answer.fault);
+    else {
+      const rules = { edition: o.edition, requireBody: o.requireBody };
+      const context = { ledger: this.ledger, now: o.now(), isvId: o.isvId, partnerId: o.partnerId, ...rules };
+      answer = answerRequest(endpoint, tree, signatureValid, { ...context, magicFaults: !armed });
+    }
+    this.deliver(res, record, answer, armed ?? (answer.fault && { fault: answer.fault }));
   }
 
-  function deliver(res: ServerResponse, record: RecordedRequest, answer: Answer, fault: FaultName | undefined): void {
+  protected deliver(res: ServerResponse, record: RecordedRequest, answer: Answer, taken: FaultTaken | undefined): void {
+    const fault = taken?.fault;
     if (fault === 'rejected') answer = { result: false, msg: MSG.rejected };
     if (fault === 'unsigned_error') answer = { result: false, msg: MSG.busy };
-    const tradeStatus = answer.data?.tradeStatus;
+    const tradeStatus = answer.data && !Array.isArray(answer.data) ? answer.data.tradeStatus : undefined;
     record.response = {
       fault,
       result: answer.result,
@@ -90,191 +227,137 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       tradeStatus: typeof tradeStatus === 'string' ? tradeStatus : undefined,
     };
     dropUndefined(record.response);
-    const tree = envelopeOf(answer, o.now());
+    if (fault?.startsWith('mismatch_')) answer = { ...answer, data: mismatchedData(fault, answer.data) };
+    const tree = envelopeOf(answer, this.o.now());
     switch (fault) {
       case 'unsigned_error':
-        return sendJson(res, UNSIGNED_BUSY, record);
+        return this.sendJson(res, UNSIGNED_BUSY, record);
       case 'reset':
-        log(line(record, 'reset'));
+        this.log(line(record, 'reset'));
         res.socket?.resetAndDestroy();
         return;
       case 'http500':
-        return sendText(res, 500, 'Internal Server Error (UPP sandbox fault http500)', record);
+        return this.sendText(res, 500, 'Internal Server Error (UPP sandbox fault http500)', record);
       case 'malformed':
-        return sendJson(res, malformedText(signedText(tree, signer)), record);
+        return this.sendJson(res, malformedText(signedText(tree, this.signer)), record);
       case 'bad_sign':
-        return sendJson(res, signedText(tree, signer, true), record);
-      case 'slow': {
-        const timer = setTimeout(() => {
-          timers.delete(timer);
-          sendJson(res, signedText(tree, signer), record);
-        }, o.slowMs);
-        timers.add(timer);
-        res.on('close', () => {
-          clearTimeout(timer);
-          timers.delete(timer);
-        });
-        return;
+        return this.sendJson(res, signedText(tree, this.signer, true), record);
+      case 'insert_field': {
+        const inserted = withInsertedField(signedTree(tree, this.signer), taken?.field as string, taken?.value ?? null);
+        return this.sendJson(res, writeJson(inserted, { canonical: false }), record);
       }
+      case 'slow':
+        return this.sendLater(res, signedText(tree, this.signer), record);
       default:
-        return sendJson(res, signedText(tree, signer), record);
+        return this.sendJson(res, signedText(tree, this.signer), record);
     }
   }
 
-  function tryParse(raw: string): JsonObject | undefined {
-    try {
-      const tree = parseLossless(raw);
-      return isJsonObject(tree) ? tree : undefined;
-    } catch {
-      return undefined;
-    }
+  /** The `slow` fault: the answer after slowMs, unless the client gave up (or the sandbox closed) first. */
+  private sendLater(res: ServerResponse, text: string, record: RecordedRequest): void {
+    const timer = setTimeout(() => {
+      this.timers.delete(timer);
+      this.sendJson(res, text, record);
+    }, this.o.slowMs);
+    this.timers.add(timer);
+    res.on('close', () => {
+      clearTimeout(timer);
+      this.timers.delete(timer);
+    });
   }
 
-  function sendJson(res: ServerResponse, text: string, record: RecordedRequest): void {
+  protected sendJson(res: ServerResponse, text: string, record: RecordedRequest): void {
     if (res.destroyed || res.writableEnded) return;
     record.response.httpStatus = 200;
     res.writeHead(200, { 'Content-Type': JSON_TYPE, 'Content-Length': Buffer.byteLength(text) });
     res.end(text);
-    log(line(record, '200'));
+    this.log(line(record, '200'));
   }
 
-  function sendText(res: ServerResponse, status: number, text: string, record?: RecordedRequest): void {
+  protected sendText(res: ServerResponse, status: number, text: string, record?: RecordedRequest): void {
     if (res.destroyed || res.writableEnded) return;
     if (record) record.response.httpStatus = status;
     res.writeHead(status, { 'Content-Type': 'text/plain;charset=UTF-8', 'Content-Length': Buffer.byteLength(text) });
     res.end(text);
-    if (record) log(line(record, String(status)));
+    if (record) this.log(line(record, String(status)));
   }
 
-  // The access log names the request and its outcome, never the body's secrets (there are none) or the key.
-  function line(record: RecordedRequest, status: string): string {
-    const r = record.response;
-    const subject = record.body.paymentNo ?? record.body.requestNo ?? '';
-    return `${new Date().toISOString()} ${record.method} ${record.path} ${record.endpoint ?? '-'} ${subject} -> ${status}${
-      r.result === undefined ? '' : ` result=${r.result}`
-    }${r.tradeStatus ? ` ${r.tradeStatus}` : ''}${r.msg ? ` "${r.msg}"` : ''}${r.fault ? ` fault=${r.fault}` : ''}${record.signatureValid ? '' : ' (bad sign)'}`;
+  protected log(text: string): void {
+    this.o.log?.(text);
   }
 
   // ---- cashier page and control API (origin root) ----
 
-  async function onSandboxPath(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+  protected async onSandboxPath(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
     const method = req.method ?? 'GET';
     const body = await readBody(req);
+    const cashier = url.pathname === '/_sandbox/cashier' || url.pathname.startsWith('/_sandbox/cashier/');
+    const refused = refusal(req, this.hosts, !cashier);
+    if (refused) {
+      this.log(`${new Date().toISOString()} ${method} ${url.pathname} -> ${refused.status} refused: ${refused.error}`);
+      return this.sendControl(res, refused.status, { error: refused.error });
+    }
+    if (cashier) return this.onCashier(res, method, url, body);
+    const reply = control(this, method, url.pathname, url.searchParams, body);
+    if (!reply) return this.sendText(res, 404, 'Not Found');
+    this.sendControl(res, reply.status, reply.json ?? null);
+  }
+
+  protected onCashier(res: ServerResponse, method: string, url: URL, body: string): void {
     if (url.pathname === '/_sandbox/cashier' && method === 'GET') {
-      const order = cashierOrder(url.searchParams);
+      const order = this.cashierOrder(url.searchParams);
       return sendHtml(res, order ? 200 : 404, order ? cashierPage(order) : notFoundPage());
     }
     const move = /^\/_sandbox\/cashier\/(pay|decline)$/.exec(url.pathname);
-    if (move && method === 'POST') {
-      const form = new URLSearchParams(body);
-      const order = cashierOrder(form.get('order') ? form : url.searchParams);
-      if (!order) return sendHtml(res, 404, notFoundPage());
-      try {
-        if (move[1] === 'pay') ledger.pay(order.paymentNo);
-        else ledger.decline(order.paymentNo);
-        log(`${new Date().toISOString()} cashier ${move[1]} ${order.paymentNo} -> ${order.status}`);
-        return sendHtml(res, 200, cashierPage(order, move[1] === 'pay' ? '支付成功 Payment done' : '已拒绝支付 Payment declined'));
-      } catch (err) {
-        if (!isUppError(err, 'ERR_UPP_SANDBOX_STATE')) throw err;
-        return sendHtml(res, 409, cashierPage(order, `订单当前状态不允许此操作 This order can no longer be changed (${order.status})`));
-      }
+    if (!move || method !== 'POST') return this.sendText(res, 404, 'Not Found');
+    const form = new URLSearchParams(body);
+    const order = this.cashierOrder(form.get('order') ? form : url.searchParams);
+    if (!order) return sendHtml(res, 404, notFoundPage());
+    try {
+      if (move[1] === 'pay') this.ledger.pay(order.paymentNo);
+      else this.ledger.decline(order.paymentNo);
+      this.log(`${new Date().toISOString()} cashier ${move[1]} ${order.paymentNo} -> ${order.status}`);
+      return sendHtml(res, 200, cashierPage(order, move[1] === 'pay' ? '支付成功 Payment done' : '已拒绝支付 Payment declined'));
+    } catch (err) {
+      if (!isUppError(err, 'ERR_UPP_SANDBOX_STATE')) throw err;
+      return sendHtml(res, 409, cashierPage(order, `订单当前状态不允许此操作 This order can no longer be changed (${order.status})`));
     }
-    const reply = control(controls, method, url.pathname, url.searchParams, body);
-    if (!reply) return sendText(res, 404, 'Not Found');
-    const text = JSON.stringify(reply.json ?? null, null, 2);
-    res.writeHead(reply.status, { 'Content-Type': JSON_TYPE, 'Content-Length': Buffer.byteLength(text) });
-    res.end(text);
   }
 
   /** The order behind a cashier link: its platform serial plus the unguessable token of the pay URL. */
-  function cashierOrder(params: URLSearchParams): Order | undefined {
-    const order = ledger.orderByOutPaymentNo(params.get('order') ?? '');
+  protected cashierOrder(params: URLSearchParams): Order | undefined {
+    const order = this.ledger.orderByOutPaymentNo(params.get('order') ?? '');
     return order && order.kind === 'scan' && order.token === params.get('t') ? order : undefined;
   }
 
-  function sendHtml(res: ServerResponse, status: number, html: string): void {
-    res.writeHead(status, { 'Content-Type': 'text/html;charset=UTF-8', 'Content-Length': Buffer.byteLength(html) });
-    res.end(html);
+  private sendControl(res: ServerResponse, status: number, json: unknown): void {
+    const text = JSON.stringify(json, null, 2);
+    res.writeHead(status, { 'Content-Type': JSON_TYPE, 'Content-Length': Buffer.byteLength(text) });
+    res.end(text);
   }
+}
 
-  // ---- the server ----
+// The access log names the request and its outcome, never the body's secrets (there are none) or the key.
+function line(record: RecordedRequest, status: string): string {
+  const r = record.response;
+  const subject = record.body.paymentNo ?? record.body.requestNo ?? '';
+  return `${new Date().toISOString()} ${record.method} ${record.path} ${record.endpoint ?? '-'} ${subject} -> ${status}${
+    r.result === undefined ? '' : ` result=${r.result}`
+  }${r.tradeStatus ? ` ${r.tradeStatus}` : ''}${r.msg ? ` "${r.msg}"` : ''}${r.fault ? ` fault=${r.fault}` : ''}${record.signatureValid ? '' : ' (bad sign)'}`;
+}
 
-  const server = http.createServer((req, res) => {
-    const url = new URL(req.url ?? '/', 'http://sandbox');
-    const endpoint = routes.get(url.pathname);
-    const work = url.pathname === '/_sandbox' || url.pathname.startsWith('/_sandbox/')
-      ? onSandboxPath(req, res, url)
-      : endpoint
-        ? onEndpoint(req, res, endpoint, url.pathname)
-        : readBody(req).then(() => sendText(res, 404, 'Not Found'));
-    work.catch((err: unknown) => {
-      log(`${new Date().toISOString()} ${req.method} ${url.pathname} -> 500 internal error: ${(err as Error)?.message}`);
-      if (!res.headersSent && !res.destroyed) sendText(res, 500, 'Internal Server Error');
-      else res.destroy();
-    });
-  });
+function tryParse(raw: string): JsonObject | undefined {
+  try {
+    const tree = parseLossless(raw);
+    return isJsonObject(tree) ? tree : undefined;
+  } catch {
+    return undefined;
+  }
+}
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(o.port, o.host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const port = (server.address() as { port: number }).port;
-  const origin = `http://${displayHost(o.host)}:${port}`;
-  publicBase = o.publicUrl ?? origin;
-
-  let closing: Promise<void> | undefined;
-  const sandbox: Sandbox = {
-    url: `${origin}${o.prefix}`,
-    origin,
-    port,
-    requests: (filter) => recorder.list(filter),
-    clearRequests: () => recorder.clear(),
-    order: (paymentNo) => {
-      const order = ledger.order(paymentNo);
-      return order && ledger.orderView(order);
-    },
-    orders: () => ledger.allOrders().map((order) => ledger.orderView(order)),
-    refund: (requestNo) => {
-      const refund = ledger.refund(requestNo);
-      return refund && ledger.refundView(refund);
-    },
-    refunds: () => ledger.allRefunds().map((refund) => ledger.refundView(refund)),
-    pay: (paymentNo) => void ledger.pay(paymentNo),
-    decline: (paymentNo) => void ledger.decline(paymentNo),
-    expire: (paymentNo) => void ledger.expire(paymentNo),
-    armFault: (fault, opts = {}) => faults.arm(fault, opts),
-    reset: () => {
-      ledger.reset();
-      faults.clear();
-      recorder.clear();
-    },
-    close: () =>
-      (closing ??= new Promise<void>((resolve) => {
-        for (const timer of timers) clearTimeout(timer);
-        timers.clear();
-        server.close(() => resolve());
-        server.closeAllConnections(); // idle keep-alive sockets and those of slow answers still waiting
-      })),
-  };
-  const controls: Controls = {
-    ...sandbox,
-    info: () => ({
-      url: sandbox.url,
-      origin,
-      prefix: o.prefix,
-      isvId: o.isvId,
-      partnerId: o.partnerId,
-      profile: o.profile,
-      dataSignInCanonical: o.dataSignInCanonical,
-      requireBody: o.requireBody,
-      slowMs: o.slowMs,
-      faults: faults.list(),
-    }),
-  };
-  return sandbox;
+function sendHtml(res: ServerResponse, status: number, html: string): void {
+  res.writeHead(status, { 'Content-Type': 'text/html;charset=UTF-8', 'Content-Length': Buffer.byteLength(html) });
+  res.end(html);
 }
 
 /** Reads a request body as UTF-8 text, refusing anything over 1 MiB. */
@@ -295,5 +378,5 @@ function readBody(req: IncomingMessage): Promise<string> {
 function displayHost(host: string): string {
   if (host === '0.0.0.0') return '127.0.0.1';
   if (host === '::') return '[::1]';
-  return host.includes(':') ? `[${host}]` : host;
+  return hostText(host);
 }

@@ -2,12 +2,48 @@
 // (amounts as exact text, times as UTC+8 text) so callers can never change the sandbox's state by accident.
 import type { EndpointName } from '../core/schema';
 
-export type FaultName = 'slow' | 'reset' | 'http500' | 'malformed' | 'bad_sign' | 'unsigned_error' | 'rejected';
+export type FaultName =
+  | 'slow'
+  | 'reset'
+  | 'http500'
+  | 'malformed'
+  | 'bad_sign'
+  | 'unsigned_error'
+  | 'rejected'
+  | 'mismatch_paymentNo'
+  | 'mismatch_amount'
+  | 'mismatch_requestNo'
+  | 'insert_field';
 
-export const FAULT_NAMES: readonly FaultName[] = ['slow', 'reset', 'http500', 'malformed', 'bad_sign', 'unsigned_error', 'rejected'];
+export const FAULT_NAMES: readonly FaultName[] = [
+  'slow',
+  'reset',
+  'http500',
+  'malformed',
+  'bad_sign',
+  'unsigned_error',
+  'rejected',
+  'mismatch_paymentNo',
+  'mismatch_amount',
+  'mismatch_requestNo',
+  'insert_field',
+];
 
 /** Faults that let the request do its work first (the client cannot tell whether it did). */
-export const FAULTS_APPLYING_STATE: ReadonlySet<FaultName> = new Set(['slow', 'reset', 'http500', 'malformed', 'bad_sign']);
+export const FAULTS_APPLYING_STATE: ReadonlySet<FaultName> = new Set([
+  'slow',
+  'reset',
+  'http500',
+  'malformed',
+  'bad_sign',
+  'mismatch_paymentNo',
+  'mismatch_amount',
+  'mismatch_requestNo',
+  'insert_field',
+]);
+
+/** A value `insert_field` can put into an answer (written as JSON; a number as its literal text). */
+export type InsertValue = string | number | boolean | null;
 
 /** `closed` is deliberately not in the documented enum: clients must treat unknown statuses as not final. */
 export type PayStatus = 'wait_pay' | 'pay_success' | 'pay_failed' | 'closed';
@@ -15,8 +51,8 @@ export type RefundStatus = 'refund_apply_success' | 'refund_success' | 'refund_f
 
 export interface OrderView {
   paymentNo: string;
-  bizType: 'scan_pay' | 'barcode_pay';
-  endpoint: 'scanCode' | 'barCode';
+  bizType: 'scan_pay' | 'barcode_pay' | 'face_pay';
+  endpoint: 'scanCode' | 'barCode' | 'faceCode';
   tradeStatus: PayStatus;
   tradeFee: string;
   /** Sum of refunds that are not refund_failed. */
@@ -88,6 +124,17 @@ export interface FaultOptions {
   times?: number;
   paymentNo?: string;
   requestNo?: string;
+  /** `insert_field` only: the field inserted into the answer's data after signing, e.g. 'tradeStatus'. */
+  field?: string;
+  /** `insert_field` only: its value, e.g. '' or 'pay_success'. */
+  value?: InsertValue;
+}
+
+/** An armed fault as it applies to one request: its name and, for `insert_field`, what to insert. */
+export interface FaultTaken {
+  fault: FaultName;
+  field?: string;
+  value?: InsertValue;
 }
 
 export interface Sandbox {
@@ -110,6 +157,8 @@ export interface Sandbox {
   expire(paymentNo: string): void;
   /** Arms a fault for the next `times` (default 1) requests matching endpoint / paymentNo / requestNo. */
   armFault(fault: FaultName, opts?: FaultOptions): void;
+  /** The settings (edition, paths, profile, sign variant, ids; never the key) and the armed faults, as GET /_sandbox. */
+  info(): Record<string, unknown>;
   /** Forgets orders, refunds, armed faults and recorded requests. */
   reset(): void;
   /** Stops listening, destroys open sockets and clears timers (slow answers do not keep it open). */

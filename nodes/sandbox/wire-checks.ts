@@ -3,7 +3,7 @@
 // This deliberately does not reuse core/validate.ts: that one converts friendly inputs (e.g. "12.3" or a Date) into
 // wire values, while the front-end machine must refuse anything that is not already a correct wire value.
 import Decimal from 'decimal.js';
-import { ENDPOINTS, ENUMS, PROTOCOL_VERSION, type EndpointName, type FieldSpec } from '../core/schema';
+import { ENUMS, PROTOCOL_VERSION, requestFields, type Edition, type EndpointName, type FieldSpec } from '../core/schema';
 import { isLosslessNumber, type JsonObject, type JsonTree } from '../core/codec/json';
 import { parseChinaTime } from '../core/codec/time';
 
@@ -26,11 +26,17 @@ export function checkEnvelope(tree: JsonObject, ids: { isvId: string; partnerId:
   return undefined;
 }
 
-/** The endpoint's own fields (schema-driven); `requireBody` makes `body` mandatory on orders, like later front-ends. */
-export function checkFields(endpoint: EndpointName, tree: JsonObject, now: number, requireBody: boolean): string | undefined {
-  for (const spec of ENDPOINTS[endpoint].request) {
+/** What an edition checks (schema.requestFields), plus `requireBody`: body mandatory on pay orders even before 2.2. */
+export interface FieldRules {
+  edition: Edition;
+  requireBody: boolean;
+}
+
+/** The endpoint's own fields, as this edition's schema row says (body from 2.2, authCode length). */
+export function checkFields(endpoint: EndpointName, tree: JsonObject, now: number, rules: FieldRules): string | undefined {
+  for (const spec of requestFields(endpoint, rules.edition)) {
     const value = tree[spec.name];
-    const required = spec.required || (requireBody && spec.name === 'body');
+    const required = spec.required || (rules.requireBody && spec.name === 'body');
     if (isBlank(value)) {
       if (required) return badField(spec.name);
       continue;

@@ -69,7 +69,7 @@ function encryptCredentials(secret, credentials) {
   return { $: iv.toString('hex') + cipher.update(JSON.stringify(credentials), 'utf8', 'base64') + cipher.final('base64') };
 }
 
-function settingsSource({ port, host, credentialSecret }) {
+function settingsSource({ port, host, credentialSecret, extraSettings = {} }) {
   return `// Written by scripts/demo (npm start); recreated on every start.
 module.exports = {
     uiHost: ${JSON.stringify(host)},
@@ -88,16 +88,18 @@ module.exports = {
     externalModules: { autoInstall: false, palette: { allowInstall: false, allowUpload: false } },
     functionExternalModules: false,
     logging: { console: { level: 'info', metrics: false, audit: false } },
-};
+    // Pending polls (upp-poll) survive a restart only in a persistent store; the memory default warns (docs/poll.md).
+    contextStorage: { default: { module: 'localfilesystem' } },
+${Object.entries(extraSettings).map(([k, v]) => `    ${JSON.stringify(k)}: ${JSON.stringify(v)},\n`).join('')}};
 `;
 }
 
 /**
  * Creates (fresh) a Node-RED user directory in `userDir`: node_modules/@hisflow/node-red-upp links the repo (so
  * Node-RED lists the package's examples under Import > Examples), settings.js, and with `deploy: true` every
- * example deployed (`edit(flows)` may change them first). Refuses to wipe a non-empty directory it did not create.
+ * example deployed (`edit(flows)` may change them first; `extraSettings` adds settings.js entries, e.g. adminAuth). Refuses to wipe a non-empty directory it did not create.
  */
-function prepareUserDir({ userDir, port, host = '127.0.0.1', sandboxUrl = EXAMPLE_SANDBOX_URL, deploy = true, edit = (flows) => flows }) {
+function prepareUserDir({ userDir, port, host = '127.0.0.1', sandboxUrl = EXAMPLE_SANDBOX_URL, deploy = true, edit = (flows) => flows, extraSettings }) {
   userDir = path.resolve(userDir);
   if (fs.existsSync(userDir)) {
     const entries = fs.readdirSync(userDir);
@@ -116,7 +118,7 @@ function prepareUserDir({ userDir, port, host = '127.0.0.1', sandboxUrl = EXAMPL
   );
   const settingsFile = path.join(userDir, 'settings.js');
   const credentialSecret = crypto.randomBytes(24).toString('hex');
-  fs.writeFileSync(settingsFile, settingsSource({ port, host, credentialSecret }), { mode: 0o600 });
+  fs.writeFileSync(settingsFile, settingsSource({ port, host, credentialSecret, extraSettings }), { mode: 0o600 });
   // Without examples: an empty workspace (and an empty credentials file, so Node-RED does not warn it is missing).
   const { flows: all, credentials } = deploy ? exampleFlows({ sandboxUrl }) : { flows: [], credentials: {} };
   const flows = edit(all); // tests may shorten timings

@@ -87,6 +87,30 @@ describe('browser: the npm start demo', function () {
     await context.close();
   });
 
+  it('shows the pay URL as a QR code: decoded from a screenshot of the page, it is the pay URL', async () => {
+    const { PNG } = require('pngjs');
+    const jsQR = require('jsqr');
+    const context = await browser.newContext({ locale: 'en-US', viewport: { width: 900, height: 1000 } });
+    const page = await context.newPage();
+    const errors = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(`http://127.0.0.1:${ports.demo}/demo`);
+    await page.fill('#amount', '0.10');
+    await page.click('#create');
+    await page.locator('#payUrl[href]').waitFor();
+    await page.locator('#qr[src]').waitFor({ state: 'visible' });
+    await page.waitForFunction(() => document.getElementById('qr').complete && document.getElementById('qr').naturalWidth > 0);
+    const payUrl = await page.locator('#payUrl').getAttribute('href');
+    const shot = await page.screenshot({ path: h.artifact('demo-page-qr.png') });
+    const png = PNG.sync.read(shot);
+    const code = jsQR(new Uint8ClampedArray(png.data.buffer, png.data.byteOffset, png.data.length), png.width, png.height);
+    assert.ok(code, 'a QR code is found in the screenshot');
+    assert.equal(code.data, payUrl);
+    assert.match(payUrl, /^http:\/\/127\.0\.0\.1:\d+\//, 'the sandbox cashier page');
+    assert.deepEqual(errors, []);
+    await context.close();
+  });
+
   it('shows the deployed examples in the editor, one tab each, with one config node', async () => {
     const page = await h.openEditor(browser, `http://127.0.0.1:${ports.demo}/`, 'en-US');
     const state = await page.evaluate(() => {

@@ -68,7 +68,7 @@ describe('browser: editor (palette, dialogs, help, credentials)', function () {
             })
             .get(),
         );
-        assert.deepEqual(items.map((i) => i.type).sort(), [...h.FLOW_TYPES].sort());
+        assert.deepEqual(items.map((i) => i.type).sort(), [...h.PALETTE_TYPES].sort());
         for (const item of items) {
           assert.ok(item.label, `${item.type} has a palette label`);
           assertNoRawKeys(item.label, `${item.type} palette label`);
@@ -155,6 +155,28 @@ describe('browser: editor (palette, dialogs, help, credentials)', function () {
             await page.mouse.move(5, 5);
           }
         });
+      });
+
+      it('upp-audit: no input; the dialog lists the connections and endpoints to follow, and its help renders', async () => {
+        const id = await h.dragFromPalette(page, 'upp-audit', 160, 400);
+        assert.equal(await page.evaluate((n) => RED.nodes.node(n)._def.inputs, id), 0, 'no input port');
+        await h.openNodeDialog(page, id);
+        const text = await h.trayText(page);
+        assertNoRawKeys(text, 'upp-audit dialog');
+        if (locale === 'zh-CN') assertChinese(text, 'upp-audit dialog');
+        // No upp-config node exists in this workspace yet: the dialog says every connection is followed.
+        assert.equal(await page.locator('#upp-audit-endpoints input[type=checkbox]').count(), 7);
+        await page.locator('#upp-audit-endpoints input[value="refund"]').check();
+        await page.locator('#upp-audit-endpoints input[value="scanCode"]').check();
+        const help = await h.helpText(page);
+        assert.ok(help.length > 200, `upp-audit help renders: ${help.slice(0, 200)}`);
+        assertNoRawKeys(help, 'upp-audit help');
+        if (locale === 'zh-CN') assertChinese(help, 'upp-audit help');
+        await page.screenshot({ path: h.artifact(`dialog-upp-audit-${locale}.png`) });
+        await page.click('#node-dialog-ok');
+        await page.locator('#node-dialog-ok').waitFor({ state: 'detached' });
+        const saved = await page.evaluate((n) => ({ endpoints: RED.nodes.node(n).endpoints, configs: RED.nodes.node(n).configs, valid: RED.nodes.node(n).valid }), id);
+        assert.deepEqual(saved, { endpoints: ['scanCode', 'refund'], configs: [], valid: true });
       });
 
       it('upp-config: the dialog validates the base URL and ids, and its help renders', async () => {

@@ -89,7 +89,7 @@ describe('browser: every example via Import > Examples, deployed and run', funct
     });
     assert.equal(state.configCount, 1, 'the examples share one config node');
     assert.deepEqual(state.invalid, [], 'every imported node is valid');
-    for (const type of h.FLOW_TYPES) assert.ok(state.types.includes(type), `${type} is in the imported examples`);
+    for (const type of h.PALETTE_TYPES) assert.ok(state.types.includes(type), `${type} is in the imported examples`);
   });
 
   it('deploys without errors or warnings once the config node points at the sandbox', async () => {

@@ -17,6 +17,8 @@ const TEST_KEY = 'browser-test-key-5Jd83kQz';
 const EXPECTED_LOG = [/\[warn\] Projects disabled/];
 
 const FLOW_TYPES = ['upp-network', 'upp-scancode', 'upp-barcode', 'upp-query', 'upp-refund', 'upp-refund-query', 'upp-close', 'upp-poll'];
+/** Every palette entry of the package: the flow nodes above (each with a connection) and the audit node (no input). */
+const PALETTE_TYPES = [...FLOW_TYPES, 'upp-audit'];
 
 /**
  * Call at the top of a describe(): skips the suite, with a message saying why, only when Chromium is missing and
@@ -48,14 +50,15 @@ async function launchBrowser() {
 
 /**
  * A sandbox (free port, TEST_KEY) and a Node-RED (free port) in a fresh temporary user directory that loads this
- * package as the demo does. deploy: true deploys every example (config node pointed at this sandbox).
+ * package as the demo does. deploy: true deploys every example (config node pointed at this sandbox); `edit` and
+ * `extraSettings` as in scripts/demo/lib.js prepareUserDir.
  */
-async function startStack({ deploy = false } = {}) {
+async function startStack({ deploy = false, edit, extraSettings } = {}) {
   const { startSandbox } = require(path.join(ROOT, 'dist', 'nodes', 'sandbox'));
   const sandbox = await startSandbox({ port: 0, key: TEST_KEY });
   const port = await lib.freePort();
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'upp-browser-'));
-  const { userDir, settingsFile } = lib.prepareUserDir({ userDir: path.join(tmp, 'userdir'), port, sandboxUrl: sandbox.url, deploy });
+  const { userDir, settingsFile } = lib.prepareUserDir({ userDir: path.join(tmp, 'userdir'), port, sandboxUrl: sandbox.url, deploy, edit, extraSettings });
   let nodeRed;
   try {
     nodeRed = await lib.startNodeRed({ userDir, settingsFile, port, env: { UPP_KEY: TEST_KEY } });
@@ -196,6 +199,7 @@ module.exports = {
   CHROMIUM,
   TEST_KEY,
   FLOW_TYPES,
+  PALETTE_TYPES,
   CONFIG_ID: lib.CONFIG_ID,
   RAW_KEY,
   CJK,

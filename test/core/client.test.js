@@ -221,7 +221,7 @@ describe('UppClient against the sandbox', function () {
     for (const profile of ['v1', 'v2']) {
       for (const pathStyle of ['manual-1.0', 'v2']) {
         it(`${profile} / ${pathStyle} / prefix: barcode + query verified strictly`, async () => {
-          const s = await startSandbox({ port: 0, profile, prefix: '/hs-access-facepay' });
+          const s = await startSandbox({ port: 0, profile, prefix: '/hs-access-facepay', edition: pathStyle === 'v2' ? '2.0' : '1.0' });
           const c = new core.UppClient({ baseUrl: s.url, isvId: 20000, partnerId: 12345, key: KEY, profile, verify: 'strict', pathStyle, proxy: 'none' });
           const o = barcode('01');
           const r = await c.barCode(o);

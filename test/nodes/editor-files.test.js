@@ -123,6 +123,11 @@ describe('editor files', () => {
     assert.match(String(v('channelProduct', 'wx_scan_code', 'str')), /validation\.enumListed/, 'a listed field refuses a typo');
     assert.equal(v('channelProduct', 'unlisted:ali_app', 'str'), true, 'a value the manual does not list, marked as such');
     assert.equal(v('channelProduct', 'ten_scan_code', 'str'), true);
+    // The face-pay order's channelProduct lists no values in the schema: no scan-code list in its dialog.
+    const face = { type: 'upp-facecode' };
+    inputs['#node-input-channelProductType'] = 'str';
+    assert.equal(UppEditor.validateField(face, 'channelProduct', 'ali_face_code', { label: 'channelProduct' }), true);
+    assert.equal(core.ENDPOINTS.faceCode.request.find((f) => f.name === 'channelProduct').values, undefined, 'as the schema says');
     assert.match(String(v('bizData', '{x', 'str')), /validation\.json/);
     assert.match(String(v('expireTime', '2026-1-1', 'str')), /validation\.datetime/);
     assert.equal(v('expireTime', '2030-01-01 12:00:00', 'str'), true);

@@ -309,7 +309,7 @@ describe('nodes: every output of every node (sandbox over HTTP)', function () {
 
   describe('connection settings', () => {
     it('profile v2, path style v2 and a base URL with a path prefix', async () => {
-      const sb2 = await s.startSandbox({ profile: 'v2', prefix: '/hs-access-facepay' });
+      const sb2 = await s.startSandbox({ profile: 'v2', prefix: '/hs-access-facepay', edition: '2.0' });
       try {
         assert.match(sb2.url, /\/hs-access-facepay$/);
         const r = await run('upp-scancode', {}, { payload: scanPayload('2.01') }, { baseUrl: sb2.url, profile: 'v2', pathStyle: 'v2' });

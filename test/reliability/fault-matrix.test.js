@@ -7,6 +7,8 @@
 // - connection refused: the Catch node gets a not-sent error and no output leaves the node;
 // - the network node turns every fault into a catchable error;
 // - every input message leaves exactly once (one output or one error), and every request sent verifies.
+// - an upp-audit node emits one record per HTTP attempt of every cell: the body the sandbox received, nothing
+//   missing, nothing extra, the last attempt's outcome = the node's, and never the key.
 // The cells run concurrently in `before` (bounded); each `it` then checks one cell. The figures are printed and
 // written to test-artifacts/reliability/fault-matrix.json.
 const assert = require('node:assert/strict');
@@ -31,12 +33,25 @@ const SETTLE_MS = 100; // after the first arrival, how long to watch for a secon
 const LANES = 8; // cells in flight at once
 
 const FINAL_FAILED = { query: ['pay_failed'], refund: ['refund_failed'], refundQuery: ['refund_failed'] };
+/**
+ * Mismatch faults per endpoint: the bound fields its answer carries (spec section 6, core/schema.ts binding). The
+ * amount of a query or refund query is bound only when the caller knows it, so those cells are not in this list.
+ */
+const BINDING_CELLS = {
+  scanCode: ['mismatch_paymentNo', 'mismatch_amount'],
+  barCode: ['mismatch_paymentNo', 'mismatch_amount'],
+  query: ['mismatch_paymentNo'],
+  refund: ['mismatch_paymentNo', 'mismatch_amount', 'mismatch_requestNo'],
+  refundQuery: ['mismatch_requestNo'],
+};
 
-describe('reliability: fault matrix (7 endpoints x 8 faults, through the nodes)', function () {
+
+describe('reliability: fault matrix (7 endpoints x 8 faults, plus answers about something else, through the nodes)', function () {
   this.timeout(120000);
   let sb;
   let client; // a plain core client that prepares orders and refunds
   let collector;
+  const audit = [];
   const cells = [];
   const unhandled = [];
   const onUnhandled = (reason) => unhandled.push(reason);
@@ -99,6 +114,12 @@ describe('reliability: fault matrix (7 endpoints x 8 faults, through the nodes)'
     throw new Error(endpoint);
   }
 
+  /** A close of a paid order: the verified answer is isCloseOrder N (not closed). */
+  async function preparePaidClose() {
+    const paymentNo = await paidOrder();
+    return { paymentNo, payload: { paymentNo, bizType: 'barcode_pay' } };
+  }
+
   /** The sandbox filter for this cell's requests. */
   function filterFor(endpoint, prepared) {
     if (endpoint === 'refund' || endpoint === 'refundQuery') return { endpoint, requestNo: prepared.requestNo };
@@ -137,11 +158,14 @@ describe('reliability: fault matrix (7 endpoints x 8 faults, through the nodes)'
 
   /** Runs one cell: `arm` is 'persistent' (every attempt faulted), 'once' (the first only) or 'cents' (magic cents). */
   async function cell(endpoint, fault, arm) {
-    const prepared = await prepare(endpoint, arm === 'cents' ? CENTS[fault] : undefined);
+    const prepared = fault === 'insert_field' ? await preparePaidClose() : await prepare(endpoint, arm === 'cents' ? CENTS[fault] : undefined);
     const filter = filterFor(endpoint, prepared);
     // Network requests carry no key to filter on: those cells run one at a time and count by sequence number.
     const seqBefore = Math.max(0, ...sb.requests(filter).map((r) => r.seq));
-    if (fault !== 'refused' && arm !== 'cents') {
+    if (arm === 'binding') {
+      // A verified answer is not retried: one fault for the one request.
+      sb.armFault(fault, { ...filter, times: 1, ...(fault === 'insert_field' ? { field: 'tradeStatus', value: '' } : {}) });
+    } else if (fault !== 'refused' && arm !== 'cents') {
       // Exactly as many faults as the node's requests will meet, so none is left over for another cell.
       const times = arm === 'persistent' && READS.has(endpoint) && fault !== 'rejected' ? RETRY_ATTEMPTS : 1;
       sb.armFault(fault, { ...filter, times });
@@ -160,6 +184,11 @@ describe('reliability: fault matrix (7 endpoints x 8 faults, through the nodes)'
     if (READS.has(endpoint)) for (const fault of FAULTS) if (fault !== 'refused') plan.push([endpoint, fault, 'once']);
     if (['scanCode', 'barCode', 'refund'].includes(endpoint)) for (const fault of FAULTS) if (fault !== 'refused') plan.push([endpoint, fault, 'cents']);
   }
+  // Answers about something else (issue 10): a correctly signed answer for another paymentNo / amount / requestNo,
+  // and a field inserted after signing by a keyless man-in-the-middle. Each cell names the endpoint, the fault and
+  // what the answer would otherwise have decided.
+  for (const [endpoint, faults] of Object.entries(BINDING_CELLS)) for (const fault of faults) plan.push([endpoint, fault, 'binding']);
+  plan.push(['close', 'insert_field', 'binding']);
   const results = new Map();
   const keyOf = (endpoint, fault, arm) => `${endpoint}/${fault}/${arm}`;
   async function runLane(list) {
@@ -198,7 +227,9 @@ describe('reliability: fault matrix (7 endpoints x 8 faults, through the nodes)'
       }
     }
     flow.push({ id: 'catcher', type: 'catch', z: 'f1', name: '', scope: null, uncaught: false, wires: [['caught']] }, { id: 'caught', type: 'helper', z: 'f1', wires: [] });
+    flow.push({ id: 'audit', type: 'upp-audit', z: 'f1', name: '', configs: ['cfg', 'cfgDead'], endpoints: [], wires: [['auditSink']] }, { id: 'auditSink', type: 'helper', z: 'f1', wires: [] });
     await helper.load(h.NODES, flow, { cfg: { key: KEY }, cfgDead: { key: KEY } });
+    helper.getNode('auditSink').on('input', (msg) => audit.push(msg.payload));
     collector = new h.Collector();
     collector.attach([...sinkIds, 'caught']);
 
@@ -224,6 +255,39 @@ describe('reliability: fault matrix (7 endpoints x 8 faults, through the nodes)'
     fs.mkdirSync(dir, { recursive: true });
     fs.writeFileSync(path.join(dir, 'fault-matrix.json'), `${JSON.stringify({ summary, cells }, null, 2)}\n`);
     console.log(`      fault matrix: ${summary.cells} cells tried (${JSON.stringify(summary.byKind)}), ${summary.requestsChecked} sandbox requests checked`);
+  });
+
+  it('audit: one record per HTTP attempt of every cell, the body as the sandbox got it, the outcome the node gave, no key', () => {
+    assert.ok(!JSON.stringify(audit).includes(KEY), 'the key is in no audit record');
+    let checked = 0;
+    for (const [endpoint, fault, arm] of plan) {
+      if (endpoint === 'network') continue; // counted together below (the cells carry no id to tell them apart)
+      const { arrival, requests, prepared } = result(endpoint, fault, arm);
+      const node = fault === 'refused' ? `${endpoint}Dead` : endpoint;
+      const idField = endpoint === 'refund' || endpoint === 'refundQuery' ? 'requestNo' : 'paymentNo';
+      const records = audit.filter((r) => r.node === node && r.endpoint === endpoint && r[idField] === prepared[idField]).sort((a, b) => a.attempt - b.attempt);
+      const where = `${endpoint}/${fault}/${arm}`;
+      if (fault === 'refused') {
+        assert.ok(records.length >= 1, `${where}: the refused attempts are listed`);
+        assert.ok(records.every((r) => r.transport === 'not_sent' && r.outcome === 'not_sent' && r.response === null), where);
+        assert.equal(records.at(-1).attempts, records.length, `${where}: every attempt listed`);
+        continue;
+      }
+      assert.deepEqual(records.map((r) => r.request).sort(), requests.map((r) => r.raw).sort(), `${where}: one record per request the sandbox got`);
+      assert.deepEqual(records.map((r) => r.attempt), records.map((_, i) => i + 1), `${where}: attempts 1..n`);
+      const last = records.at(-1);
+      assert.equal(last.final, true);
+      if (arrival.sink !== 'caught') {
+        assert.equal(last.outcome, arrival.msg.upp.outcome, `${where}: the last attempt's outcome is the node's`);
+        assert.equal(last.reason, arrival.msg.upp.reason, where);
+        assert.equal(last.verified, arrival.msg.upp.verified, where);
+      }
+      for (const r of records.slice(0, -1)) assert.equal(r.outcome, 'retried', `${where}: an earlier attempt was retried`);
+      checked += records.length;
+    }
+    const networkRequests = plan.filter(([e, f]) => e === 'network' && f !== 'refused').reduce((n, [e, f, a]) => n + result(e, f, a).requests.length, 0);
+    assert.equal(audit.filter((r) => r.node === 'network' && r.endpoint === 'network').length, networkRequests, 'network tests: one record per request');
+    assert.ok(checked > 100, `records checked: ${checked}`);
   });
 
   it('ran without unhandled rejections', () => {
@@ -294,6 +358,30 @@ describe('reliability: fault matrix (7 endpoints x 8 faults, through the nodes)'
             assert.ok(msg.upp.verified);
           });
         }
+      }
+
+      for (const fault of BINDING_CELLS[endpoint] ?? []) {
+        it(`${fault}: a correctly signed answer about something else is never success or failed (pending, mismatch)`, () => {
+          const { arrival, requests } = result(endpoint, fault, 'binding');
+          const { sink, msg } = arrival;
+          assert.equal(requests.length, 1, 'sent once, not retried');
+          assert.equal(requests[0].response.fault, fault, 'the sandbox applied the fault');
+          assert.equal(sink, endpoint === 'close' ? 'close:notClosed' : `${endpoint}:pending`, `went to ${sink}`);
+          assert.equal(msg.upp.outcome, 'pending');
+          assert.equal(msg.upp.reason, 'mismatch');
+          assert.equal(msg.upp.assumed, false);
+        });
+      }
+
+      if (endpoint === 'close') {
+        it('insert_field "tradeStatus":"" into a verified isCloseOrder N answer: still not closed', () => {
+          const { arrival, requests } = result('close', 'insert_field', 'binding');
+          assert.equal(requests.length, 1);
+          assert.equal(requests[0].response.fault, 'insert_field');
+          assert.equal(arrival.sink, 'close:notClosed', `went to ${arrival.sink}`);
+          assert.ok(arrival.msg.upp.verified, 'the signature still verifies: an empty value is not signed');
+          assert.notEqual(arrival.msg.upp.assumed, true);
+        });
       }
 
       if (['scanCode', 'barCode', 'refund'].includes(endpoint)) {

@@ -5,7 +5,8 @@
 // - messages (every output and every Catch message), node statuses, errors (with their causes), warnings;
 // - the exported flows (GET /flows), GET /credentials/upp-config/<id> (only has_key), the editor HTML (GET /nodes),
 //   the node list, node context (the poll node's saved jobs), flows.json / flows_cred.json on disk;
-// - the sandbox's HTTP trace (every raw request body it recorded carries only `sign`) and its access log.
+// - the sandbox's HTTP trace (every raw request body it recorded carries only `sign`) and its access log;
+// - the audit stream (every upp-audit record) and the UPP sidebar's admin endpoints (GET /upp/ops, "query now").
 // The key is searched in plain text and in base64, hex and as its first 12 characters.
 const assert = require('node:assert/strict');
 const util = require('node:util');
@@ -189,6 +190,7 @@ describe('reliability: the key never leaks', function () {
       }
       flow.push({ id: 'catcher', type: 'catch', z, name: '', scope: null, uncaught: false, wires: [['caught']] }, { id: 'caught', type: 'helper', z, wires: [] });
       flow.push({ id: 'statuses', type: 'status', z, name: '', scope: null, wires: [['statusSink']] }, { id: 'statusSink', type: 'helper', z, wires: [] });
+      flow.push({ id: 'audit', type: 'upp-audit', z, name: '', configs: [], endpoints: [], wires: [['auditSink']] }, { id: 'auditSink', type: 'helper', z, wires: [] });
       // Console and stdout/stderr of this process while the flows run.
       for (const method of ['log', 'info', 'warn', 'error', 'debug', 'trace']) {
         const original = console[method];
@@ -220,6 +222,7 @@ describe('reliability: the key never leaks', function () {
       collector = new h.Collector();
       collector.attach([...sinkIds, 'caught']);
       helper.getNode('statusSink').on('input', (msg) => hay.add('status node', msg));
+      helper.getNode('auditSink').on('input', (msg) => hay.add('audit record', msg));
     });
     after(async () => {
       for (const r of restore.splice(0)) r();
@@ -252,7 +255,8 @@ describe('reliability: the key never leaks', function () {
       const checked = hay.assertClean();
       // The searches saw what they should: the sinks, errors, statuses and log.
       assert.ok(outcomes.caught >= 5, `errors seen: ${JSON.stringify(outcomes)}`);
-      for (const kind of ['runtime log', 'status node', 'UppClient inspected']) assert.ok(hay.kinds[kind] > 0, `nothing captured from ${kind}`);
+      for (const kind of ['runtime log', 'status node', 'UppClient inspected', 'audit record']) assert.ok(hay.kinds[kind] > 0, `nothing captured from ${kind}`);
+      assert.ok(hay.kinds['audit record'] >= list.length, `audit records: ${hay.kinds['audit record']}`);
       assert.ok(Object.keys(hay.kinds).some((k) => k.endsWith('.status()')));
       console.log(`      secrets (in process): ${list.length} scenarios, ${checked} items searched (${Object.keys(hay.kinds).length} kinds), outputs ${JSON.stringify(outcomes)}`);
     });
@@ -295,6 +299,8 @@ describe('reliability: the key never leaks', function () {
         },
         { id: 'res', type: 'http response', z, name: '', statusCode: '', headers: {}, wires: [] },
         { id: 'dbg', type: 'debug', z, name: 'dbg everything', active: true, tosidebar: true, console: true, tostatus: false, complete: 'true', targetType: 'full', wires: [] },
+        { id: 'audit', type: 'upp-audit', z, name: '', configs: [], endpoints: [], wires: [['dbgAudit']] },
+        { id: 'dbgAudit', type: 'debug', z, name: 'dbg audit', active: true, tosidebar: true, console: true, tostatus: false, complete: 'true', targetType: 'full', wires: [] },
         { id: 'statuses', type: 'status', z, name: '', scope: null, wires: [['dbgStatus']] },
         { id: 'dbgStatus', type: 'debug', z, name: 'dbg statuses', active: true, tosidebar: true, console: true, tostatus: false, complete: 'true', targetType: 'full', wires: [] },
       );
@@ -342,6 +348,16 @@ describe('reliability: the key never leaks', function () {
         }
       }
       for (const id of ['pollPay', 'pollRefund']) hay.add(`GET /context/node/${id}`, (await red.request('GET', `/context/node/${id}`)).text);
+      // The UPP sidebar's endpoints: the overview, and "query now" on every item and for a payment of each config.
+      const ops = await red.request('GET', '/upp/ops');
+      assert.equal(ops.status, 200, ops.text);
+      hay.add('GET /upp/ops', ops.text);
+      assert.ok(ops.json.configs.some((c) => c.id === 'cfg' && c.endpoints.length > 0), 'the sidebar saw the calls');
+      for (const item of ops.json.attention) hay.add(`POST /upp/ops/query item ${item.kind}`, (await red.request('POST', '/upp/ops/query', { body: { item: item.id } })).text);
+      for (const config of ['cfg', 'cfgWrong', 'cfgEnv', 'cfgDead', 'cfgNoKey']) {
+        hay.add(`POST /upp/ops/query ${config}`, (await red.request('POST', '/upp/ops/query', { body: { config, paymentNo: 'SECRETQ1', bizType: 'scan_pay' } })).text);
+      }
+      hay.add('GET /upp/ops after queries', (await red.request('GET', '/upp/ops')).text);
       // Files on disk: flows.json has no credentials, flows_cred.json is encrypted.
       const flowsFile = fs.readFileSync(path.join(red.userDir, 'flows.json'), 'utf8');
       const credFile = fs.readFileSync(path.join(red.userDir, 'flows_cred.json'), 'utf8');
@@ -354,6 +370,7 @@ describe('reliability: the key never leaks', function () {
       hay.add('Node-RED stdout/stderr (trace)', log);
       assert.match(log, /Started flows/);
       assert.match(log, /\[debug:dbg everything\]/, 'the debug node logged every message');
+      assert.match(log, /\[debug:dbg audit\]/, 'the audit records were logged (and searched)');
       // The HTTP trace of the sandbox: every request it recorded carries a sign and never the key.
       const trace = sb.requests();
       for (const r of trace) {

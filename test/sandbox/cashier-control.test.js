@@ -212,7 +212,7 @@ describe('sandbox: control API (origin root, whatever the prefix)', function () 
     data(await send(sb, 'network', {}, opts));
     assert.equal((await api(sb, 'POST', '/_sandbox/faults', { fault: 'nope' })).status, 400);
     assert.equal((await api(sb, 'POST', '/_sandbox/faults', { fault: 'slow', endpoint: 'x' })).status, 400);
-    const res = await h.request(`${sb.origin}/_sandbox/faults`, { method: 'POST', body: '{oops' });
+    const res = await h.request(`${sb.origin}/_sandbox/faults`, { method: 'POST', body: '{oops', headers: { 'content-type': 'application/json' } });
     assert.equal(res.statusCode, 400);
     await res.body.text();
   });

@@ -84,6 +84,25 @@ describe('sandbox: upp-sandbox CLI', function () {
     assert.equal((await plain.exited).code, 0);
   });
 
+  it('--edition and --sign-variant: serves that edition only and signs as that variant', async () => {
+    const cli = startCli(['--port', '0', '--edition', '2.1', '--sign-variant', 'v2-mixed/iso-time', '--quiet']);
+    try {
+      const url = await cli.ready;
+      const sb = { url, origin: url, port: new URL(url).port };
+      const input = h.barInput('4.00');
+      const res = await send(sb, 'barCode', input, { style: 'v2' });
+      assert.deepEqual(h.core.verifyTree(res.tree, h.KEY, 'v1', 'auto'), { verified: 'v2-mixed/iso-time' });
+      assert.equal((await send(sb, 'barCode', h.barInput('4.00'), { style: 'manual-1.0' })).status, 404);
+      const out = cli.output();
+      assert.match(out, /edition 2\.1, isvId 20000, partnerId 12345, profile v1, key: default test key/);
+      assert.match(out, /answers signed v2-mixed\/iso-time/);
+      assert.match(out, /paths: \/access\/\{network,scanCode,barCode,paymentQuery,refund,refundQuery,close,faceCode,yuntaiBills,channelBIlls\}/);
+    } finally {
+      cli.child.kill('SIGTERM');
+    }
+    assert.equal((await cli.exited).code, 0);
+  });
+
   it('--help prints usage; a bad option exits 2', () => {
     const help = spawnSync(process.execPath, [CLI, '--help'], { encoding: 'utf8' });
     assert.equal(help.status, 0);
@@ -94,6 +113,12 @@ describe('sandbox: upp-sandbox CLI', function () {
     assert.match(bad.stderr, /bogus/);
     const badPort = spawnSync(process.execPath, [CLI, '--port', 'abc'], { encoding: 'utf8' });
     assert.equal(badPort.status, 2);
+    const badEdition = spawnSync(process.execPath, [CLI, '--edition', '3.0'], { encoding: 'utf8' });
+    assert.equal(badEdition.status, 2);
+    assert.match(badEdition.stderr, /edition must be one of 1\.0, 2\.0, 2\.1, 2\.2, 2\.3/);
+    const badVariant = spawnSync(process.execPath, [CLI, '--sign-variant', 'v1/iso'], { encoding: 'utf8' });
+    assert.equal(badVariant.status, 2);
+    assert.match(badVariant.stderr, /signVariant must be a variant name/);
   });
 
   it('starts with a #!/usr/bin/env node line', () => {

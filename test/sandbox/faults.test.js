@@ -210,6 +210,6 @@ describe('sandbox: armed faults', function () {
 
   it('a raw POST that is not JSON still meets an armed fault', async () => {
     sb.armFault('http500', { endpoint: 'query' });
-    assert.equal((await post(`${sb.url}/access/paymentQuery`, 'not json')).status, 500);
+    assert.equal((await post(`${sb.url}/access/query`, 'not json')).status, 500);
   });
 });

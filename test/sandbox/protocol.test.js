@@ -16,31 +16,47 @@ describe('sandbox: paths, profiles and signatures', function () {
         assert.equal(sb.origin, `http://127.0.0.1:${sb.port}`);
       });
 
-      for (const style of ['manual-1.0', 'v2']) {
-        it(`serves all seven endpoints at the ${style} paths, every answer signed (${profile}, strict)`, async () => {
-          const o = { profile, style };
-          const net = dataOf(await send(sb, 'network', {}, o), profile);
-          assert.equal(net.field, '杭州恒生芸泰网络科技有限公司');
-
-          const scan = scanInput('12.00');
-          const scanData = dataOf(await send(sb, 'scanCode', scan, o), profile);
-          assert.equal(scanData.tradeStatus, 'wait_pay');
-
-          const bar = barInput('30.00');
-          assert.equal(dataOf(await send(sb, 'barCode', bar, o), profile).tradeStatus, 'pay_success');
-          assert.equal(dataOf(await send(sb, 'query', { bizType: 'barcode_pay', paymentNo: bar.paymentNo }, o), profile).tradeStatus, 'pay_success');
-
-          const requestNo = uid('R');
-          const refund = { paymentNo: bar.paymentNo, refundFee: '10.00', bizType: 'barcode_pay', requestNo, refundNo: `N${requestNo}` };
-          assert.equal(dataOf(await send(sb, 'refund', refund, o), profile).tradeStatus, 'refund_success');
-          assert.equal(dataOf(await send(sb, 'refundQuery', { requestNo }, o), profile).refundNo, `N${requestNo}`);
-          assert.equal(dataOf(await send(sb, 'close', { bizType: 'scan_pay', paymentNo: scan.paymentNo }, o), profile).isCloseOrder, 'Y');
-
-          const paths = sb.requests().slice(-7).map((r) => r.path);
-          for (const name of ['network', 'scanCode', 'barCode', 'query', 'refund', 'refundQuery', 'close']) {
-            assert.ok(paths.includes(core.endpointPath(name, style, '/hs-access-facepay')), `${name} at ${style}`);
+      for (const [style, edition] of [['manual-1.0', '1.0'], ['v2', '2.0']]) {
+        it(`edition ${edition} serves all seven endpoints at the ${style} paths, every answer signed (${profile}, strict)`, async () => {
+          const own = await h.startSandbox({ port: 0, profile, prefix: '/hs-access-facepay/', edition });
+          try {
+            await sevenEndpoints(own, profile, style);
+          } finally {
+            await own.close();
           }
         });
+      }
+
+      /** Every endpoint of the sandbox at its edition's paths; the other path family is 404. */
+      async function sevenEndpoints(sb, profile, style) {
+        const o = { profile, style };
+        const net = dataOf(await send(sb, 'network', {}, o), profile);
+        assert.equal(net.field, '杭州恒生芸泰网络科技有限公司');
+
+        const scan = scanInput('12.00');
+        const scanData = dataOf(await send(sb, 'scanCode', scan, o), profile);
+        assert.equal(scanData.tradeStatus, 'wait_pay');
+
+        const bar = barInput('30.00');
+        assert.equal(dataOf(await send(sb, 'barCode', bar, o), profile).tradeStatus, 'pay_success');
+        assert.equal(dataOf(await send(sb, 'query', { bizType: 'barcode_pay', paymentNo: bar.paymentNo }, o), profile).tradeStatus, 'pay_success');
+
+        const requestNo = uid('R');
+        const refund = { paymentNo: bar.paymentNo, refundFee: '10.00', bizType: 'barcode_pay', requestNo, refundNo: `N${requestNo}` };
+        assert.equal(dataOf(await send(sb, 'refund', refund, o), profile).tradeStatus, 'refund_success');
+        assert.equal(dataOf(await send(sb, 'refundQuery', { requestNo }, o), profile).refundNo, `N${requestNo}`);
+        assert.equal(dataOf(await send(sb, 'close', { bizType: 'scan_pay', paymentNo: scan.paymentNo }, o), profile).isCloseOrder, 'Y');
+
+        const paths = sb.requests().slice(-7).map((r) => r.path);
+        for (const name of ['network', 'scanCode', 'barCode', 'query', 'refund', 'refundQuery', 'close']) {
+          assert.ok(paths.includes(core.endpointPath(name, style, '/hs-access-facepay')), `${name} at ${style}`);
+        }
+        // the other edition's pay and query paths are not served (a wrong edition setting fails visibly)
+        const otherStyle = style === 'v2' ? 'manual-1.0' : 'v2';
+        const misrouted = { scanCode: scanInput('1.00'), barCode: barInput('1.00'), query: { bizType: 'scan_pay', paymentNo: uid() } };
+        for (const [name, input] of Object.entries(misrouted)) {
+          assert.equal((await send(sb, name, input, { ...o, style: otherStyle })).status, 404, name);
+        }
       }
 
       it('answers 404 for an unknown path and for the endpoints without the prefix', async () => {

@@ -9,7 +9,7 @@ const core = require('../../../dist/nodes/core');
 const { startSandbox } = require('../../../dist/nodes/sandbox');
 
 const DIST = path.resolve(__dirname, '..', '..', '..', 'dist', 'nodes');
-const NODE_TYPES = ['upp-config', 'upp-network', 'upp-scancode', 'upp-barcode', 'upp-query', 'upp-refund', 'upp-refund-query', 'upp-close', 'upp-poll'];
+const NODE_TYPES = ['upp-config', 'upp-network', 'upp-scancode', 'upp-barcode', 'upp-query', 'upp-refund', 'upp-refund-query', 'upp-close', 'upp-poll', 'upp-audit'];
 const NODES = NODE_TYPES.map((type) => require(path.join(DIST, `${type}.js`)));
 
 const KEY = 'sandbox-key-0001';

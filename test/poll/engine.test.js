@@ -6,62 +6,11 @@ const core = require('../../dist/nodes/core');
 const poll = require('../../dist/nodes/poll');
 const { savedCopy, reviveCopy, describeFinal } = require('../../dist/nodes/poll/output');
 
-const { sleep, waitFor } = require('./wait');
+const { sleep, waitFor } = require('../nodes/wait');
 
 const until = (check, what, timeoutMs = 4000) => waitFor(check, what, timeoutMs, 2);
 
-/** A result as the core returns it. */
-function result(endpoint, status, extra = {}) {
-  const outcome = core.decide(endpoint, { verified: true, result: true, kind: '0', status });
-  return {
-    endpoint,
-    outcome: outcome.outcome,
-    status,
-    data: endpoint === 'close' ? { isCloseOrder: status } : { tradeStatus: status },
-    envelope: { result: true, kind: '0', msg: '' },
-    verified: 'v1',
-    assumed: outcome.assumed,
-    reason: outcome.reason,
-    request: {},
-    attempts: 1,
-    elapsedMs: 1,
-    ...extra,
-  };
-}
-const timeout = (endpoint) => ({ endpoint, outcome: endpoint === 'close' ? 'success' : 'pending', verified: false, assumed: endpoint === 'close', reason: 'timeout', request: {}, attempts: 3, elapsedMs: 30 });
-
-/** A fake client answering from scripts: script(endpoint, fields, callIndex) returns a result or throws. */
-function fakeClient(script, delayMs = 1) {
-  const calls = [];
-  const call = (endpoint) => async (fields, opts) => {
-    calls.push({ endpoint, fields, at: Date.now() });
-    await sleep(delayMs);
-    if (opts?.signal?.aborted) return { ...timeout(endpoint), reason: 'aborted' };
-    return script(endpoint, fields, calls.filter((c) => c.endpoint === endpoint).length);
-  };
-  return { calls, client: { query: call('query'), refundQuery: call('refundQuery'), close: call('close') } };
-}
-
-function engine(client, settings = {}, extra = {}) {
-  const finals = [];
-  const errors = [];
-  const e = new poll.PollEngine({
-    scope: extra.scope ?? 'cfg',
-    registry: extra.registry ?? new Map(),
-    settings: { intervalMs: 5, attempts: 3, closeOnGiveUp: true, assumeRefunded: true, ...settings },
-    client: typeof client === 'function' ? client : () => client,
-    onFinish: (token, final) => {
-      if (extra.throwOn === token) throw new Error('downstream threw');
-      finals.push({ token, final });
-    },
-    onError: (token, err) => errors.push({ token, err }),
-    onProgress: extra.onProgress,
-  });
-  return { e, finals, errors };
-}
-
-const pay = (paymentNo = 'P1', extra = {}) => ({ mode: 'payment', paymentNo, bizType: 'scan_pay', ...extra });
-const refund = (requestNo = 'R1') => ({ mode: 'refund', requestNo });
+const { result, timeout, fakeClient, engine, pay, refund } = require('./support');
 
 describe('poll engine', () => {
   const rejections = [];
@@ -354,7 +303,7 @@ describe('poll engine', () => {
 
     it('settings: defaults, decimals for the interval, bad values name the field', () => {
       const d = poll.pollSettings({});
-      assert.deepEqual(d, { mode: 'auto', intervalMs: 5000, attempts: 8, closeOnGiveUp: true, assumeRefunded: true, progress: false, concurrency: 50 });
+      assert.deepEqual(d, { mode: 'auto', intervalMs: 5000, attempts: undefined, closeOnGiveUp: true, assumeRefunded: true, progress: false, concurrency: 50 });
       assert.equal(poll.pollSettings({ interval: '0.05' }).intervalMs, 50);
       assert.equal(poll.pollSettings({ closeOnGiveUp: false, assumeRefunded: 'false' }).closeOnGiveUp, false);
       for (const [field, value] of [['interval', 0], ['interval', 'x'], ['attempts', 0], ['attempts', 2.5], ['concurrency', -1], ['mode', 'both']]) {
