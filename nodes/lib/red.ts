@@ -71,7 +71,10 @@ export interface NodeAPI {
   };
   settings: Record<string, unknown>;
   _: (key: string, substitutions?: Record<string, unknown>) => string;
-  /** The runtime's events (e.g. 'runtime-event' with the runtime state) and log; absent in some test stubs. */
+  /**
+   * The runtime's events (e.g. 'runtime-event' with the runtime state, 'flows:started' for nodes/lib/handover.ts) and
+   * log; absent in some test stubs.
+   */
   events?: {
     on(event: string, listener: (...args: unknown[]) => void): void;
     off?(event: string, listener: (...args: unknown[]) => void): void;

@@ -16,7 +16,7 @@ const TEST_KEY = 'browser-test-key-5Jd83kQz';
 /** Lines Node-RED 4 always logs at start-up with our settings: not caused by this package. */
 const EXPECTED_LOG = [/\[warn\] Projects disabled/];
 
-const FLOW_TYPES = ['upp-network', 'upp-scancode', 'upp-barcode', 'upp-query', 'upp-refund', 'upp-refund-query', 'upp-close', 'upp-poll'];
+const FLOW_TYPES = ['upp-network', 'upp-scancode', 'upp-barcode', 'upp-facecode', 'upp-query', 'upp-refund', 'upp-refund-query', 'upp-close', 'upp-poll'];
 /** Every palette entry of the package: the flow nodes above (each with a connection) and the audit node (no input). */
 const PALETTE_TYPES = [...FLOW_TYPES, 'upp-audit'];
 
