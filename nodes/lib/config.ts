@@ -9,10 +9,13 @@ export interface UppConfigNode extends Node {
   getClient(): UppClient;
 }
 
+/**
+ * Defaults of the settings a flow may leave out. No request profile here: left out (or blank), it follows the
+ * edition (v2 for 2.3, else v1; nodes/core/schema.ts EDITIONS). No edition either: left out, a legacy `pathStyle`
+ * says which (manual-1.0 -> 1.0, v2 -> 2.0), else 1.0.
+ */
 export const CONFIG_DEFAULTS = {
-  profile: 'v1',
   verify: 'auto',
-  pathStyle: 'manual-1.0',
   connectTimeout: 5000,
   payTimeout: 35000,
   readTimeout: 10000,
@@ -48,6 +51,23 @@ function tlsOptions(RED: NodeAPI, def: NodeDef): UppClientOptions['tls'] {
   return out as UppClientOptions['tls'];
 }
 
+/** A checkbox setting: true only when set (true or "true"). */
+function flag(value: unknown): boolean {
+  return value === true || value === 'true';
+}
+
+/**
+ * The answer signing variant pinned by the strict-verification settings (profile, time text, data.sign), or
+ * undefined when none is set (the client then uses the request profile, wire time, data.sign covered).
+ */
+function verifyVariant(RED: NodeAPI, node: Node, def: NodeDef): UppClientOptions['verifyVariant'] {
+  const profile = text(RED, node, def, 'verifyProfile') as 'v1' | 'v2' | 'v2-mixed' | undefined;
+  const time = text(RED, node, def, 'verifyTime') as 'wire' | 'iso' | undefined;
+  const dataSign = def.verifyDataSign === undefined || def.verifyDataSign === '' ? undefined : flag(def.verifyDataSign);
+  if (profile === undefined && time === undefined && dataSign === undefined) return undefined;
+  return { profile, time, dataSign };
+}
+
 /**
  * Builds the client options from the node's properties and credentials, resolving `${VAR}` everywhere.
  * Throws UppConfigError naming the field (never a value of the key).
@@ -72,9 +92,12 @@ export function clientOptions(
     isvId,
     partnerId,
     key,
-    profile: (text(RED, node, def, 'profile') ?? CONFIG_DEFAULTS.profile) as UppClientOptions['profile'],
+    edition: text(RED, node, def, 'edition') as UppClientOptions['edition'],
+    pathStyle: text(RED, node, def, 'pathStyle') as UppClientOptions['pathStyle'],
+    profile: text(RED, node, def, 'profile') as UppClientOptions['profile'],
     verify: (text(RED, node, def, 'verify') ?? CONFIG_DEFAULTS.verify) as UppClientOptions['verify'],
-    pathStyle: (text(RED, node, def, 'pathStyle') ?? CONFIG_DEFAULTS.pathStyle) as UppClientOptions['pathStyle'],
+    verifyVariant: verifyVariant(RED, node, def),
+    dataSignUnsigned: flag(def.dataSignUnsigned),
     timeouts: {
       connectMs: milliseconds(RED, node, def, 'connectTimeout', CONFIG_DEFAULTS.connectTimeout),
       payMs: milliseconds(RED, node, def, 'payTimeout', CONFIG_DEFAULTS.payTimeout),

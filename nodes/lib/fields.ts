@@ -13,8 +13,6 @@ export type FieldType = (typeof FIELD_TYPES)[number];
 
 /** Default expiry of a pay order when neither the node nor msg.payload gives expireTime. */
 export const DEFAULT_EXPIRE_MINUTES = 15;
-/** bizType when neither the node, msg.payload.bizType nor msg.upp.bizType gives one. */
-export const DEFAULT_BIZ_TYPE = 'scan_pay';
 
 export interface FieldSetting {
   value: string;
@@ -106,7 +104,8 @@ export interface ReadOptions {
 
 /**
  * All request fields for one message, plus the defaults: expireTime = now + N minutes; bizType from
- * msg.upp.bizType (set by the pay and poll nodes) or scan_pay. The core validates the result.
+ * msg.upp.bizType (set by the pay and poll nodes). There is no default bizType (issue 10 item 8): a barcode order
+ * closed or refunded as scan_pay is refused, so without one the core's validation names bizType before sending.
  */
 export async function readRequest(
   RED: NodeAPI,
@@ -129,7 +128,39 @@ export async function readRequest(
   }
   if (ENDPOINTS[endpoint].request.some((f) => f.name === 'bizType') && blank(input.bizType)) {
     const upp = msg.upp as { bizType?: unknown } | undefined;
-    input.bizType = typeof upp?.bizType === 'string' && upp.bizType !== '' ? upp.bizType : DEFAULT_BIZ_TYPE;
+    if (typeof upp?.bizType === 'string' && upp.bizType !== '') input.bizType = upp.bizType;
   }
   return input;
+}
+
+/**
+ * The amount an answer must be about, for the reads that send none (CallOptions.expectedAmount): the node's
+ * `expectedAmount` setting, else `msg.<fieldsFrom>.<amountField>` (tradeFee for a payment query, refundFee for a refund
+ * query; default msg.payload), else undefined (not compared). The core refuses a malformed value before sending.
+ */
+export async function readExpectedAmount(
+  RED: NodeAPI,
+  node: Node,
+  amountField: 'tradeFee' | 'refundFee',
+  def: Record<string, unknown>,
+  msg: NodeMessage,
+  fieldsFrom: string = DEFAULT_FIELDS_FROM,
+): Promise<unknown> {
+  const raw = def.expectedAmount;
+  const type = def.expectedAmountType;
+  const setting: FieldSetting = {
+    value: raw === undefined || raw === null ? '' : String(raw),
+    type: (FIELD_TYPES as readonly string[]).includes(type as string) ? (type as FieldType) : 'num',
+  };
+  const value =
+    setting.value.trim() === ''
+      ? sourceField(fieldSource(RED, msg, fieldsFrom), amountField)
+      : await readField(
+          RED,
+          node,
+          { name: 'expectedAmount', type: 'amount', required: false, label: { en: 'Expected amount', zh: '预期金额' } },
+          setting,
+          msg,
+        );
+  return value === null || value === '' ? undefined : value;
 }

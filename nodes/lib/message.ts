@@ -41,6 +41,12 @@ export interface UppMeta {
   qr?: { text: string; svg?: string; png?: string; error?: string };
   /** The data of an answer whose signature did not verify: never trust it; it is not in msg.payload. */
   unverifiedData?: Record<string, unknown>;
+  /** Fields of a verified answer that are about another request (reason `mismatch`): {field: {expected, received}}. */
+  mismatch?: Record<string, { expected: string; received: string | null }>;
+  /** Required fields a verified answer lacks (reason `missing_field`). */
+  missing?: string[];
+  /** The data of a verified answer about another request (reason `mismatch`): never act on it; not in msg.payload. */
+  unboundData?: Record<string, unknown>;
   [extra: string]: unknown;
 }
 
@@ -76,8 +82,24 @@ export function describeResult(result: UppResult): { payload: Record<string, unk
   const expireTime = text(req.expireTime);
   if (expireTime) upp.expireTime = expireTime;
   if (result.endpoint === 'close' && result.status) upp.isCloseOrder = result.status;
-  if (!verified && data) upp.unverifiedData = data;
-  return { payload: verified && data ? data : {}, upp: dropUndefined(upp) };
+  if (result.mismatch) upp.mismatch = result.mismatch;
+  if (result.missing?.length) upp.missing = result.missing;
+  // Data that is not this request's own (unsigned, or about another order) is kept aside, never in msg.payload.
+  const unbound = result.reason === 'mismatch';
+  if (!verified && data) upp.unverifiedData = withoutPayUrl(data);
+  else if (unbound && data) upp.unboundData = withoutPayUrl(data);
+  const trusted = verified && !unbound && data ? data : {};
+  // A pay URL (data.sign) no signature covers is never handed on: a keyless man-in-the-middle could have put it there
+  // (issue 10 item 4). upp.payUrl and payload.sign exist only when the core says it is authenticated.
+  const payload = result.payUrlVerified ? trusted : withoutPayUrl(trusted);
+  return { payload, upp: dropUndefined(upp) };
+}
+
+/** Data without its scan-code pay URL (`sign`). */
+function withoutPayUrl(data: Record<string, unknown>): Record<string, unknown> {
+  if (!Object.hasOwn(data, 'sign')) return data;
+  const { sign: _sign, ...rest } = data;
+  return rest;
 }
 
 export interface ErrorInfo {

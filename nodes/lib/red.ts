@@ -74,7 +74,10 @@ export interface NodeAPI {
   /** The Express app of HTTP In routes (absent when httpNodeRoot is false). */
   httpNode?: HttpApp;
   _: (key: string, substitutions?: Record<string, unknown>) => string;
-  /** The runtime's events (e.g. 'runtime-event' with the runtime state) and log; absent in some test stubs. */
+  /**
+   * The runtime's events (e.g. 'runtime-event' with the runtime state, 'flows:started' for nodes/lib/handover.ts) and
+   * log; absent in some test stubs.
+   */
   events?: {
     on(event: string, listener: (...args: unknown[]) => void): void;
     off?(event: string, listener: (...args: unknown[]) => void): void;

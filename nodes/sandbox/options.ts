@@ -16,14 +16,14 @@ export interface SandboxOptions {
   /** Signing key, default 'sandbox-key-0001'. */
   key?: string;
   /**
-   * Default '1.0': the front-end edition (spec section 9) served strictly: only its paths and endpoints, its field
+   * Default '1.0': the front-end edition (docs/design.md §9) served strictly: only its paths and endpoints, its field
    * rules (body required from 2.2, authCode length), faceCode and the bill downloads from 2.1.
    */
   edition?: Edition;
   /** How requests are verified (and, unless signVariant says otherwise, answers signed); default the edition's (v2 for 2.3, else v1). */
   profile?: Profile;
   /**
-   * How answers are signed, as a variant name of spec section 3: `<v1|v2|v2-mixed>[/iso-time][/no-data-sign]`.
+   * How answers are signed, as a variant name of docs/design.md §3: `<v1|v2|v2-mixed>[/iso-time][/no-data-sign]`.
    * Default: the profile, with `/no-data-sign` when dataSignInCanonical is false.
    */
   signVariant?: string;

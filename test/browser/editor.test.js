@@ -11,17 +11,24 @@ const ENDPOINT_OF = {
   'upp-network': 'network',
   'upp-scancode': 'scanCode',
   'upp-barcode': 'barCode',
+  'upp-facecode': 'faceCode',
   'upp-query': 'query',
   'upp-refund': 'refund',
   'upp-refund-query': 'refundQuery',
   'upp-close': 'close',
 };
 /** The amount field of each node that has one (a fixed text value of "12.345" must be refused). */
-const AMOUNT = { 'upp-scancode': 'tradeFee', 'upp-barcode': 'tradeFee', 'upp-refund': 'refundFee' };
+const AMOUNT = { 'upp-scancode': 'tradeFee', 'upp-barcode': 'tradeFee', 'upp-facecode': 'tradeFee', 'upp-refund': 'refundFee' };
+/** The edition drop-down: each option names its manual and date (nodes/core/schema.ts EDITIONS). */
+const { EDITIONS } = require(path.join(h.ROOT, 'dist', 'nodes', 'core'));
 
 function assertNoRawKeys(text, where) {
   const m = h.RAW_KEY.exec(text);
-  assert.equal(m, null, `${where} shows an untranslated key ${m && JSON.stringify(m[0])} in: ${text.slice(Math.max(0, (m && m.index) - 80), (m && m.index) + 80)}`);
+  assert.equal(
+    m,
+    null,
+    `${where} shows an untranslated key ${m && JSON.stringify(m[0])} in: ${text.slice(Math.max(0, (m && m.index) - 80), (m && m.index) + 80)}`,
+  );
 }
 
 function assertChinese(texts, where) {
@@ -56,7 +63,7 @@ describe('browser: editor (palette, dialogs, help, credentials)', function () {
         if (page) await page.context().close();
       });
 
-      it('shows the eight flow node types with their icons under the UPP category', async () => {
+      it('shows every flow node type with its icon under the UPP category', async () => {
         assert.equal(await page.evaluate(() => RED.i18n.lang()), locale);
         const category = page.locator('#red-ui-palette-container-UPP');
         await category.scrollIntoViewIfNeeded();
@@ -64,7 +71,11 @@ describe('browser: editor (palette, dialogs, help, credentials)', function () {
           $('#red-ui-palette-container-UPP .red-ui-palette-node')
             .map(function () {
               const el = $(this);
-              return { type: el.attr('data-palette-type'), label: el.find('.red-ui-palette-label').text().trim(), icon: el.find('.red-ui-palette-icon').css('background-image') };
+              return {
+                type: el.attr('data-palette-type'),
+                label: el.find('.red-ui-palette-label').text().trim(),
+                icon: el.find('.red-ui-palette-icon').css('background-image'),
+              };
             })
             .get(),
         );
@@ -78,7 +89,11 @@ describe('browser: editor (palette, dialogs, help, credentials)', function () {
           assert.equal(res.status(), 200, `${url} loads`);
           assert.match(res.headers()['content-type'], /svg/);
         }
-        if (locale === 'zh-CN') assertChinese(items.map((i) => i.label), 'palette labels');
+        if (locale === 'zh-CN')
+          assertChinese(
+            items.map((i) => i.label),
+            'palette labels',
+          );
         // The config node is not a palette entry.
         assert.equal(await page.locator('.red-ui-palette-node[data-palette-type="upp-config"]').count(), 0);
         // Screenshot the palette as a person would arrange it: collapse all, open UPP.
@@ -115,7 +130,11 @@ describe('browser: editor (palette, dialogs, help, credentials)', function () {
           }
 
           // An empty required field: no connection chosen yet.
-          assert.equal(await page.locator('#node-input-server').evaluate((el) => el.classList.contains('input-error')), true, `${type}: empty connection is flagged`);
+          assert.equal(
+            await page.locator('#node-input-server').evaluate((el) => el.classList.contains('input-error')),
+            true,
+            `${type}: empty connection is flagged`,
+          );
           // A bad amount typed as a fixed string.
           if (AMOUNT[type]) {
             await h.setTyped(page, AMOUNT[type], 'str', '12.345');
@@ -128,19 +147,37 @@ describe('browser: editor (palette, dialogs, help, credentials)', function () {
             await page.fill('#node-input-interval', '');
             await page.fill('#node-input-attempts', '0');
             await page.locator('#node-input-name').click();
-            await page.waitForFunction(() => $('#node-input-interval').hasClass('input-error') && $('#node-input-attempts').hasClass('input-error'));
+            await page.waitForFunction(
+              () => $('#node-input-interval').hasClass('input-error') && $('#node-input-attempts').hasClass('input-error'),
+            );
           }
 
           const help = await h.helpText(page);
           assert.ok(help.length > 200, `${type} help renders (${help.length} chars): ${help.slice(0, 200)}`);
           assertNoRawKeys(help, `${type} help`);
           if (locale === 'zh-CN') assertChinese(help, `${type} help`);
-          if (type === 'upp-scancode') await page.screenshot({ path: h.artifact(`dialog-${type}-${locale}.png`) });
+          if (type === 'upp-scancode' || type === 'upp-facecode')
+            await page.screenshot({ path: h.artifact(`dialog-${type}-${locale}.png`) });
+          if (type === 'upp-facecode') {
+            // The face-pay code and the WeChat expandData are typedInputs; channelProduct offers no scan-code list.
+            for (const f of ['faceCode', 'expandData', 'channelProduct']) assert.equal(await h.typed(page, f).count(), 1, f);
+            // A product the scan-code list does not have is accepted as is (no "unlisted:" marking for face pay).
+            await h.setTyped(page, 'channelProduct', 'str', 'ali_face_code');
+            await page.waitForFunction(() => !$('#node-input-channelProduct + .red-ui-typedInput-container').hasClass('input-error'));
+            assert.match(help, locale === 'zh-CN' ? /2\.1/ : /edition 2\.1/, 'the help says which editions have face payment');
+            assert.match(help, /ERR_UPP_CONFIG/);
+          }
+          if (type === 'upp-query' || type === 'upp-refund-query') {
+            assert.equal(await h.typed(page, 'expectedAmount').count(), 1, `${type} has an expected amount`);
+          }
 
           // Done keeps the node but marks it invalid; the badge's tooltip lists the problems in words.
           await page.click('#node-dialog-ok');
           await page.locator('#node-dialog-ok').waitFor({ state: 'detached' });
-          const valid = await page.evaluate((id) => ({ valid: RED.nodes.node(id).valid, errors: RED.nodes.node(id).validationErrors }), ids[type]);
+          const valid = await page.evaluate(
+            (id) => ({ valid: RED.nodes.node(id).valid, errors: RED.nodes.node(id).validationErrors }),
+            ids[type],
+          );
           assert.equal(valid.valid, false, `${type} is invalid without a connection`);
           if (AMOUNT[type]) {
             const badge = page.locator(`[id="${ids[type]}"] .red-ui-flow-node-error`);
@@ -148,7 +185,11 @@ describe('browser: editor (palette, dialogs, help, credentials)', function () {
             // The workspace draws the badge's tooltip as SVG text.
             const tip = page.locator('#red-ui-workspace-chart .red-ui-flow-port-tooltip').last();
             await tip.waitFor();
-            const tipText = await tip.evaluate((el) => Array.from(el.querySelectorAll('text')).map((t) => t.textContent).join('\n'));
+            const tipText = await tip.evaluate((el) =>
+              Array.from(el.querySelectorAll('text'))
+                .map((t) => t.textContent)
+                .join('\n'),
+            );
             assertNoRawKeys(tipText, `${type} validation tooltip`);
             assert.match(tipText, new RegExp(AMOUNT[type]), `the tooltip names the field: ${tipText}`);
             if (locale === 'zh-CN') assertChinese(tipText, `${type} validation message`);
@@ -218,16 +259,65 @@ describe('browser: editor (palette, dialogs, help, credentials)', function () {
         const { labels, placeholders } = await h.trayLabels(page);
         for (const p of placeholders) assertNoRawKeys(p, 'upp-config placeholder');
         if (locale === 'zh-CN') assertChinese(labels, 'upp-config dialog labels');
-        for (const f of ['name', 'baseUrl', 'isvId', 'partnerId', 'key', 'profile', 'verify', 'pathStyle', 'connectTimeout', 'payTimeout', 'readTimeout', 'proxy']) {
+        for (const f of [
+          'name',
+          'baseUrl',
+          'isvId',
+          'partnerId',
+          'key',
+          'edition',
+          'profile',
+          'verify',
+          'verifyProfile',
+          'verifyTime',
+          'verifyDataSign',
+          'dataSignUnsigned',
+          'connectTimeout',
+          'payTimeout',
+          'readTimeout',
+          'proxy',
+        ]) {
           assert.equal(await page.locator(`#node-config-input-${f}`).count(), 1, `upp-config has #node-config-input-${f}`);
         }
         assert.equal(await page.locator('#node-config-input-key').getAttribute('type'), 'password');
+        // The edition: five options, each naming its manual and date; a new connection shows 1.0.
+        const editions = await page.evaluate(() =>
+          $('#node-config-input-edition option')
+            .map(function () {
+              return { value: this.value, text: $(this).text() };
+            })
+            .get(),
+        );
+        assert.deepEqual(
+          editions.map((o) => o.value),
+          Object.keys(EDITIONS),
+        );
+        for (const o of editions) {
+          assertNoRawKeys(o.text, 'edition option');
+          assert.ok(o.text.includes(EDITIONS[o.value].date), `${o.value} names its date: ${o.text}`);
+          const manual = locale === 'zh-CN' ? EDITIONS[o.value].manual.zh : EDITIONS[o.value].manual.en;
+          assert.ok(o.text.includes(manual), `${o.value} names its manual: ${o.text}`);
+        }
+        if (locale === 'zh-CN')
+          assertChinese(
+            editions.map((o) => o.text),
+            'edition options',
+          );
+        assert.equal(await page.locator('#node-config-input-edition').inputValue(), '1.0');
+        // Strict verification shows the variant settings; auto hides them.
+        assert.equal(await page.locator('#node-config-row-variant').isVisible(), false);
+        await page.selectOption('#node-config-input-verify', 'strict');
+        await page.locator('#node-config-input-verifyProfile').waitFor({ state: 'visible' });
+        await page.selectOption('#node-config-input-verify', 'auto');
+        await page.locator('#node-config-row-variant').waitFor({ state: 'hidden' });
         // Empty required base URL, then ids that are not digits.
         await page.fill('#node-config-input-baseUrl', '');
         await page.fill('#node-config-input-isvId', '20000x');
         await page.fill('#node-config-input-partnerId', '');
         await page.locator('#node-config-input-name').click();
-        await page.waitForFunction(() => ['baseUrl', 'isvId', 'partnerId'].every((f) => $(`#node-config-input-${f}`).hasClass('input-error')));
+        await page.waitForFunction(() =>
+          ['baseUrl', 'isvId', 'partnerId'].every((f) => $(`#node-config-input-${f}`).hasClass('input-error')),
+        );
         await page.screenshot({ path: h.artifact(`dialog-upp-config-invalid-${locale}.png`) });
         await page.fill('#node-config-input-baseUrl', 'ftp://x');
         await page.locator('#node-config-input-name').click();
@@ -236,7 +326,9 @@ describe('browser: editor (palette, dialogs, help, credentials)', function () {
         await page.fill('#node-config-input-isvId', '20000');
         await page.fill('#node-config-input-partnerId', '${UPP_PARTNER_ID}');
         await page.locator('#node-config-input-name').click();
-        await page.waitForFunction(() => ['baseUrl', 'isvId', 'partnerId'].every((f) => !$(`#node-config-input-${f}`).hasClass('input-error')));
+        await page.waitForFunction(() =>
+          ['baseUrl', 'isvId', 'partnerId'].every((f) => !$(`#node-config-input-${f}`).hasClass('input-error')),
+        );
         const help = await h.helpText(page);
         assert.ok(help.length > 200, `upp-config help renders: ${help.slice(0, 200)}`);
         assertNoRawKeys(help, 'upp-config help');
@@ -247,6 +339,26 @@ describe('browser: editor (palette, dialogs, help, credentials)', function () {
         await page.locator('#node-config-dialog-cancel').waitFor({ state: 'detached' });
         await page.locator('#node-dialog-cancel').click();
         await page.locator('#node-dialog-cancel').waitFor({ state: 'detached' });
+        assert.deepEqual(page.uppErrors, [], 'no script errors in the editor');
+      });
+
+      it('upp-config: a flow saved with pathStyle v2 (before editions) opens showing edition 2.0', async () => {
+        const id = `legacy${locale.replace('-', '')}`;
+        await page.evaluate((cfg) => RED.view.importNodes([cfg], { generateIds: false }), {
+          id,
+          type: 'upp-config',
+          name: 'legacy',
+          baseUrl: 'http://10.1.2.3:7000',
+          isvId: '1',
+          partnerId: '2',
+          profile: 'v1',
+          pathStyle: 'v2',
+        });
+        await page.evaluate((cid) => RED.editor.editConfig('', 'upp-config', cid), id);
+        await page.locator('#node-config-input-edition').waitFor({ state: 'visible' });
+        assert.equal(await page.locator('#node-config-input-edition').inputValue(), '2.0');
+        await page.click('#node-config-dialog-cancel');
+        await page.locator('#node-config-dialog-cancel').waitFor({ state: 'detached' });
         assert.deepEqual(page.uppErrors, [], 'no script errors in the editor');
       });
     });
@@ -271,7 +383,10 @@ describe('browser: editor (palette, dialogs, help, credentials)', function () {
       await page.mouse.down();
       await page.mouse.move(inp.x + inp.width / 2, inp.y + inp.height / 2, { steps: 10 });
       await page.mouse.up();
-      await page.waitForFunction(({ a, b }) => RED.nodes.filterLinks({ source: RED.nodes.node(a), target: RED.nodes.node(b) }).length === 1, { a: inject, b: net });
+      await page.waitForFunction(
+        ({ a, b }) => RED.nodes.filterLinks({ source: RED.nodes.node(a), target: RED.nodes.node(b) }).length === 1,
+        { a: inject, b: net },
+      );
 
       await h.openNodeDialog(page, net);
       await page.click('#node-input-btn-server-add');
@@ -293,7 +408,13 @@ describe('browser: editor (palette, dialogs, help, credentials)', function () {
       await page.click('#menu-item-config-nodes');
       const entry = page.locator(`#red-ui-sidebar-content .red-ui-palette-node:has-text("browser test front-end")`);
       await entry.waitFor({ state: 'visible' });
-      const sidebar = await page.evaluate(() => $('#red-ui-sidebar-content .red-ui-palette-node:visible .red-ui-palette-label').map(function () { return $(this).text().trim(); }).get());
+      const sidebar = await page.evaluate(() =>
+        $('#red-ui-sidebar-content .red-ui-palette-node:visible .red-ui-palette-label')
+          .map(function () {
+            return $(this).text().trim();
+          })
+          .get(),
+      );
       assert.ok(sidebar.includes('browser test front-end'), `sidebar lists the config node: ${JSON.stringify(sidebar)}`);
       await page.screenshot({ path: h.artifact('config-sidebar-en-US.png') });
 

@@ -19,7 +19,7 @@ const TEST_SECRET = 'browser-test-secret-Qm41';
 /** Lines Node-RED 4 always logs at start-up with our settings: not caused by this package. */
 const EXPECTED_LOG = [/\[warn\] Projects disabled/];
 
-const FLOW_TYPES = ['upp-network', 'upp-scancode', 'upp-barcode', 'upp-query', 'upp-refund', 'upp-refund-query', 'upp-close', 'upp-poll'];
+const FLOW_TYPES = ['upp-network', 'upp-scancode', 'upp-barcode', 'upp-facecode', 'upp-query', 'upp-refund', 'upp-refund-query', 'upp-close', 'upp-poll'];
 /** The HIS side's nodes (no connection: the platform calls them). */
 const HIS_TYPES = ['upp-his-in', 'upp-his-out'];
 /** Every palette entry of the package: the flow nodes above (each with a connection), the audit node (no input)

@@ -65,26 +65,29 @@ describe('editor files', () => {
     assert.deepEqual(JSON.parse(JSON.stringify(defs['upp-config'].credentials)), { key: { type: 'password' } });
   });
 
-  it('the fields of each dialog are the schema\'s request fields, each with its typedInput type', () => {
+  it("the fields of each dialog are the schema's request fields, each with its typedInput type", () => {
     for (const type of TYPES) {
       const fields = core.ENDPOINTS[ENDPOINT[type]].request.map((f) => f.name);
       const expected = ['name', 'server', ...fields.flatMap((f) => [f, `${f}Type`])];
       if (fields.includes('expireTime')) expected.push('expireMinutes');
       if (type === 'upp-network') expected.push('onDeploy');
       else expected.push('fieldsFrom'); // where blank fields are read from (nodes/lib/fields.ts)
+      if (ACTIONS[type] && ACTIONS[type].expectedAmount) expected.push('expectedAmount', 'expectedAmountType');
       assert.deepEqual(Object.keys(defs[type].defaults).sort(), expected.sort(), type);
-      if (type !== 'upp-network') assert.equal(defs[type].defaults.fieldsFrom.value, 'payload', `${type}: blank fields read msg.payload by default`);
+      if (type !== 'upp-network')
+        assert.equal(defs[type].defaults.fieldsFrom.value, 'payload', `${type}: blank fields read msg.payload by default`);
       assert.equal(defs[type].defaults.server.type, 'upp-config');
       const html = read('nodes', `${type}.html`);
       for (const f of fields) {
         assert.ok(html.includes(`id="node-input-${f}"`) && html.includes(`id="node-input-${f}Type"`), `${type}.${f} input`);
         assert.equal(defs[type].defaults[f].value, '', `${type}.${f} blank by default (msg.payload.${f})`);
       }
-      assert.match(html, new RegExp(`UppEditor\\.prepare\\(this, \\[${fields.map((f) => `'${f}'`).join(', ')}\\]\\)`));
+      const prepared = ACTIONS[type] && ACTIONS[type].expectedAmount ? [...fields, 'expectedAmount'] : fields;
+      assert.match(html, new RegExp(`UppEditor\\.prepare\\(this, \\[${prepared.map((f) => `'${f}'`).join(', ')}\\]\\)`));
     }
   });
 
-  it('the editor\'s field rules are the core schema\'s', () => {
+  it("the editor's field rules are the core schema's", () => {
     const fromSchema = {};
     for (const ep of Object.values(core.ENDPOINTS)) {
       for (const f of ep.request) {
@@ -111,7 +114,8 @@ describe('editor files', () => {
     assert.equal(v('tradeFee', '', 'num'), true);
     assert.equal(v('tradeFee', '12.30', 'num'), true);
     assert.equal(v('tradeFee', '12345678.99', 'str'), true);
-    for (const bad of ['0', '0.00', '1.234', '123456789', '-1', '1e3', 'abc']) assert.match(String(v('tradeFee', bad, 'num')), /validation\.amount/, bad);
+    for (const bad of ['0', '0.00', '1.234', '123456789', '-1', '1e3', 'abc'])
+      assert.match(String(v('tradeFee', bad, 'num')), /validation\.amount/, bad);
     assert.equal(v('tradeFee', '${HIS_FEE}', 'str'), true, '${VAR} is replaced at deploy');
     assert.equal(v('tradeFee', 'payload.fee', 'msg'), true);
     assert.equal(v('tradeFee', '$sum(', 'jsonata'), 'invalid jsonata');
@@ -176,12 +180,29 @@ describe('editor files', () => {
         if (type !== 'upp-config') {
           for (const k of runtimeKeys) used.add(`${type}.${k}`);
           if (type !== 'upp-network') for (const k of actionRuntimeKeys) used.add(`${type}.${k}`);
-          if (!['upp-network', 'upp-poll'].includes(type)) used.add(`${type}.status.rejected`); // nodes/lib/action.ts
+          if (!['upp-network', 'upp-poll'].includes(type))
+            used.add(`${type}.status.rejected`); // nodes/lib/action.ts
           else ['log.deployOk', 'log.deployFailed'].forEach((k) => used.add(`${type}.${k}`));
           for (const o of OUTPUTS[type]) used.add(`${type}.outputs.${o}`);
-          if (defs[type].defaults.bizType || defs[type].defaults.channelProduct || defs[type].defaults.sourceType) used.add(`${type}.types.enum`);
+          if (defs[type].defaults.bizType || defs[type].defaults.channelProduct || defs[type].defaults.sourceType)
+            used.add(`${type}.types.enum`);
         }
-        if (type === 'upp-config') for (const k of ['required', 'url', 'digits', 'ms', 'amount', 'datetime', 'json', 'maxLength', 'comma', 'enum', 'enumListed', 'minutes']) used.add(`upp-config.validation.${k}`);
+        if (type === 'upp-config')
+          for (const k of [
+            'required',
+            'url',
+            'digits',
+            'ms',
+            'amount',
+            'datetime',
+            'json',
+            'maxLength',
+            'comma',
+            'enum',
+            'enumListed',
+            'minutes',
+          ])
+            used.add(`upp-config.validation.${k}`);
         for (const key of used) {
           for (const lang of LANGS) assert.ok(typeof lookup(catalog(lang, type), key) === 'string', `${lang} ${type}: ${key}`);
         }
@@ -195,7 +216,7 @@ describe('editor files', () => {
       }
     });
 
-    it('field labels are the schema\'s labels; placeholders say where a blank field is read from', () => {
+    it("field labels are the schema's labels; placeholders say where a blank field is read from", () => {
       for (const type of TYPES) {
         for (const f of core.ENDPOINTS[ENDPOINT[type]].request) {
           assert.equal(catalog('en-US', type)[type].label[f.name], f.label.en, `${type}.${f.name}`);
@@ -225,20 +246,31 @@ describe('editor files', () => {
         const cjk = /[\u4e00-\u9fff]/;
         for (const type of [...TYPES, 'upp-config']) {
           const html = read('locales', lang, `${type}.html`);
-          assert.match(html, new RegExp(`^<script type="text/html" data-help-name="${type}">\\n<p>`), `${type} starts with the tooltip paragraph`);
+          assert.match(
+            html,
+            new RegExp(`^<script type="text/html" data-help-name="${type}">\\n<p>`),
+            `${type} starts with the tooltip paragraph`,
+          );
           const first = /<p>([\s\S]*?)<\/p>/.exec(html)[1];
           if (lang === 'zh-CN') assert.match(first, cjk, `${type} tooltip in Chinese`);
-          else assert.doesNotMatch(first.replace(/\([^)]*\)/g, ''), /[\u4e00-\u9fff]/, `${type} tooltip in English (Chinese terms only in brackets)`);
+          else
+            assert.doesNotMatch(
+              first.replace(/\([^)]*\)/g, ''),
+              /[\u4e00-\u9fff]/,
+              `${type} tooltip in English (Chinese terms only in brackets)`,
+            );
           assert.match(html, /<dl class="message-properties">/);
           if (type !== 'upp-config') {
-            for (const h of lang === 'en-US' ? ['Inputs', 'Outputs', 'Details'] : ['输入', '输出', '详细说明']) assert.ok(html.includes(`<h3>${h}</h3>`), `${type} ${h}`);
+            for (const h of lang === 'en-US' ? ['Inputs', 'Outputs', 'Details'] : ['输入', '输出', '详细说明'])
+              assert.ok(html.includes(`<h3>${h}</h3>`), `${type} ${h}`);
             assert.match(html, /<ol class="node-ports">/);
-            for (const f of core.ENDPOINTS[ENDPOINT[type]].request) assert.ok(html.includes(`payload.${f.name} `), `${type} documents payload.${f.name}`);
+            for (const f of core.ENDPOINTS[ENDPOINT[type]].request)
+              assert.ok(html.includes(`payload.${f.name} `), `${type} documents payload.${f.name}`);
           }
         }
       });
     }
-    it('states each endpoint\'s business rule', () => {
+    it("states each endpoint's business rule", () => {
       const en = (t) => read('locales', 'en-US', `${t}.html`);
       assert.match(en('upp-refund'), /Only <code>refund_failed<\/code> means the refund failed/);
       assert.match(en('upp-refund'), /never send a new refund with a new requestNo/);

@@ -19,7 +19,11 @@ describe('nodes: errors go to Catch with the original msg, never to an output', 
     await delay(100);
     all.stop();
     assert.ok(r.error, `expected an error, got output ${JSON.stringify(r.msg?.upp)}`);
-    assert.deepEqual(all.got.filter((g) => !g.error), [], 'no output for an error');
+    assert.deepEqual(
+      all.got.filter((g) => !g.error),
+      [],
+      'no output for an error',
+    );
     assert.equal(all.got.filter((g) => g.error).length, 1, 'exactly one error');
     return r.error;
   }
@@ -61,10 +65,12 @@ describe('nodes: errors go to Catch with the original msg, never to an output', 
 
   it('input: a refund with a bad refundFee, a query without paymentNo', async () => {
     await load(actionFlow('upp-refund', {}, configNode(sb)), configCredentials());
-    const refund = await expectCaught('upp-refund', { payload: { paymentNo: 'P1', refundFee: '-1', requestNo: 'R1', refundNo: 'N1' } });
+    const refund = await expectCaught('upp-refund', {
+      payload: { paymentNo: 'P1', bizType: 'scan_pay', refundFee: '-1', requestNo: 'R1', refundNo: 'N1' },
+    });
     assert.equal(refund.upp.error.field, 'refundFee');
     await s.unload();
-    await load(actionFlow('upp-query', {}, configNode(sb)), configCredentials());
+    await load(actionFlow('upp-query', { bizType: 'scan_pay', bizTypeType: 'enum' }, configNode(sb)), configCredentials());
     const query = await expectCaught('upp-query', { payload: 'not an object' });
     assert.equal(query.upp.error.field, 'paymentNo');
     assert.equal(query.upp.error.rule, 'required');
@@ -92,7 +98,7 @@ describe('nodes: errors go to Catch with the original msg, never to an output', 
 
   it('config: no config node selected -> ERR_UPP_CONFIG naming server', async () => {
     await load(actionFlow('upp-query', { server: '' }, configNode(sb)), configCredentials());
-    const caught = await expectCaught('upp-query', { payload: { paymentNo: 'x' } });
+    const caught = await expectCaught('upp-query', { payload: { paymentNo: 'x', bizType: 'scan_pay' } });
     assert.equal(caught.error.code, 'ERR_UPP_CONFIG');
     assert.equal(caught.upp.error.field, 'server');
   });
@@ -105,7 +111,7 @@ describe('nodes: errors go to Catch with the original msg, never to an output', 
     assert.equal(pay.upp.error.notSent, true);
     await s.unload();
     await load(actionFlow('upp-query', {}, configNode(null)), configCredentials());
-    const query = await expectCaught('upp-query', { payload: { paymentNo: 'x' } });
+    const query = await expectCaught('upp-query', { payload: { paymentNo: 'x', bizType: 'scan_pay' } });
     assert.equal(query.error.code, 'ERR_UPP_NOT_SENT');
     assert.equal(s.helper.getNode('n1').statuses.at(-1).text, 'ERR_UPP_NOT_SENT');
   });
@@ -120,8 +126,11 @@ describe('nodes: errors go to Catch with the original msg, never to an output', 
 
   it('a refused connection reads once in msg.error.message and both languages', async () => {
     await load(actionFlow('upp-query', {}, configNode(null)), configCredentials());
-    const caught = await expectCaught('upp-query', { payload: { paymentNo: 'x' } });
-    assert.match(caught.error.message, /^Request not sent: could not connect to the front-end machine at [\d.]+:\d+: the connection was refused/);
+    const caught = await expectCaught('upp-query', { payload: { paymentNo: 'x', bizType: 'scan_pay' } });
+    assert.match(
+      caught.error.message,
+      /^Request not sent: could not connect to the front-end machine at [\d.]+:\d+: the connection was refused/,
+    );
     for (const text of [caught.error.message, caught.upp.error.messageEn, caught.upp.error.messageZh]) {
       assert.equal(text.split('ECONNREFUSED').length - 1, 1, text);
       assert.doesNotMatch(text, /Upp\w*Error/);
@@ -151,12 +160,31 @@ describe('nodes: errors go to Catch with the original msg, never to an output', 
     // The test helper runs without catalogs (the key comes out); the texts are filled from them below.
     assert.equal(status.text, 'upp-scancode.status.rejected');
     const { resultStatus } = require('../../dist/nodes/lib/action');
-    const result = { endpoint: 'scanCode', outcome: 'pending', reason: 'rejected', verified: 'v1', envelope: { result: false, kind: '1', msg: '字段 channelProduct 非法' } };
-    for (const [lang, expected] of [['en-US', 'refused by the platform: 字段 channelProduct 非法'], ['zh-CN', '平台拒绝：字段 channelProduct 非法']]) {
-      const catalog = JSON.parse(require('node:fs').readFileSync(require('node:path').join(__dirname, '..', '..', 'locales', lang, 'upp-scancode.json'), 'utf8'))['upp-scancode'];
-      const t = (key, params = {}) => key.split('.').reduce((o, k) => o[k], catalog).replace(/__(\w+)__/g, (_, k) => params[k]);
+    const result = {
+      endpoint: 'scanCode',
+      outcome: 'pending',
+      reason: 'rejected',
+      verified: 'v1',
+      envelope: { result: false, kind: '1', msg: '字段 channelProduct 非法' },
+    };
+    for (const [lang, expected] of [
+      ['en-US', 'refused by the platform: 字段 channelProduct 非法'],
+      ['zh-CN', '平台拒绝：字段 channelProduct 非法'],
+    ]) {
+      const catalog = JSON.parse(
+        require('node:fs').readFileSync(require('node:path').join(__dirname, '..', '..', 'locales', lang, 'upp-scancode.json'), 'utf8'),
+      )['upp-scancode'];
+      const t = (key, params = {}) =>
+        key
+          .split('.')
+          .reduce((o, k) => o[k], catalog)
+          .replace(/__(\w+)__/g, (_, k) => params[k]);
       assert.deepEqual(resultStatus('scanCode', result, t), { fill: 'yellow', shape: 'ring', text: expected });
-      assert.equal(resultStatus('scanCode', { ...result, verified: false }, t).text, t('status.pending', { detail: 'rejected' }), 'an unverified msg is not shown as the cause');
+      assert.equal(
+        resultStatus('scanCode', { ...result, verified: false }, t).text,
+        t('status.pending', { detail: 'rejected' }),
+        'an unverified msg is not shown as the cause',
+      );
     }
   });
 
@@ -165,13 +193,16 @@ describe('nodes: errors go to Catch with the original msg, never to an output', 
     s.helper.getNode('cfg').getClient = () => {
       throw new TypeError('boom');
     };
-    const caught = await expectCaught('upp-query', { payload: { paymentNo: 'x' } });
+    const caught = await expectCaught('upp-query', { payload: { paymentNo: 'x', bizType: 'scan_pay' } });
     assert.match(caught.error.message, /boom/);
     assert.equal(caught.upp.error.code, 'ERR_UPP_UNEXPECTED');
   });
 
   it('a JSONata expression that fails -> ERR_UPP_INPUT naming the field', async () => {
-    await load(actionFlow('upp-query', { paymentNo: '$error("no HIS row")', paymentNoType: 'jsonata' }, configNode(sb)), configCredentials());
+    await load(
+      actionFlow('upp-query', { paymentNo: '$error("no HIS row")', paymentNoType: 'jsonata' }, configNode(sb)),
+      configCredentials(),
+    );
     const caught = await expectCaught('upp-query', { payload: {} });
     assert.equal(caught.error.code, 'ERR_UPP_INPUT');
     assert.equal(caught.upp.error.field, 'paymentNo');
@@ -196,7 +227,11 @@ describe('nodes: errors go to Catch with the original msg, never to an output', 
     }
     function listen(ids) {
       const got = [];
-      for (const id of ids) s.helper.getNode(id).on('input', (m) => { s.capture('msg', m); got.push({ id, m }); });
+      for (const id of ids)
+        s.helper.getNode(id).on('input', (m) => {
+          s.capture('msg', m);
+          got.push({ id, m });
+        });
       return got;
     }
 
@@ -229,11 +264,17 @@ describe('nodes: errors go to Catch with the original msg, never to an output', 
       const core = require('../../dist/nodes/core');
       const client = new core.UppClient({ baseUrl: sb.url, ...IDS, key: KEY, proxy: 'none' });
       const paymentNo = uid('P');
-      await client.scanCode({ paymentNo, channelProduct: 'ali_scan_code', expireTime: Date.now() + 600000, tradeFee: '9.01', subject: 'x' });
+      await client.scanCode({
+        paymentNo,
+        channelProduct: 'ali_scan_code',
+        expireTime: Date.now() + 600000,
+        tradeFee: '9.01',
+        subject: 'x',
+      });
       await client.destroy();
       await load(twoNodes('upp-refund', configNode(sb, { payTimeout: 2000 })), configCredentials());
       const got = listen(['a', 'b', 'caught']);
-      const payload = { paymentNo, refundFee: '1.91', requestNo: uid('R'), refundNo: uid('N') };
+      const payload = { paymentNo, bizType: 'scan_pay', refundFee: '1.91', requestNo: uid('R'), refundNo: uid('N') };
       s.helper.getNode('n1').receive({ payload });
       s.helper.getNode('n2').receive({ payload });
       await s.until(() => got.length >= 2, 5000);

@@ -1,7 +1,7 @@
 'use strict';
 // Where each request field comes from: the typedInput types (str, num, option, msg, flow, global, env, jsonata),
 // the blank -> msg.payload.<field> fallback, and the defaults (expireTime = now + N minutes; bizType from
-// msg.payload, then msg.upp, then scan_pay).
+// msg.payload, then msg.upp, else an input error naming bizType: no silent scan_pay).
 const s = require('./support');
 const { assert, OUTPUTS, load, configNode, configCredentials, actionFlow, sendAndWait, uid } = s;
 const core = require('../../dist/nodes/core');
@@ -23,7 +23,16 @@ describe('nodes: typedInput sources and the blank -> msg.payload fallback', func
     const paymentNo = uid('FIX');
     const req = await request(
       'upp-scancode',
-      { paymentNo, paymentNoType: 'str', tradeFee: '12.3', tradeFeeType: 'num', channelProduct: 'uni_scan_code', channelProductType: 'enum', subject: '挂号', subjectType: 'str' },
+      {
+        paymentNo,
+        paymentNoType: 'str',
+        tradeFee: '12.3',
+        tradeFeeType: 'num',
+        channelProduct: 'uni_scan_code',
+        channelProductType: 'enum',
+        subject: '挂号',
+        subjectType: 'str',
+      },
       { payload: { paymentNo: 'IGNORED', tradeFee: '99.00', channelProduct: 'ali_scan_code', subject: 'ignored' } },
     );
     assert.equal(req.paymentNo, paymentNo);
@@ -76,7 +85,15 @@ describe('nodes: typedInput sources and the blank -> msg.payload fallback', func
   });
 
   it('blank fields read msg.payload.<field> (a HIS row flows straight in; numbers are fine)', async () => {
-    const row = { paymentNo: uid('ROW'), tradeFee: 12.3, subject: '检查费', channelProduct: 'ali_scan_code', districtId: 'D2', sourceType: 'inpatient', unrelated: 'ignored' };
+    const row = {
+      paymentNo: uid('ROW'),
+      tradeFee: 12.3,
+      subject: '检查费',
+      channelProduct: 'ali_scan_code',
+      districtId: 'D2',
+      sourceType: 'inpatient',
+      unrelated: 'ignored',
+    };
     const req = await request('upp-scancode', {}, { payload: row });
     assert.equal(req.paymentNo, row.paymentNo);
     assert.equal(req.tradeFee, '12.30');
@@ -94,11 +111,21 @@ describe('nodes: typedInput sources and the blank -> msg.payload fallback', func
     assert.equal(req.channelProduct, 'ten_scan_code');
     await s.unload();
     // A nested path, written with or without "msg.".
-    const req2 = await request('upp-refund', { fieldsFrom: 'msg.his.refund' }, { payload: { paymentNo: 'IGNORED' }, his: { refund: { paymentNo: 'P1', refundFee: '1.00', requestNo: uid('R'), refundNo: uid('N') } } });
+    const req2 = await request(
+      'upp-refund',
+      { fieldsFrom: 'msg.his.refund' },
+      {
+        payload: { paymentNo: 'IGNORED' },
+        his: { refund: { paymentNo: 'P1', bizType: 'scan_pay', refundFee: '1.00', requestNo: uid('R'), refundNo: uid('N') } },
+      },
+    );
     assert.equal(req2.paymentNo, 'P1');
     await s.unload();
     // The property absent: the required field is named, nothing is sent.
-    await load(actionFlow('upp-query', { fieldsFrom: 'order' }, configNode(sb)), configCredentials());
+    await load(
+      actionFlow('upp-query', { fieldsFrom: 'order', bizType: 'scan_pay', bizTypeType: 'enum' }, configNode(sb)),
+      configCredentials(),
+    );
     const r = await sendAndWait({ payload: { paymentNo: 'NOT-READ' } }, OUTPUTS['upp-query'].length);
     assert.ok(r.error, JSON.stringify(r.msg && r.msg.upp && r.msg.upp.request));
     assert.equal(r.error.upp.error.field, 'paymentNo');
@@ -108,7 +135,11 @@ describe('nodes: typedInput sources and the blank -> msg.payload fallback', func
   it('${VAR} in a str field is replaced by Node-RED at deploy', async () => {
     process.env.UPP_TEST_SUBJECT = '药费';
     try {
-      const req = await request('upp-scancode', { subject: '${UPP_TEST_SUBJECT}', subjectType: 'str' }, { payload: { paymentNo: uid(), tradeFee: '1.00', channelProduct: 'ali_scan_code' } });
+      const req = await request(
+        'upp-scancode',
+        { subject: '${UPP_TEST_SUBJECT}', subjectType: 'str' },
+        { payload: { paymentNo: uid(), tradeFee: '1.00', channelProduct: 'ali_scan_code' } },
+      );
       assert.equal(req.subject, '药费');
     } finally {
       delete process.env.UPP_TEST_SUBJECT;
@@ -130,13 +161,12 @@ describe('nodes: typedInput sources and the blank -> msg.payload fallback', func
     assert.ok(Math.abs(core.parseChinaTime(req3.expireTime) - (Date.now() + 15 * 60000)) < 5000, 'default 15 minutes');
   });
 
-  it('bizType: node value, else msg.payload.bizType, else msg.upp.bizType, else scan_pay', async () => {
+  it('bizType: node value, else msg.payload.bizType, else msg.upp.bizType', async () => {
     const paymentNo = uid();
     const cases = [
       [{ bizType: 'barcode_pay', bizTypeType: 'enum' }, { payload: { paymentNo, bizType: 'scan_pay' } }, 'barcode_pay'],
       [{}, { payload: { paymentNo, bizType: 'barcode_pay' } }, 'barcode_pay'],
       [{}, { payload: { paymentNo }, upp: { bizType: 'barcode_pay' } }, 'barcode_pay'],
-      [{}, { payload: { paymentNo } }, 'scan_pay'],
     ];
     for (const [props, msg, expected] of cases) {
       const req = await request('upp-query', props, msg);
@@ -145,10 +175,26 @@ describe('nodes: typedInput sources and the blank -> msg.payload fallback', func
     }
   });
 
-  it('a pay node\'s pending output feeds a query node as is (payload.paymentNo, msg.upp.bizType)', async () => {
+  for (const type of ['upp-query', 'upp-close', 'upp-refund']) {
+    it(`${type}: no bizType anywhere is ERR_UPP_INPUT naming bizType, nothing sent (no silent scan_pay)`, async () => {
+      await load(actionFlow(type, {}, configNode(sb)), configCredentials());
+      const before = sb.requests().length;
+      const payload = { paymentNo: uid('NB'), refundFee: '1.00', requestNo: uid('NR'), refundNo: uid('NF') };
+      const r = await sendAndWait({ payload }, OUTPUTS[type].length);
+      assert.ok(r.error, 'a catchable error, no output');
+      assert.equal(r.error.error.code, 'ERR_UPP_INPUT');
+      assert.equal(r.error.upp.error.field, 'bizType');
+      assert.equal(sb.requests().length, before, 'nothing reached the front-end');
+    });
+  }
+
+  it("a pay node's pending output feeds a query node as is (payload.paymentNo, msg.upp.bizType)", async () => {
     const flow = actionFlow('upp-scancode', {}, configNode(sb));
     flow.find((n) => n.id === 'n1').wires = [['out0'], ['q']];
-    flow.push({ id: 'q', z: 'f1', type: 'upp-query', server: 'cfg', wires: [['out0'], ['qp'], ['out0']] }, { id: 'qp', z: 'f1', type: 'helper' });
+    flow.push(
+      { id: 'q', z: 'f1', type: 'upp-query', server: 'cfg', wires: [['out0'], ['qp'], ['out0']] },
+      { id: 'qp', z: 'f1', type: 'helper' },
+    );
     await load(flow, configCredentials());
     const paymentNo = uid('CH');
     const got = new Promise((resolve) => s.helper.getNode('qp').on('input', resolve));

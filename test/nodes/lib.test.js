@@ -23,9 +23,28 @@ describe('nodes/lib', () => {
   it('util: sendThenDone reports a downstream throw once, to done or else to node.error with the message', () => {
     const calls = [];
     const node = { error: (err, msg) => calls.push(['error', err.message, msg.id]) };
-    sendThenDone(node, { id: 1 }, () => calls.push(['sent']), (err) => calls.push(['done', err && err.message]));
-    sendThenDone(node, { id: 2 }, () => { throw new Error('downstream'); }, (err) => calls.push(['done', err && err.message]));
-    sendThenDone(node, { id: 3 }, () => { throw 'text'; }, undefined);
+    sendThenDone(
+      node,
+      { id: 1 },
+      () => calls.push(['sent']),
+      (err) => calls.push(['done', err && err.message]),
+    );
+    sendThenDone(
+      node,
+      { id: 2 },
+      () => {
+        throw new Error('downstream');
+      },
+      (err) => calls.push(['done', err && err.message]),
+    );
+    sendThenDone(
+      node,
+      { id: 3 },
+      () => {
+        throw 'text';
+      },
+      undefined,
+    );
     assert.deepEqual(calls, [['sent'], ['done', undefined], ['done', 'downstream'], ['error', 'text', 3]]);
   });
 
@@ -38,7 +57,10 @@ describe('nodes/lib', () => {
     tracker.finish({ fill: 'green', shape: 'dot', text: 'first' });
     tracker.finish({ fill: 'yellow', shape: 'ring', text: 'second' });
     tracker.finish({ fill: 'green', shape: 'dot', text: 'third' });
-    assert.deepEqual(shown.map((x) => x.text), ['status.requesting', 'status.requestingN:2', 'status.requestingN:3', 'status.requestingN:2', 'status.requesting', 'third']);
+    assert.deepEqual(
+      shown.map((x) => x.text),
+      ['status.requesting', 'status.requestingN:2', 'status.requestingN:3', 'status.requestingN:2', 'status.requesting', 'third'],
+    );
     tracker.clear();
     tracker.set({ text: 'late' });
     assert.deepEqual(shown.at(-1), {});
@@ -106,20 +128,23 @@ describe('nodes/lib', () => {
   });
 
   it('resolveEnv: ${VAR} anywhere in a value; an unset variable names the field and the variable', () => {
-    const RED = { util: { evaluateNodeProperty: (v, type) => (type === 'env' ? process.env[v.slice(2, -1)] ?? '' : v) } };
+    const RED = { util: { evaluateNodeProperty: (v, type) => (type === 'env' ? (process.env[v.slice(2, -1)] ?? '') : v) } };
     process.env.UPP_LIB_A = 'a';
     try {
       assert.equal(resolveEnv(RED, {}, 'baseUrl', 'http://${UPP_LIB_A}:7000/${UPP_LIB_A}'), 'http://a:7000/a');
       assert.equal(resolveEnv(RED, {}, 'baseUrl', 'plain'), 'plain');
       assert.equal(resolveEnv(RED, {}, 'connectTimeout', 500), 500);
-      assert.throws(() => resolveEnv(RED, {}, 'key', '${UPP_LIB_MISSING}'), (err) => {
-        assert.equal(err.code, 'ERR_UPP_CONFIG');
-        assert.equal(err.field, 'key');
-        assert.equal(err.variable, 'UPP_LIB_MISSING');
-        assert.match(err.message, /key refers to the environment variable UPP_LIB_MISSING, which is not set/);
-        assert.match(err.messageZh, /UPP_LIB_MISSING/);
-        return true;
-      });
+      assert.throws(
+        () => resolveEnv(RED, {}, 'key', '${UPP_LIB_MISSING}'),
+        (err) => {
+          assert.equal(err.code, 'ERR_UPP_CONFIG');
+          assert.equal(err.field, 'key');
+          assert.equal(err.variable, 'UPP_LIB_MISSING');
+          assert.match(err.message, /key refers to the environment variable UPP_LIB_MISSING, which is not set/);
+          assert.match(err.messageZh, /UPP_LIB_MISSING/);
+          return true;
+        },
+      );
     } finally {
       delete process.env.UPP_LIB_A;
     }
@@ -144,9 +169,9 @@ describe('nodes: status and on-deploy test on a single node', function () {
     const node = s.helper.getNode('n1');
     sb.armFault('slow', { endpoint: 'query', times: 2 });
     const all = s.collect(3);
-    node.receive({ payload: { paymentNo: uid() } });
-    node.receive({ payload: { paymentNo: uid() } });
-    node.receive({ payload: { paymentNo: uid() } });
+    node.receive({ payload: { paymentNo: uid(), bizType: 'scan_pay' } });
+    node.receive({ payload: { paymentNo: uid(), bizType: 'scan_pay' } });
+    node.receive({ payload: { paymentNo: uid(), bizType: 'scan_pay' } });
     await s.until(() => all.got.length === 3, 5000);
     all.stop();
     const texts = node.statuses.map((x) => x.text);
@@ -164,8 +189,15 @@ describe('nodes: status and on-deploy test on a single node', function () {
     all.stop();
     assert.deepEqual(all.got, []);
     assert.deepEqual(node.statuses.at(-1), { fill: 'green', shape: 'dot', text: 'upp-network.status.ok' });
-    const logged = s.helper.log().getCalls().map((c) => c.args[0]).filter((e) => e.id === 'n1');
-    assert.ok(logged.some((e) => e.level === 40 && /upp-network\.log\.deployOk/.test(e.msg)), JSON.stringify(logged));
+    const logged = s.helper
+      .log()
+      .getCalls()
+      .map((c) => c.args[0])
+      .filter((e) => e.id === 'n1');
+    assert.ok(
+      logged.some((e) => e.level === 40 && /upp-network\.log\.deployOk/.test(e.msg)),
+      JSON.stringify(logged),
+    );
   });
 
   it('network test on deploy with a wrong key: red status and a warning with the diagnosis', async () => {
@@ -173,7 +205,11 @@ describe('nodes: status and on-deploy test on a single node', function () {
     const node = s.helper.getNode('n1');
     await s.until(() => node.statuses.some((x) => x.fill === 'red'), 3000);
     assert.deepEqual(node.statuses.at(-1), { fill: 'red', shape: 'ring', text: 'ERR_UPP_NETWORK' });
-    const warned = s.helper.log().getCalls().map((c) => c.args[0]).filter((e) => e.id === 'n1' && e.level === 30);
+    const warned = s.helper
+      .log()
+      .getCalls()
+      .map((c) => c.args[0])
+      .filter((e) => e.id === 'n1' && e.level === 30);
     assert.equal(warned.length, 1);
   });
 
@@ -182,7 +218,11 @@ describe('nodes: status and on-deploy test on a single node', function () {
     await load(actionFlow('upp-network', { onDeploy: true }, configNode(sb, { readTimeout: 3000 })), configCredentials());
     await delay(50);
     await s.helper._redNodes.stopFlows();
-    const warned = s.helper.log().getCalls().map((c) => c.args[0]).filter((e) => e.id === 'n1' && e.level <= 30);
+    const warned = s.helper
+      .log()
+      .getCalls()
+      .map((c) => c.args[0])
+      .filter((e) => e.id === 'n1' && e.level <= 30);
     assert.deepEqual(warned, []);
     sb.reset();
   });

@@ -4,6 +4,8 @@
 const s = require('./support');
 const { assert, KEY, IDS, OUTPUTS, load, configNode, configCredentials, actionFlow, sendAndWait, uid } = s;
 const core = require('../../dist/nodes/core');
+/** Query, close and refund have no default bizType (issue 10 item 8): the orders here are scan-code orders. */
+const SCAN = { bizType: 'scan_pay', bizTypeType: 'enum' };
 
 describe('nodes: every output of every node (sandbox over HTTP)', function () {
   let sb;
@@ -26,18 +28,42 @@ describe('nodes: every output of every node (sandbox over HTTP)', function () {
   const portName = (type, r) => (r.error ? `error: ${r.error.error.message}` : OUTPUTS[type][r.port]);
   async function paidOrder(fee = '10.01') {
     const paymentNo = uid('PAID');
-    const r = await client.scanCode({ paymentNo, channelProduct: 'ali_scan_code', expireTime: Date.now() + 600000, tradeFee: fee, subject: 'x' });
+    const r = await client.scanCode({
+      paymentNo,
+      channelProduct: 'ali_scan_code',
+      expireTime: Date.now() + 600000,
+      tradeFee: fee,
+      subject: 'x',
+    });
     assert.equal(r.status, 'pay_success');
     return paymentNo;
   }
   async function waitingOrder(fee = '10.00') {
     const paymentNo = uid('WAIT');
-    const r = await client.scanCode({ paymentNo, channelProduct: 'ali_scan_code', expireTime: Date.now() + 600000, tradeFee: fee, subject: 'x' });
+    const r = await client.scanCode({
+      paymentNo,
+      channelProduct: 'ali_scan_code',
+      expireTime: Date.now() + 600000,
+      tradeFee: fee,
+      subject: 'x',
+    });
     assert.equal(r.status, 'wait_pay');
     return paymentNo;
   }
-  const scanPayload = (tradeFee, extra = {}) => ({ paymentNo: uid('S'), channelProduct: 'ten_scan_code', tradeFee, subject: '挂号费', ...extra });
-  const barPayload = (tradeFee, extra = {}) => ({ paymentNo: uid('B'), tradeFee, subject: '门诊缴费', authCode: '134567890123456789', ...extra });
+  const scanPayload = (tradeFee, extra = {}) => ({
+    paymentNo: uid('S'),
+    channelProduct: 'ten_scan_code',
+    tradeFee,
+    subject: '挂号费',
+    ...extra,
+  });
+  const barPayload = (tradeFee, extra = {}) => ({
+    paymentNo: uid('B'),
+    tradeFee,
+    subject: '门诊缴费',
+    authCode: '134567890123456789',
+    ...extra,
+  });
 
   describe('upp-network [ok]', () => {
     it('ok: payload is the data, msg.upp.diagnosis says what was proven', async () => {
@@ -173,33 +199,33 @@ describe('nodes: every output of every node (sandbox over HTTP)', function () {
   describe('upp-query [paid, pending, failed]', () => {
     it('paid: pay_success', async () => {
       const paymentNo = await paidOrder();
-      const r = await run('upp-query', {}, { payload: { paymentNo } });
+      const r = await run('upp-query', SCAN, { payload: { paymentNo } });
       assert.equal(portName('upp-query', r), 'paid');
       assert.equal(r.msg.upp.bizType, 'scan_pay');
       assert.equal(r.msg.upp.paymentNo, paymentNo);
     });
     it('pending: wait_pay', async () => {
       const paymentNo = await waitingOrder();
-      const r = await run('upp-query', {}, { payload: { paymentNo } });
+      const r = await run('upp-query', SCAN, { payload: { paymentNo } });
       assert.equal(portName('upp-query', r), 'pending');
       assert.equal(r.msg.upp.tradeStatus, 'wait_pay');
     });
     it('pending: a closed order (status not in the manual: not final)', async () => {
       const paymentNo = await waitingOrder();
       sb.expire(paymentNo);
-      const r = await run('upp-query', {}, { payload: { paymentNo } });
+      const r = await run('upp-query', SCAN, { payload: { paymentNo } });
       assert.equal(portName('upp-query', r), 'pending');
       assert.equal(r.msg.upp.tradeStatus, 'closed');
     });
     it('paid after the patient pays at the cashier', async () => {
       const paymentNo = await waitingOrder();
       sb.pay(paymentNo);
-      const r = await run('upp-query', {}, { payload: { paymentNo } });
+      const r = await run('upp-query', SCAN, { payload: { paymentNo } });
       assert.equal(portName('upp-query', r), 'paid');
     });
     it('failed: only pay_failed (cents 31)', async () => {
       const paymentNo = await waitingOrder('10.31');
-      const r = await run('upp-query', {}, { payload: { paymentNo } });
+      const r = await run('upp-query', SCAN, { payload: { paymentNo } });
       assert.equal(portName('upp-query', r), 'failed');
       assert.equal(r.msg.upp.tradeStatus, 'pay_failed');
       assert.deepEqual(s.helper.getNode('n1').statuses.at(-1), { fill: 'red', shape: 'dot', text: 'pay_failed' });
@@ -207,7 +233,7 @@ describe('nodes: every output of every node (sandbox over HTTP)', function () {
     it('pending on an HTTP 500 after retries (a read may be retried)', async () => {
       const paymentNo = await waitingOrder();
       sb.armFault('http500', { endpoint: 'query', times: 10 });
-      const r = await run('upp-query', {}, { payload: { paymentNo } });
+      const r = await run('upp-query', SCAN, { payload: { paymentNo } });
       sb.reset();
       assert.equal(portName('upp-query', r), 'pending');
       assert.equal(r.msg.upp.reason, 'http_status');
@@ -219,7 +245,7 @@ describe('nodes: every output of every node (sandbox over HTTP)', function () {
     const refund = (paymentNo, refundFee) => ({ paymentNo, refundFee, requestNo: uid('R'), refundNo: uid('RN') });
     it('refunded: refund_success (cents 01)', async () => {
       const payload = refund(await paidOrder(), '1.01');
-      const r = await run('upp-refund', {}, { payload });
+      const r = await run('upp-refund', SCAN, { payload });
       assert.equal(portName('upp-refund', r), 'refunded');
       assert.equal(r.msg.upp.tradeStatus, 'refund_success');
       assert.equal(r.msg.upp.requestNo, payload.requestNo);
@@ -227,24 +253,28 @@ describe('nodes: every output of every node (sandbox over HTTP)', function () {
       assert.equal(r.msg.payload.refundFee, '1.01');
     });
     it('refunded: refund_apply_success (cents 02)', async () => {
-      const r = await run('upp-refund', {}, { payload: refund(await paidOrder(), '1.02') });
+      const r = await run('upp-refund', SCAN, { payload: refund(await paidOrder(), '1.02') });
       assert.equal(portName('upp-refund', r), 'refunded');
       assert.equal(r.msg.upp.tradeStatus, 'refund_apply_success');
     });
     it('failed: only refund_failed (cents 03)', async () => {
-      const r = await run('upp-refund', {}, { payload: refund(await paidOrder(), '1.03') });
+      const r = await run('upp-refund', SCAN, { payload: refund(await paidOrder(), '1.03') });
       assert.equal(portName('upp-refund', r), 'failed');
       assert.equal(r.msg.upp.tradeStatus, 'refund_failed');
     });
     it('pending: refund_exception (cents 10)', async () => {
-      const r = await run('upp-refund', {}, { payload: refund(await paidOrder(), '1.10') });
+      const r = await run('upp-refund', SCAN, { payload: refund(await paidOrder(), '1.10') });
       assert.equal(portName('upp-refund', r), 'pending');
       assert.equal(r.msg.upp.tradeStatus, 'refund_exception');
     });
-    for (const [cents, reason] of [['91', 'timeout'], ['93', 'http_status'], ['97', 'rejected']]) {
+    for (const [cents, reason] of [
+      ['91', 'timeout'],
+      ['93', 'http_status'],
+      ['97', 'rejected'],
+    ]) {
       it(`pending, never failed, on cents ${cents}: ${reason}; sent once`, async () => {
         const payload = refund(await paidOrder(), `1.${cents}`);
-        const r = await run('upp-refund', {}, { payload });
+        const r = await run('upp-refund', SCAN, { payload });
         assert.equal(portName('upp-refund', r), 'pending');
         assert.equal(r.msg.upp.reason, reason);
         assert.equal(sb.requests({ endpoint: 'refund', requestNo: payload.requestNo }).length, 1, 'a refund is never resent');
@@ -280,7 +310,7 @@ describe('nodes: every output of every node (sandbox over HTTP)', function () {
   describe('upp-close [closed, not closed]', () => {
     it('closed: isCloseOrder Y for an unpaid order', async () => {
       const paymentNo = await waitingOrder();
-      const r = await run('upp-close', {}, { payload: { paymentNo } });
+      const r = await run('upp-close', SCAN, { payload: { paymentNo } });
       assert.equal(portName('upp-close', r), 'closed');
       assert.equal(r.msg.upp.isCloseOrder, 'Y');
       assert.equal(r.msg.upp.assumed, false);
@@ -288,7 +318,7 @@ describe('nodes: every output of every node (sandbox over HTTP)', function () {
     });
     it('not closed: only isCloseOrder N (a paid order)', async () => {
       const paymentNo = await paidOrder();
-      const r = await run('upp-close', {}, { payload: { paymentNo } });
+      const r = await run('upp-close', SCAN, { payload: { paymentNo } });
       assert.equal(portName('upp-close', r), 'notClosed');
       assert.equal(r.msg.upp.isCloseOrder, 'N');
       assert.equal(r.msg.upp.outcome, 'failed');
@@ -298,7 +328,7 @@ describe('nodes: every output of every node (sandbox over HTTP)', function () {
       it(`closed, flagged msg.upp.assumed, on ${fault}`, async () => {
         const paymentNo = await waitingOrder();
         sb.armFault(fault, { endpoint: 'close' });
-        const r = await run('upp-close', {}, { payload: { paymentNo } });
+        const r = await run('upp-close', SCAN, { payload: { paymentNo } });
         assert.equal(portName('upp-close', r), 'closed');
         assert.equal(r.msg.upp.assumed, true);
         assert.equal(r.msg.upp.reason, { slow: 'timeout', http500: 'http_status', rejected: 'rejected' }[fault]);

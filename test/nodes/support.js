@@ -13,13 +13,24 @@ helper.init(require.resolve('node-red'));
 /** A distinctive key, so a search for it cannot hit anything by chance. */
 const KEY = 'K3y-must-NEVER-leak-7f2c91';
 const IDS = { isvId: '20000', partnerId: '12345' };
-const TYPES = ['upp-config', 'upp-network', 'upp-scancode', 'upp-barcode', 'upp-query', 'upp-refund', 'upp-refund-query', 'upp-close'];
+const TYPES = [
+  'upp-config',
+  'upp-network',
+  'upp-scancode',
+  'upp-barcode',
+  'upp-facecode',
+  'upp-query',
+  'upp-refund',
+  'upp-refund-query',
+  'upp-close',
+];
 const NODES = TYPES.map((t) => require(path.join(DIST, `${t}.js`)));
 /** Ports of each action node, in order. */
 const OUTPUTS = {
   'upp-network': ['ok'],
   'upp-scancode': ['paid', 'pending'],
   'upp-barcode': ['paid', 'pending'],
+  'upp-facecode': ['paid', 'pending'],
   'upp-query': ['paid', 'pending', 'failed'],
   'upp-refund': ['refunded', 'pending', 'failed'],
   'upp-refund-query': ['refunded', 'pending', 'failed'],
@@ -61,7 +72,13 @@ function render(value) {
   } catch (err) {
     json = `unserializable: ${err.message}`;
   }
-  const inspected = util.inspect(value, { depth: 12, breakLength: Infinity, maxStringLength: Infinity, maxArrayLength: Infinity, showHidden: true });
+  const inspected = util.inspect(value, {
+    depth: 12,
+    breakLength: Infinity,
+    maxStringLength: Infinity,
+    maxArrayLength: Infinity,
+    showHidden: true,
+  });
   return `${json}\n${inspected}`;
 }
 /** Asserts the key appears in nothing captured since the last check; returns how many items were checked. */
@@ -228,7 +245,11 @@ function guardUnhandled() {
   after(() => process.removeListener('unhandledRejection', onRejection));
   afterEach(() => {
     const list = seen.splice(0);
-    assert.deepEqual(list.map((r) => String(r?.stack ?? r)), [], 'unhandled promise rejections');
+    assert.deepEqual(
+      list.map((r) => String(r?.stack ?? r)),
+      [],
+      'unhandled promise rejections',
+    );
   });
 }
 
@@ -238,6 +259,8 @@ function standardHooks() {
   guardUnhandled();
   afterEach(async () => {
     await unload();
+    // A test's stopped flow is not the next test's predecessor: calls it left in flight must not reach the next test.
+    require(path.join(DIST, 'lib', 'handover.js')).resetHandovers();
     checkedTotal += assertKeyNeverLeaked();
   });
 }
