@@ -1,4 +1,4 @@
-// upp-poll: turns a pending answer into a final one by the manual's rules (spec section 6, docs/poll.md). Wiring
+// upp-poll: turns a pending answer into a final one by the manual's rules (docs/design.md §6, docs/poll.md). Wiring
 // only: the engine (nodes/poll/engine.ts) polls, nodes/poll/store.ts keeps the jobs across redeploys and restarts,
 // nodes/poll/status.ts shows progress; this file reads messages in and routes final answers to
 // [success, failed, undetermined] (+ an optional progress output).

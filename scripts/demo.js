@@ -7,13 +7,19 @@
 // goes away (a service manager or CI job killing npm outright). On Windows (cmd has no `exec`) run
 // `node scripts/demo.js`; Ctrl-C in a Windows console reaches every process in it.
 //
+// The demo HIS database (SQLite, scripts/demo/his-schema.sql) is created in the user directory; the sandbox plays
+// the platform's side of the HIS views (example 07) with both URLs pointing at this Node-RED.
+//
 // Environment: DEMO_SKIP_BUILD=1 (use dist/ as it is; the tests build once for all), DEMO_PORT (Node-RED, default 1880), SANDBOX_PORT (default 7000), DEMO_HOST (default 127.0.0.1),
-// DEMO_DIR (user directory, default <repo>/.demo), UPP_KEY (the key, default the sandbox's test key).
+// DEMO_DIR (user directory, default <repo>/.demo), UPP_KEY (the key, default the sandbox's test key),
+// UPP_HTTP_SECRET (the X-UPP-Secret header the examples' POST endpoints require, default a random one per start).
 'use strict';
 const fs = require('node:fs');
 const path = require('node:path');
+const crypto = require('node:crypto');
 const { execFileSync } = require('node:child_process');
-const { ROOT, prepareUserDir, startNodeRed } = require('./demo/lib');
+const { ROOT, HIS_DB_FILE, prepareUserDir, startNodeRed } = require('./demo/lib');
+const { createHisDatabase } = require('./demo/his-db');
 
 function port(name, fallback) {
   const text = process.env[name];
@@ -41,11 +47,16 @@ async function main() {
   const userDir = path.resolve(process.env.DEMO_DIR || path.join(ROOT, '.demo'));
   // The examples' config node reads its key from ${UPP_KEY}; the sandbox is started with the same key.
   const key = process.env.UPP_KEY || SANDBOX_DEFAULTS.key;
+  const secret = process.env.UPP_HTTP_SECRET || crypto.randomBytes(12).toString('hex');
+  const nodeRedBase = `http://${host.includes(':') ? `[${host}]` : host}:${demoPort}`;
 
   const sandbox = await startSandbox({
     port: sandboxPort,
     host,
     key,
+    // The platform asks the HIS views of example 07 before refunding a late payment, and pulls the bill.
+    hisOrderUrl: `${nodeRedBase}/his/order`,
+    hisBillUrl: `${nodeRedBase}/his/bill`,
     log: (line) => process.stdout.write(`[sandbox] ${line}\n`),
   });
   let nodeRed;
@@ -70,15 +81,17 @@ async function main() {
     if (process.ppid !== parentPid) void shutdown('the process that started it has exited', 0);
   }, 1000).unref();
 
+  let hisDb;
   try {
     const { settingsFile } = prepareUserDir({ userDir, port: demoPort, host, sandboxUrl: sandbox.url, deploy: true });
+    hisDb = await createHisDatabase(path.join(userDir, HIS_DB_FILE));
     process.stdout.write(`UPP demo: sandbox at ${sandbox.url}; starting Node-RED in ${userDir} ...\n`);
     nodeRed = await startNodeRed({
       userDir,
       settingsFile,
       port: demoPort,
       host,
-      env: { UPP_KEY: key },
+      env: { UPP_KEY: key, UPP_HIS_DB: hisDb, UPP_HTTP_SECRET: secret },
       onLine: (line) => process.stdout.write(`[node-red] ${line}\n`),
     });
   } catch (err) {
@@ -101,6 +114,10 @@ async function main() {
       `   Node-RED editor (example flows deployed)  ${editor}`,
       `   Try a scan-code payment                   ${editor}demo`,
       `   UPP sandbox (the simulated front-end)     ${sandbox.origin}/_sandbox/  (control API)`,
+      `   HIS demo database (SQLite)                ${hisDb}`,
+      `   HIS views the platform calls (example 07) ${editor}his/order  ${editor}his/bill`,
+      `   Late payments and the platform's decisions ${sandbox.origin}/_sandbox/late-payments`,
+      `   Header for POST /pay/scan, /pay/refund, /pay/close   X-UPP-Secret: ${secret}`,
       ' Press Ctrl-C to stop both.',
       '================================================================================',
       '',

@@ -7,10 +7,13 @@ const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 const lib = require('../scripts/demo/lib');
+const { createHisDatabase, execHisDatabase, queryHisDatabase } = require('../scripts/demo/his-db');
 
 const ROOT = lib.ROOT;
 const PKG = require(path.join(ROOT, 'package.json'));
 const OUR_TYPES = Object.keys(PKG['node-red'].nodes);
+/** The examples' HIS database nodes (node-red-node-sqlite, a devDependency): the one module beside core and ours. */
+const SQLITE_TYPES = ['sqlite', 'sqlitedb'];
 const { ENDPOINTS } = require(path.join(ROOT, 'dist', 'nodes', 'core'));
 const ENDPOINT_OF = {
   'upp-network': 'network',
@@ -80,9 +83,39 @@ describe('examples: the flow files', () => {
     }
   });
 
-  it('use only Node-RED core nodes and ours', () => {
+  it('use only Node-RED core nodes, ours and node-red-node-sqlite (the HIS database, one shared config node)', () => {
     for (const { file, flow } of examples) {
-      for (const node of flow) assert.ok(core.has(node.type) || OUR_TYPES.includes(node.type), `${file}: ${node.type} is neither a core node nor ours`);
+      for (const node of flow) {
+        assert.ok(core.has(node.type) || OUR_TYPES.includes(node.type) || SQLITE_TYPES.includes(node.type), `${file}: ${node.type} is neither a core node, ours nor sqlite`);
+      }
+      for (const db of flow.filter((n) => n.type === 'sqlitedb')) {
+        assert.deepEqual(db, { id: lib.HIS_DB_ID, type: 'sqlitedb', db: '${UPP_HIS_DB}', mode: 'RW' }, `${file}: the shared HIS database node`);
+      }
+      for (const node of flow.filter((n) => n.type === 'sqlite')) {
+        assert.equal(node.mydb, lib.HIS_DB_ID, `${file}: ${node.name} uses the shared HIS database`);
+        assert.match(node.name, /^HIS DB: /, `${file}: a database node is named "HIS DB: …" (the comment says to replace it)`);
+        assert.ok(node.sqlquery === 'prepared' || node.sqlquery === 'fixed', `${file}: ${node.name} never uses batch mode (it answers [] for anything)`);
+      }
+    }
+  });
+
+  it('say in their comment which HIS database node to replace and what its SQL must do, where they have one', () => {
+    for (const { file, flow } of examples) {
+      if (!flow.some((n) => n.type === 'sqlite')) continue;
+      const [comment] = flow.filter((n) => n.type === 'comment');
+      assert.match(comment.name, /replace the "HIS DB" sqlite nodes? with your HIS database nodes?/i, file);
+      assert.match(comment.info, /SQL Server, Oracle, MySQL/, file);
+    }
+  });
+
+  it('guard every HTTP endpoint that moves money with the caller secret and say it must sit behind httpNodeAuth or a gateway', () => {
+    for (const { file, flow } of examples) {
+      for (const httpIn of flow.filter((n) => n.type === 'http in' && n.method === 'post')) {
+        const [first] = httpIn.wires[0].map((id) => flow.find((n) => n.id === id));
+        assert.equal(first.name, 'check caller secret', `${file}: POST ${httpIn.url} goes through the secret check first`);
+        assert.match(first.func, /UPP_HTTP_SECRET/);
+        assert.match(flow.find((n) => n.type === 'comment').info, /httpNodeAuth/, `${file}: the comment says to put it behind httpNodeAuth`);
+      }
     }
   });
 
@@ -98,7 +131,7 @@ describe('examples: the flow files', () => {
       const top = Math.min(...flow.filter((n) => n.y !== undefined).map((n) => n.y));
       assert.equal(comments[0].y, top, `${file}: the comment is on top`);
       assert.equal(flow.filter((n) => n.type === 'tab').length, 0, `${file}: no tab node (Import puts it on a flow of the user's choice)`);
-      assert.equal(new Set(flow.filter((n) => n.type !== 'upp-config').map((n) => n.z)).size, 1, `${file}: one z for all flow nodes`);
+      assert.equal(new Set(flow.filter((n) => n.type !== 'upp-config' && n.type !== 'sqlitedb').map((n) => n.z)).size, 1, `${file}: one z for all flow nodes`);
     }
   });
 
@@ -108,7 +141,7 @@ describe('examples: the flow files', () => {
       const ids = new Set(flow.map((n) => n.id));
       assert.equal(ids.size, flow.length, `${file}: duplicate ids`);
       for (const node of flow) {
-        if (node.type !== 'upp-config') {
+        if (node.id !== lib.CONFIG_ID && node.id !== lib.HIS_DB_ID) {
           assert.ok(!seen.has(node.id), `${file}: id ${node.id} also in ${seen.get(node.id)}`);
           seen.set(node.id, file);
         }
@@ -118,10 +151,11 @@ describe('examples: the flow files', () => {
   });
 
   it('share one config node for the sandbox, with the key only as the ${UPP_KEY} credential', () => {
-    const configs = examples.map(({ file, flow }) => {
+    const configs = examples.flatMap(({ file, flow }) => {
       const list = flow.filter((n) => n.type === 'upp-config');
-      assert.equal(list.length, 1, `${file}: exactly one config node`);
-      return list[0];
+      const calls = flow.some((n) => defs[n.type] && (defs[n.type].defaults.includes('server') || defs[n.type].defaults.includes('configs')));
+      assert.equal(list.length, calls ? 1 : 0, `${file}: exactly one config node when it calls the platform, none otherwise`);
+      return list;
     });
     for (const config of configs) assert.deepEqual(config, configs[0], 'the config node is identical in every example');
     const c = configs[0];
@@ -150,7 +184,7 @@ describe('examples: the flow files', () => {
         }
         if (node.type === 'upp-config') continue;
         if (node.type === 'upp-audit') assert.deepEqual(node.configs, [lib.CONFIG_ID], `${file}: upp-audit follows the shared config node`);
-        else assert.equal(node.server, lib.CONFIG_ID, `${file}: ${node.type} uses the shared config node`);
+        else if (def.defaults.includes('server')) assert.equal(node.server, lib.CONFIG_ID, `${file}: ${node.type} uses the shared config node`);
         if (ENDPOINT_OF[node.type]) {
           for (const spec of ENDPOINTS[ENDPOINT_OF[node.type]].request) {
             assert.ok(spec.name in node && `${spec.name}Type` in node, `${file}: ${node.type} has ${spec.name} and ${spec.name}Type`);
@@ -170,15 +204,21 @@ describe('examples: all deployed in Node-RED (as npm start does) and run against
   let base;
   const KEY = 'examples-test-key-0042';
 
+  let hisDb;
+  const SECRET = 'examples-test-secret-7a1';
+
   before(async () => {
     const { startSandbox } = require(path.join(ROOT, 'dist', 'nodes', 'sandbox'));
-    sandbox = await startSandbox({ port: 0, key: KEY });
     const port = await lib.freePort();
+    // The platform's side of the HIS views (example 07) points at this Node-RED, as npm start does.
+    sandbox = await startSandbox({ port: 0, key: KEY, hisOrderUrl: `http://127.0.0.1:${port}/his/order`, hisBillUrl: `http://127.0.0.1:${port}/his/bill`, hisRetryMs: 3600000 });
     tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'upp-examples-'));
     // Shorter poll timings than the examples' (5 s x 8) so the refund that never settles is assumed within seconds.
-    const edit = (flows) => flows.map((n) => (n.type === 'upp-poll' ? { ...n, interval: 0.2, attempts: n.mode === 'refund' ? 3 : 50 } : n));
+    // Payment polls run until the order's expiry (the default): no attempts cap, which would warn.
+    const edit = (flows) => flows.map((n) => (n.type === 'upp-poll' ? { ...n, interval: 0.2, attempts: n.mode === 'refund' ? 3 : '' } : n));
     const { userDir, settingsFile } = lib.prepareUserDir({ userDir: path.join(tmp, 'userdir'), port, sandboxUrl: sandbox.url, deploy: true, edit });
-    nodeRed = await lib.startNodeRed({ userDir, settingsFile, port, env: { UPP_KEY: KEY } });
+    hisDb = await createHisDatabase(path.join(userDir, lib.HIS_DB_FILE));
+    nodeRed = await lib.startNodeRed({ userDir, settingsFile, port, env: { UPP_KEY: KEY, UPP_HIS_DB: hisDb, UPP_HTTP_SECRET: SECRET } });
     base = nodeRed.url;
   });
   after(async () => {
@@ -187,8 +227,8 @@ describe('examples: all deployed in Node-RED (as npm start does) and run against
     if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
   });
 
-  const call = async (method, url, body) => {
-    const res = await fetch(base + url, { method, headers: { 'Content-Type': 'application/json' }, body: body && JSON.stringify(body) });
+  const call = async (method, url, body, headers = { 'X-UPP-Secret': SECRET }) => {
+    const res = await fetch(base + url, { method, headers: { 'Content-Type': 'application/json', ...headers }, body: body && JSON.stringify(body) });
     return { status: res.status, body: await res.json() };
   };
   const until = async (fn, what, ms = 15000) => {
@@ -200,6 +240,15 @@ describe('examples: all deployed in Node-RED (as npm start does) and run against
       await new Promise((r) => setTimeout(r, 100));
     }
   };
+  const row = async (paymentNo) => (await queryHisDatabase(hisDb, 'SELECT * FROM his_payment WHERE payment_no = ?', [paymentNo]))[0];
+  const refundRows = (paymentNo) => queryHisDatabase(hisDb, 'SELECT * FROM his_refund WHERE payment_no = ? ORDER BY id', [paymentNo]);
+  /** An order placed and paid through the scan-code example: its HIS row ends paid. */
+  const paidOrder = async (tradeFee) => {
+    const order = await call('POST', 'pay/scan', { tradeFee });
+    sandbox.pay(order.body.paymentNo);
+    await until(async () => (await row(order.body.paymentNo))?.status === 'paid', 'the HIS row paid');
+    return order.body.paymentNo;
+  };
   const problems = () => nodeRed.log.filter((l) => /\[(warn|error)\]/.test(l) && !/Projects disabled/.test(l));
 
   it('start without warnings and run the network test on deploy with the key from ${UPP_KEY}', async () => {
@@ -208,30 +257,75 @@ describe('examples: all deployed in Node-RED (as npm start does) and run against
     assert.deepEqual(problems(), []);
   });
 
-  it('scan-code pay: POST /pay/scan -> pay URL; paid at the cashier -> GET /pay/status says paid', async () => {
+  it('scan-code pay: POST /pay/scan inserts the HIS order row -> pay URL; paid at the cashier -> the poll updates the row to paid', async () => {
     const order = await call('POST', 'pay/scan', { tradeFee: '0.10', subject: '门诊缴费' });
     assert.equal(order.status, 200);
     assert.equal(order.body.outcome, 'pending');
     assert.match(order.body.payUrl, /\/_sandbox\/cashier\?order=/);
+    const pending = await row(order.body.paymentNo);
+    assert.equal(pending.status, 'pending');
+    assert.equal(pending.amount, '0.10');
+    assert.equal(pending.expire_time, sandbox.order(order.body.paymentNo).expireTime, 'the HIS row keeps the expireTime it sent');
     assert.equal((await call('GET', `pay/status?paymentNo=${order.body.paymentNo}`)).body.status, 'pending');
     sandbox.pay(order.body.paymentNo);
     const status = await until(async () => {
       const s = (await call('GET', `pay/status?paymentNo=${order.body.paymentNo}`)).body;
       return s.status === 'paid' && s;
     }, 'paid');
-    assert.equal(status.tradeStatus, 'pay_success');
+    const platform = sandbox.order(order.body.paymentNo);
+    assert.equal(status.outPaymentNo, platform.outPaymentNo);
+    assert.equal(status.paymentTime, platform.paymentTime);
+    assert.equal((await row(order.body.paymentNo)).in_payment_no, platform.inPaymentNo);
   });
 
-  it('refund: a refund that never settles is assumed done by the poll, and the HIS node records it', async () => {
-    const order = await call('POST', 'pay/scan', { tradeFee: '5.00' });
-    sandbox.pay(order.body.paymentNo);
-    const refund = await call('POST', 'pay/refund', { paymentNo: order.body.paymentNo, bizType: 'scan_pay', refundFee: '0.10' });
+  it('the POST endpoints refuse a caller without the secret header (401) and send nothing', async () => {
+    // Money moves only: the polls of the earlier orders keep querying meanwhile.
+    const moves = () => sandbox.requests().filter((r) => ['scanCode', 'refund', 'close'].includes(r.endpoint)).length;
+    const count = moves();
+    for (const [url, body] of [['pay/scan', { tradeFee: '0.10' }], ['pay/refund', { paymentNo: 'X', refundNo: 'Y', refundFee: '0.10' }], ['pay/close', { paymentNo: 'X', bizType: 'scan_pay' }]]) {
+      assert.equal((await call('POST', url, body, {})).status, 401, url);
+      assert.equal((await call('POST', url, body, { 'X-UPP-Secret': `${SECRET}x` })).status, 401, url);
+    }
+    assert.equal(moves(), count);
+  });
+
+  it('refund: a refund that never settles is assumed done by the poll, and the HIS refund row records it', async () => {
+    const paymentNo = await paidOrder('5.00');
+    const refund = await call('POST', 'pay/refund', { paymentNo, refundNo: `RF-${paymentNo}`, refundFee: '0.10', requestNo: 'CALLER-MINTED' });
     assert.equal(refund.status, 202);
     assert.equal(refund.body.outcome, 'pending');
+    const [rowNow] = await refundRows(paymentNo);
+    assert.equal(refund.body.requestNo, `HR${String(rowNow.id).padStart(10, '0')}`, 'the requestNo comes from the HIS row, never from the caller');
     const warn = await until(() => nodeRed.log.find((l) => l.includes(refund.body.requestNo) && /assumed refunded/.test(l)), 'the assumed refund warning');
     assert.match(warn, /\[warn\] \[function:HIS: mark refunded\]/);
-    const rq = await call('GET', `pay/refund-status?requestNo=${refund.body.requestNo}`);
+    await until(async () => (await refundRows(paymentNo))[0].status === 'refunded', 'the refund row marked');
+    assert.equal((await refundRows(paymentNo))[0].assumed, 1);
+    const rq = await call('GET', `pay/refund-status?requestNo=${refund.body.requestNo}&paymentNo=${paymentNo}&bizType=scan_pay`);
     assert.equal(rq.body.outcome, 'pending', 'the platform still has not decided');
+  });
+
+  it('issue 10 item 6: two identical refund POSTs refund once (same HIS refund row, same requestNo)', async () => {
+    const paymentNo = await paidOrder('100.00');
+    const ask = { paymentNo, refundNo: `RF-${paymentNo}`, refundFee: '40.00' };
+    const first = await call('POST', 'pay/refund', ask);
+    const second = await call('POST', 'pay/refund', ask); // a retry after the answer
+    assert.equal(first.body.requestNo, second.body.requestNo);
+    assert.equal(second.body.his, 'refunded', 'answered from the HIS row, not sent again');
+    assert.equal((await refundRows(paymentNo)).length, 1, 'one HIS refund row');
+    assert.equal(sandbox.refunds().filter((r) => r.paymentNo === paymentNo).length, 1, 'one refund at the platform');
+    assert.equal(sandbox.order(paymentNo).refundedFee, '40.00');
+    // Two more at once: the same requestNo again; the client refuses a second call in flight, the platform dedupes.
+    const again = { paymentNo, refundNo: `RF3-${paymentNo}`, refundFee: '20.00' };
+    const both = await Promise.all([call('POST', 'pay/refund', again), call('POST', 'pay/refund', again)]);
+    const [row3] = (await refundRows(paymentNo)).filter((r) => r.refund_no === again.refundNo);
+    const requestNo = `HR${String(row3.id).padStart(10, '0')}`;
+    for (const res of both) assert.ok(res.body.requestNo === requestNo || String(res.body.error).includes(requestNo), JSON.stringify(res.body));
+    assert.equal(sandbox.refunds().filter((r) => r.requestNo === requestNo).length, 1);
+    // Another refundNo is another refund; one naming an amount the order cannot cover is refused before sending.
+    assert.equal((await call('POST', 'pay/refund', { paymentNo, refundNo: `RF2-${paymentNo}`, refundFee: '40.01' })).status, 409);
+    assert.equal((await call('POST', 'pay/refund', { ...ask, refundFee: '1.00' })).status, 409, 'the same refundNo with another amount');
+    assert.equal(sandbox.refunds().filter((r) => r.paymentNo === paymentNo).length, 2);
+    assert.equal(sandbox.order(paymentNo).refundedFee, '60.00');
   });
 
   it('payment query, close and the barcode window flow', async () => {
@@ -241,6 +335,7 @@ describe('examples: all deployed in Node-RED (as npm start does) and run against
     const close = await call('POST', 'pay/close', { paymentNo: order.body.paymentNo, bizType: 'scan_pay' });
     assert.equal(close.body.outcome, 'success');
     assert.equal(close.body.data.isCloseOrder, 'Y');
+    await until(async () => (await row(order.body.paymentNo)).status === 'closed', 'the HIS row closed');
 
     const before = sandbox.requests({ endpoint: 'barCode' }).length;
     const injects = JSON.parse(fs.readFileSync(path.join(ROOT, 'examples', '03 - Barcode pay at the window.json'), 'utf8')).filter((n) => n.type === 'inject');
@@ -275,10 +370,87 @@ describe('examples: all deployed in Node-RED (as npm start does) and run against
   });
 
   it('a bad amount is answered 400 by the Catch path and nothing is sent', async () => {
-    const count = sandbox.requests().length;
+    // Only pay orders are counted: the polls of the earlier orders keep querying until those orders expire.
+    const count = sandbox.requests({ endpoint: 'scanCode' }).length;
     const bad = await call('POST', 'pay/scan', { tradeFee: '12.345' });
     assert.equal(bad.status, 400);
     assert.equal(bad.body.field, 'tradeFee');
-    assert.equal(sandbox.requests().length, count);
+    assert.equal(sandbox.requests({ endpoint: 'scanCode' }).length, count);
+  });
+
+  it('HIS views (example 07): a late payment of an order closed in the HIS is refunded by the platform', async () => {
+    const order = await call('POST', 'pay/scan', { tradeFee: '3.00' });
+    await call('POST', 'pay/close', { paymentNo: order.body.paymentNo, bizType: 'scan_pay' });
+    await until(async () => (await row(order.body.paymentNo)).status === 'closed', 'the HIS row closed');
+    const late = sandbox.his.latePay(order.body.paymentNo);
+    await sandbox.his.settled();
+    const decided = sandbox.his.latePayment(late.id);
+    assert.equal(decided.state, 'refunded');
+    assert.deepEqual(decided.decisions[0].rows, []);
+  });
+
+  it('HIS views: a second payment of an order the HIS has paid is refunded as a duplicate; the first is kept', async () => {
+    const paymentNo = await paidOrder('8.00');
+    const direct = await call('POST', 'his/order', { paymentNo, outPaymentNo: sandbox.order(paymentNo).outPaymentNo }, {});
+    assert.equal(direct.body.result, true);
+    assert.equal(direct.body.data.length, 1);
+    assert.equal(direct.body.data[0].tradeFee, '8.00');
+    const late = sandbox.his.latePay(paymentNo);
+    await sandbox.his.settled();
+    assert.equal(sandbox.his.latePayment(late.id).state, 'refunded');
+    assert.equal(sandbox.order(paymentNo).tradeStatus, 'pay_success', 'the payment the HIS kept stays paid');
+  });
+
+  it('HIS views: never refunded while the HIS database fails; refunded once it answers again', async () => {
+    const order = await call('POST', 'pay/scan', { tradeFee: '2.00' });
+    await call('POST', 'pay/close', { paymentNo: order.body.paymentNo, bizType: 'scan_pay' });
+    await until(async () => (await row(order.body.paymentNo)).status === 'closed', 'the HIS row closed');
+    await execHisDatabase(hisDb, 'ALTER TABLE his_refund RENAME TO his_refund_away');
+    let late;
+    try {
+      late = sandbox.his.latePay(order.body.paymentNo);
+      await sandbox.his.settled();
+      const held = sandbox.his.latePayment(late.id);
+      assert.equal(held.state, 'held');
+      assert.equal(held.decisions[0].answer, 'result_false');
+      assert.match(held.decisions[0].why, /数据库查询失败|query failed/);
+    } finally {
+      await execHisDatabase(hisDb, 'ALTER TABLE his_refund_away RENAME TO his_refund');
+    }
+    await sandbox.his.recheck();
+    assert.equal(sandbox.his.latePayment(late.id).state, 'refunded');
+  });
+
+  it('HIS views: the bill of the day, reconciled by the sandbox platform', async () => {
+    const paymentNo = await paidOrder('6.00');
+    const day = sandbox.order(paymentNo).paymentTime.slice(0, 10);
+    const result = await sandbox.his.reconcile(day);
+    assert.equal(result.ok, true, result.why);
+    const serials = result.report.discrepancies.map((d) => d.tradeNo);
+    assert.ok(!serials.includes(paymentNo), 'an order both sides have paid matches');
+    assert.ok(result.report.matched.pay.count >= 1);
+  });
+
+  it('re-query at start-up (example 08): a pending HIS row of an order paid meanwhile becomes paid', async () => {
+    // An order the HIS sent before a restart: placed directly (its poll is gone), its row still pending.
+    const { send } = require('./sandbox/support/helpers');
+    const client = { paymentNo: `RESTART${Date.now()}` };
+    const expireTime = require(path.join(ROOT, 'dist', 'nodes', 'core')).formatChinaTime(Date.now() + 10 * 60000);
+    const placed = await send(sandbox, 'scanCode', { paymentNo: client.paymentNo, channelProduct: 'ali_scan_code', expireTime, tradeFee: '4.00', subject: 'restart' }, { key: KEY });
+    assert.equal(placed.status, 200);
+    const platform = sandbox.order(client.paymentNo);
+    await execHisDatabase(hisDb, `INSERT INTO his_payment (payment_no, amount, subject, biz_type, status, expire_time, created_at, updated_at)
+      VALUES ('${client.paymentNo}', '4.00', 'restart', 'scan_pay', 'pending', '${platform.expireTime}', '2026-11-28 10:00:00', '2026-11-28 10:00:00')`);
+    sandbox.pay(client.paymentNo);
+    const inject = JSON.parse(fs.readFileSync(path.join(ROOT, 'examples', '08 - Re-query pending orders at start-up.json'), 'utf8')).find((n) => n.type === 'inject');
+    assert.equal(inject.once, true, 'it runs on every start and deploy');
+    assert.equal((await fetch(`${base}inject/${inject.id}`, { method: 'POST' })).status, 200);
+    await until(async () => (await row(client.paymentNo)).status === 'paid', 'the re-queried row paid');
+    assert.equal((await row(client.paymentNo)).out_payment_no, platform.outPaymentNo);
+  });
+
+  it('logged no warnings or errors but the expected ones', () => {
+    const unexpected = problems().filter((l) => !/assumed refunded|refused POST|HIS view \(order\) answered result:false|数据库查询失败|SQLITE_ERROR: no such table: his_refund/.test(l));
+    assert.deepEqual(unexpected, []);
   });
 });

@@ -53,7 +53,7 @@ export function bindAnswer(endpoint: EndpointName, sent: JsonObject, tree: JsonO
 
   if (spec.dataShape === 'list') {
     if (!accepted) return {};
-    // A list of rows; a single row object is accepted (spec 4.9). An absent data is no rows.
+    // A list of rows; a single row object is accepted (vendor API §4.9, nodes/core/schema.ts). An absent data is no rows.
     const rows = Array.isArray(data) ? data : present(data) ? [data] : [];
     const missing = rows.flatMap((row, i) => (isJsonObject(row) ? missingIn(row, spec.response, `data[${i}].`) : [`data[${i}]`]));
     return missing.length ? { missing, unbound: 'missing_field' } : {};

@@ -122,17 +122,17 @@ export class UppClient {
     return this.call('barCode', fields, call);
   }
 
-  /** Face payment order (spec 4.8; editions 2.1 on). */
+  /** Face payment order (vendor API §4.8, nodes/core/schema.ts; editions 2.1 on). */
   faceCode(fields: RequestInput, call?: CallOptions): Promise<UppResult> {
     return this.call('faceCode', fields, call);
   }
 
-  /** Platform bill of a date range (spec 4.9; editions 2.1 on): rows in result.rows, amounts as exact strings. */
+  /** Platform bill of a date range (vendor API §4.9; editions 2.1 on): rows in result.rows, amounts as exact strings. */
   yuntaiBills(fields: RequestInput, call?: CallOptions): Promise<UppResult> {
     return this.call('yuntaiBills', fields, call);
   }
 
-  /** Channel bill of a date range (spec 4.10, path /access/channelBIlls; editions 2.1 on): rows in result.rows. */
+  /** Channel bill of a date range (vendor API §4.10, path /access/channelBIlls; editions 2.1 on): rows in result.rows. */
   channelBills(fields: RequestInput, call?: CallOptions): Promise<UppResult> {
     return this.call('channelBills', fields, call);
   }

@@ -42,7 +42,7 @@ export interface UppClientOptions {
   /** The signing key issued for (partnerId, isvId). Kept private; never logged or returned. */
   key: string;
   /**
-   * The front-end machine's edition (spec section 9; default `1.0`): it decides the paths, body and authCode rules,
+   * The front-end machine's edition (docs/design.md §9; default `1.0`): it decides the paths, body and authCode rules,
    * which endpoints exist and the default request profile. See docs/client.md, "Editions".
    */
   edition?: Edition;

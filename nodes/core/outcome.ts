@@ -1,4 +1,4 @@
-// The manual's business rules (spec section 6), in one place: what a verified answer, a rejection or an ambiguous
+// The manual's business rules (docs/design.md §6), in one place: what a verified answer, a rejection or an ambiguous
 // failure means for each endpoint. Only the platform's own verified words can make a payment or refund "failed".
 import { ENDPOINTS, FINAL_STATUS, type EndpointName } from './schema';
 

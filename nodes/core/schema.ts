@@ -1,17 +1,17 @@
 // The endpoint table: the single source of truth for paths, request and response fields, types, limits, enums and
 // what each status means. Validation, wire encoding, the editor's field lists, the help tables and the sandbox
-// are all driven from here (spec: ../shared/spec/UPP-API.md sections 2, 4, 5 and 9).
+// are all driven from here (vendor API §2, §4, §5 and §9, docs/design.md).
 
-/** How requests are signed (spec section 3): `v1` values quoted, `v2` typed. */
+/** How requests are signed (vendor API §3): `v1` values quoted, `v2` typed. */
 export type Profile = 'v1' | 'v2';
-/** Value profiles a signature may use (spec section 3): the request profiles plus the `v2-mixed` printed by HIS manual V2.3. */
+/** Value profiles a signature may use (vendor API §3): the request profiles plus the `v2-mixed` printed by HIS manual V2.3. */
 export type SignProfile = Profile | 'v2-mixed';
-/** How LocalDateTime values appear in the canonical string: as on the wire, or ISO text with a `T` (spec section 3). */
+/** How LocalDateTime values appear in the canonical string: as on the wire, or ISO text with a `T` (vendor API §3). */
 export type TimeText = 'wire' | 'iso';
 export type VerifyMode = 'strict' | 'auto';
-/** The two families of endpoint names (spec section 12); an edition picks one. */
+/** The two families of endpoint names (vendor API §9); an edition picks one. */
 export type PathStyle = 'manual-1.0' | 'v2';
-/** Front-end machine editions (spec section 9). */
+/** Front-end machine editions (vendor API §9). */
 export type Edition = '1.0' | '2.0' | '2.1' | '2.2' | '2.3';
 
 /** How a field is typed on the wire and checked before sending. */
@@ -176,7 +176,7 @@ const r = (name: string, type: FieldType, required: boolean, en: string, zh: str
   max,
   label: { en, zh },
 });
-// Required flags follow spec section 4 (the manual's response tables).
+// Required flags follow vendor API §4 (the manual's response tables).
 const SCAN_RESPONSE: readonly FieldSpec[] = [
   r('tradeStatus', 'string', false, 'Trade status', '交易状态', 32),
   r('channelType', 'string', true, 'Channel', '支付渠道', 32),
@@ -227,7 +227,7 @@ const REFUND_RESPONSE: readonly FieldSpec[] = [
   r('refundTime', 'datetime', false, 'Refund time', '退款时间'),
   r('bizData', 'json', false, 'Business data', '业务数据', 256),
 ];
-/** One row of the platform's bill (spec 4.9); the channel bill (4.10) has the same rows without the last three. */
+/** One row of the platform's bill (vendor API §4.9); the channel bill (4.10) has the same rows without the last three. */
 const BILL_ROW: readonly FieldSpec[] = [
   r('partnerId', 'long', true, 'Merchant id', '商户标识', 15),
   r('isvId', 'long', true, 'ISV id', 'ISV 标识', 15),
@@ -297,7 +297,7 @@ export const ENDPOINTS: Record<EndpointName, EndpointSpec> = {
   faceCode: {
     name: 'faceCode',
     kind: 'pay',
-    // Only editions from 2.1 have it, under one name (spec 4.8).
+    // Only editions from 2.1 have it, under one name (vendor API §4.8).
     paths: { 'manual-1.0': '/access/faceCode', v2: '/access/faceCode' },
     title: { en: 'Face payment order', zh: '刷脸支付下单' },
     request: [
@@ -369,7 +369,7 @@ export const ENDPOINTS: Record<EndpointName, EndpointSpec> = {
   channelBills: {
     name: 'channelBills',
     kind: 'read',
-    // sic: capital I, as every manual from V2.1 prints it (spec 4.10)
+    // sic: capital I, as every manual from V2.1 prints it (vendor API §4.10)
     paths: { 'manual-1.0': '/access/channelBIlls', v2: '/access/channelBIlls' },
     title: { en: 'Channel bill download', zh: '渠道账单下载' },
     request: BILLS_REQUEST,
@@ -380,7 +380,7 @@ export const ENDPOINTS: Record<EndpointName, EndpointSpec> = {
 
 export const ENDPOINT_NAMES = Object.keys(ENDPOINTS) as EndpointName[];
 
-/** What differs between front-end editions (spec section 9): one row per edition, nothing else varies. */
+/** What differs between front-end editions (vendor API §9): one row per edition, nothing else varies. */
 export interface EditionSpec {
   edition: Edition;
   /** The manual that documents it, and its date (for the editor's drop-down and the docs). */
@@ -491,7 +491,7 @@ export const ORDER_BIZ_TYPE: Readonly<Partial<Record<EndpointName, string>>> = {
   faceCode: 'face_pay',
 };
 
-/** Statuses that settle a payment or a refund (spec section 6). Everything else is not final. */
+/** Statuses that settle a payment or a refund (vendor API §6). Everything else is not final. */
 export const FINAL_STATUS = {
   paySuccess: ['pay_success'],
   payFailed: ['pay_failed'],

@@ -10,7 +10,7 @@ import { LosslessNumber, type JsonObject } from './codec/json';
 export type RequestInput = Record<string, unknown>;
 
 /**
- * Validates `input` for an endpoint as an edition checks it (spec section 9; default 1.0) and returns its fields as a
+ * Validates `input` for an endpoint as an edition checks it (docs/design.md §9; default 1.0) and returns its fields as a
  * wire-ready tree (amounts as exact numbers).
  */
 export function validateRequest(
@@ -123,7 +123,7 @@ function checkDatetime(spec: FieldSpec, raw: unknown, now: number): string {
 }
 
 function checkDate(spec: FieldSpec, raw: unknown): string {
-  // A Date is read on the China calendar (spec section 8); text must already be yyyy-MM-dd and a real day.
+  // A Date is read on the China calendar (vendor API §8); text must already be yyyy-MM-dd and a real day.
   const text = raw instanceof Date ? formatChinaTime(raw).slice(0, 10) : raw;
   if (typeof text !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(text) || parseChinaTime(`${text} 00:00:00`) === undefined) {
     throw new UppInputError(spec.name, 'date_format', { got: describeValue(raw) });

@@ -24,7 +24,7 @@ export interface ActionSpec {
   expectedAmount?: 'tradeFee' | 'refundFee';
 }
 
-/** The outcome table of DESIGN.md, per node. */
+/** The outcome table of docs/design.md, per node. */
 export const ACTIONS: Record<ActionType, ActionSpec> = {
   'upp-scancode': { endpoint: 'scanCode', outputs: ['paid', 'pending'], route: { success: 0, pending: 1, failed: 1 } },
   'upp-barcode': { endpoint: 'barCode', outputs: ['paid', 'pending'], route: { success: 0, pending: 1, failed: 1 } },

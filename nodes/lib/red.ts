@@ -1,5 +1,6 @@
 // The small part of the Node-RED runtime API these nodes use, typed by hand (Node-RED ships no TypeScript types).
 // Kept structural so the same code runs under the real runtime and under node-red-node-test-helper.
+import type { IncomingMessage, ServerResponse } from 'node:http';
 
 export interface NodeMessage {
   _msgid?: string;
@@ -70,6 +71,8 @@ export interface NodeAPI {
     getMessageProperty(msg: NodeMessage, expr: string): unknown;
   };
   settings: Record<string, unknown>;
+  /** The Express app of HTTP In routes (absent when httpNodeRoot is false). */
+  httpNode?: HttpApp;
   _: (key: string, substitutions?: Record<string, unknown>) => string;
   /**
    * The runtime's events (e.g. 'runtime-event' with the runtime state, 'flows:started' for nodes/lib/handover.ts) and
@@ -80,4 +83,17 @@ export interface NodeAPI {
     off?(event: string, listener: (...args: unknown[]) => void): void;
   };
   log?: { warn(msg: unknown): void; info(msg: unknown): void };
+}
+
+/** The part of an Express app the HIS view node uses (Express 4 keeps routes in _router, Express 5 in router). */
+export interface HttpApp {
+  post(path: string, ...handlers: HttpHandler[]): void;
+  _router?: { stack: HttpLayer[] };
+  router?: { stack: HttpLayer[] };
+}
+
+export type HttpHandler = (req: IncomingMessage & { body?: unknown }, res: ServerResponse, next: (err?: unknown) => void) => void;
+
+export interface HttpLayer {
+  route?: { path: string; methods: Record<string, boolean> };
 }

@@ -1,4 +1,4 @@
-// The poll engine: turns "pending" into a final answer by the manual's rules (spec section 6), for any number of
+// The poll engine: turns "pending" into a final answer by the manual's rules (docs/design.md §6), for any number of
 // jobs at once. Plain TypeScript, no Node-RED: the upp-poll node feeds it messages and routes what comes out.
 // It keeps the lifecycle (submit, join, stop, hand-over between engines), the scheduling and the waiters; the job's
 // state is in job.ts, the snapshot format in records.ts and the decisions in rules.ts.

@@ -1,4 +1,4 @@
-// One day's reconciliation of a platform (or channel) bill with the HIS bill (spec 11), in linear time: each side is
+// One day's reconciliation of a platform (or channel) bill with the HIS bill (docs/design.md §11), in linear time: each side is
 // indexed once by serial, each row looked up once. Rows meet by tradeType and platform serial (outTradeNo), else
 // by HIS serial (tradeNo); amounts are compared as decimals (12.3 equals 12.30).
 import { Decimal } from '../core/codec/money';

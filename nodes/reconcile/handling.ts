@@ -1,4 +1,4 @@
-// What the platform recommends for each kind of discrepancy (spec 11), in both languages.
+// What the platform recommends for each kind of discrepancy (docs/design.md §11), in both languages.
 import type { BillSource, DiscrepancyKind, FlagVerdict, Side, Texts, TradeType } from './types';
 
 const NO_CONSOLE_REFUND = {

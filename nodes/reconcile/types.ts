@@ -1,5 +1,6 @@
-// Shapes of the reconciliation: the rows it reads (a platform or channel bill, spec 4.9/4.10; the HIS bill, spec
-// 10.1) and the report it writes (spec 11: matched totals, discrepancies with the platform's recommended handling).
+// Shapes of the reconciliation: the rows it reads (a platform or channel bill, vendor API §4.9/4.10 in
+// nodes/core/schema.ts; the HIS bill, docs/design.md §10) and the report it writes (§11: matched totals, discrepancies
+// with the platform's recommended handling).
 
 export type TradeType = 'pay' | 'refund';
 export type Side = 'platform' | 'his';

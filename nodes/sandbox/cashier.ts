@@ -1,5 +1,6 @@
 // The cashier page behind a scan-code pay URL: what the patient would see after scanning the QR code. Plain HTML
 // forms (no script) with stable ids (#pay, #decline, #status) so people and browser tests can use it alike.
+import type { LatePayment } from './his';
 import type { Order } from './ledger';
 
 const STATUS_TEXT: Record<string, string> = {
@@ -32,8 +33,36 @@ function hidden(order: Order): string {
   return `<input type="hidden" name="order" value="${escapeHtml(order.outPaymentNo)}"><input type="hidden" name="t" value="${escapeHtml(order.token)}">`;
 }
 
+const LATE_TEXT: Record<string, string> = {
+  checking: '平台正在询问 HIS The platform is asking the HIS',
+  held: '已挂起：HIS 未能应答，稍后重新询问 Held: the HIS could not answer, asked again later',
+  kept: '未退款：HIS 记录为已支付 Not refunded: the HIS has it paid',
+  refunded: '已自动退款 Refunded automatically',
+};
+
+/** What the patient is told after a late or second payment: the platform's decision. */
+export function lateMessage(late: LatePayment): string {
+  return `${late.id} ${late.kind}: ${LATE_TEXT[late.state] ?? late.state}`;
+}
+
+/** A closed or expired order can still be paid late; a paid one a second time through another channel (spec 6). */
+function lateForm(order: Order): string {
+  if (order.kind !== 'scan' || (order.status !== 'closed' && order.status !== 'pay_success')) return '';
+  const label = order.status === 'closed' ? '仍然支付（渠道未拦截关单）Pay anyway (late payment)' : '用其他渠道再付一次 Pay again through another channel';
+  return `<form method="post" action="/_sandbox/cashier/late">${hidden(order)}<button id="late-pay" type="submit">${label}</button></form>`;
+}
+
+function lateList(late: readonly LatePayment[]): string {
+  if (!late.length) return '';
+  const items = late.map((l) => {
+    const last = l.decisions[l.decisions.length - 1];
+    return `<li data-late="${escapeHtml(l.id)}" data-state="${escapeHtml(l.state)}">${escapeHtml(l.id)} · ${escapeHtml(l.kind)} · ¥ ${escapeHtml(l.tradeFee)} · <strong>${escapeHtml(l.state)}</strong> ${escapeHtml(LATE_TEXT[l.state] ?? '')}${last ? `<br><span class="note">${escapeHtml(last.why)}</span>` : ''}</li>`;
+  });
+  return `<p>晚到/重复支付 Late and second payments:</p><ul id="late">${items.join('')}</ul>`;
+}
+
 /** The cashier page: subject, amount, status, and the two buttons while the order can still be paid. */
-export function cashierPage(order: Order, message = ''): string {
+export function cashierPage(order: Order, message = '', late: readonly LatePayment[] = []): string {
   const open = order.status === 'wait_pay' ? '' : ' disabled';
   return page(
     `UPP 沙箱收银台 Sandbox cashier`,
@@ -47,6 +76,8 @@ ${message ? `<p id="message">${escapeHtml(message)}</p>` : ''}
 <form method="post" action="/_sandbox/cashier/pay">${hidden(order)}<button id="pay" type="submit"${open}>支付 Pay</button></form>
 <form method="post" action="/_sandbox/cashier/decline">${hidden(order)}<button id="decline" type="submit"${open}>拒绝 Decline</button></form>
 </div>
+${lateForm(order)}
+${lateList(late)}
 <p class="note">订单 Order: ${escapeHtml(order.paymentNo)} · ${escapeHtml(order.outPaymentNo)} · ${escapeHtml(order.channelProduct)}<br>
 有效期至 Expires: ${escapeHtml(order.expireTime)} (UTC+8)</p>
 <p class="note">二维码内容 QR content:</p>

@@ -25,6 +25,8 @@ Options:
   --slow-ms <ms>      delay of the "slow" fault (default ${DEFAULTS.slowMs})
   --public-url <url>  base of the cashier URLs in pay answers (default the server's own URL)
   --require-body      require "body" on pay orders even before edition 2.2
+  --his-order-url <url>  the HIS real-time order view, asked before refunding a late payment (docs/his.md)
+  --his-bill-url <url>   the HIS bill view, pulled by POST /_sandbox/reconcile (docs/his.md)
   --no-data-sign      leave data.sign (the pay URL) out of the response signature
   --quiet             no access log
   -h, --help          show this help
@@ -44,6 +46,8 @@ const FLAGS = {
   'partner-id': VALUE,
   'slow-ms': VALUE,
   'public-url': VALUE,
+  'his-order-url': VALUE,
+  'his-bill-url': VALUE,
   'require-body': SWITCH,
   'no-data-sign': SWITCH,
   quiet: SWITCH,
@@ -74,6 +78,8 @@ export function parseCli(
     partnerId: values['partner-id'],
     slowMs: number('slow-ms', values['slow-ms']),
     publicUrl: values['public-url'],
+    hisOrderUrl: values['his-order-url'],
+    hisBillUrl: values['his-bill-url'],
     requireBody: values['require-body'] || undefined,
     dataSignInCanonical: values['no-data-sign'] ? false : undefined,
   };

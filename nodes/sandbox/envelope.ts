@@ -7,7 +7,7 @@ import type { Answer } from './endpoints';
 
 export interface Signer {
   key: string;
-  /** The spec section 3 variant answers are signed with: value profile, time text, whether data.sign takes part. */
+  /** The docs/design.md §3 variant answers are signed with: value profile, time text, whether data.sign takes part. */
   variant: Variant;
 }
 

@@ -17,3 +17,4 @@ export type {
 } from './types';
 export { FAULT_NAMES } from './types';
 export { MAGIC_SUMMARY } from './magic';
+export { HisDesk, decide as hisDecide, type LatePayment, type LateKind, type LateState, type HisDecision, type HisSettings } from './his';

@@ -16,14 +16,14 @@ export interface SandboxOptions {
   /** Signing key, default 'sandbox-key-0001'. */
   key?: string;
   /**
-   * Default '1.0': the front-end edition (spec section 9) served strictly: only its paths and endpoints, its field
+   * Default '1.0': the front-end edition (docs/design.md §9) served strictly: only its paths and endpoints, its field
    * rules (body required from 2.2, authCode length), faceCode and the bill downloads from 2.1.
    */
   edition?: Edition;
   /** How requests are verified (and, unless signVariant says otherwise, answers signed); default the edition's (v2 for 2.3, else v1). */
   profile?: Profile;
   /**
-   * How answers are signed, as a variant name of spec section 3: `<v1|v2|v2-mixed>[/iso-time][/no-data-sign]`.
+   * How answers are signed, as a variant name of docs/design.md §3: `<v1|v2|v2-mixed>[/iso-time][/no-data-sign]`.
    * Default: the profile, with `/no-data-sign` when dataSignInCanonical is false.
    */
   signVariant?: string;
@@ -39,6 +39,14 @@ export interface SandboxOptions {
   now?: () => number;
   /** Optional access log; never given the key. */
   log?: (line: string) => void;
+  /** The HIS real-time order view (spec 10.2) asked before every automatic refund of a late payment. */
+  hisOrderUrl?: string;
+  /** The HIS bill view (spec 10.1) pulled by POST /_sandbox/reconcile. */
+  hisBillUrl?: string;
+  /** How long the platform waits for a HIS view, default 5000 ms. */
+  hisTimeoutMs?: number;
+  /** When a payment held because the HIS could not answer is asked about again, default 30000 ms. */
+  hisRetryMs?: number;
 }
 
 export const DEFAULTS = {
@@ -50,6 +58,8 @@ export const DEFAULTS = {
   edition: DEFAULT_EDITION,
   profile: 'v1' as Profile,
   slowMs: 40000,
+  hisTimeoutMs: 5000,
+  hisRetryMs: 30000,
 };
 
 export interface ResolvedOptions {
@@ -70,6 +80,10 @@ export interface ResolvedOptions {
   publicUrl?: string;
   now: () => number;
   log?: (line: string) => void;
+  hisOrderUrl?: string;
+  hisBillUrl?: string;
+  hisTimeoutMs: number;
+  hisRetryMs: number;
 }
 
 export function resolveOptions(options: SandboxOptions = {}): ResolvedOptions {
@@ -105,6 +119,10 @@ export function resolveOptions(options: SandboxOptions = {}): ResolvedOptions {
     publicUrl: options.publicUrl ? options.publicUrl.replace(/\/+$/, '') : undefined,
     now: options.now ?? Date.now,
     log: options.log,
+    hisOrderUrl: options.hisOrderUrl || undefined,
+    hisBillUrl: options.hisBillUrl || undefined,
+    hisTimeoutMs: millis('hisTimeoutMs', options.hisTimeoutMs ?? DEFAULTS.hisTimeoutMs),
+    hisRetryMs: millis('hisRetryMs', options.hisRetryMs ?? DEFAULTS.hisRetryMs),
   };
 }
 
@@ -119,6 +137,11 @@ function id(name: string, value: string | number): string {
   const text = String(value).trim();
   if (!/^\d{1,15}$/.test(text)) throw new TypeError(`${name} must be 1 to 15 digits (got ${JSON.stringify(text)})`);
   return text.replace(/^0+(?=\d)/, '');
+}
+
+function millis(name: string, value: number): number {
+  if (!Number.isFinite(value) || value <= 0) throw new TypeError(`${name} must be a number of milliseconds above 0 (got ${String(value)})`);
+  return value;
 }
 
 /** The variant answers are signed with: the one named, else the request profile (data.sign as dataSignInCanonical says). */

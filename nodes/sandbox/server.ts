@@ -8,11 +8,13 @@ import { verifyTree } from '../core/codec/canonical';
 import { isJsonObject, parseLossless, writeJson, type JsonObject } from '../core/codec/json';
 import { isUppError } from '../core/errors';
 import { dropUndefined } from '../core/objects';
-import { cashierPage, notFoundPage } from './cashier';
+import { cashierPage, lateMessage, notFoundPage } from './cashier';
 import { control, type Controls } from './control';
 import { answerRequest, MSG, servedEndpoint, type Answer } from './endpoints';
 import { envelopeOf, malformedText, signedText, signedTree, UNSIGNED_BUSY, type Signer } from './envelope';
 import { FaultBoard } from './faults';
+import { HisDesk } from './his';
+import { hisControl } from './his-control';
 import { allowedHosts, hostText, refusal } from './guard';
 import { Ledger, type Order } from './ledger';
 import { resolveOptions, type ResolvedOptions, type SandboxOptions } from './options';
@@ -50,6 +52,8 @@ export class SandboxServer implements Sandbox, Controls {
   protected readonly signer: Signer;
   protected readonly routes = new Map<string, EndpointName>();
   protected readonly ledger: Ledger;
+  /** The platform's side of the HIS views: late and second payments, decisions, reconciliation (his.ts). */
+  readonly his: HisDesk;
   protected readonly recorder = new Recorder();
   protected readonly faults = new FaultBoard();
   private readonly timers = new Set<NodeJS.Timeout>();
@@ -67,6 +71,9 @@ export class SandboxServer implements Sandbox, Controls {
     }
     const cashierUrl = (order: Order) => `${this.publicBase}/_sandbox/cashier?order=${encodeURIComponent(order.outPaymentNo)}&t=${order.token}`;
     this.ledger = new Ledger(options.now, cashierUrl);
+    const hisSettings = { timeoutMs: options.hisTimeoutMs, retryMs: options.hisRetryMs };
+    this.his = new HisDesk(this.ledger, hisSettings, options.now, (text) => this.log(text));
+    this.his.configure({ orderUrl: options.hisOrderUrl, billUrl: options.hisBillUrl }); // checks the URLs
     this.server = http.createServer((req, res) => this.onRequest(req, res));
   }
 
@@ -130,6 +137,7 @@ export class SandboxServer implements Sandbox, Controls {
   }
 
   reset(): void {
+    this.his.reset();
     this.ledger.reset();
     this.faults.clear();
     this.recorder.clear();
@@ -139,6 +147,7 @@ export class SandboxServer implements Sandbox, Controls {
     return (this.closing ??= new Promise<void>((resolve) => {
       for (const timer of this.timers) clearTimeout(timer);
       this.timers.clear();
+      this.his.close();
       this.server.close(() => resolve());
       this.server.closeAllConnections(); // idle keep-alive sockets and those of slow answers still waiting
     }));
@@ -158,6 +167,8 @@ export class SandboxServer implements Sandbox, Controls {
       dataSignInCanonical: this.o.dataSignInCanonical,
       requireBody: this.o.requireBody,
       slowMs: this.o.slowMs,
+      hisOrderUrl: this.his.settings.orderUrl ?? null,
+      hisBillUrl: this.his.settings.billUrl ?? null,
       faults: this.faults.list(),
     };
   }
@@ -298,16 +309,17 @@ export class SandboxServer implements Sandbox, Controls {
       return this.sendControl(res, refused.status, { error: refused.error });
     }
     if (cashier) return this.onCashier(res, method, url, body);
-    const reply = control(this, method, url.pathname, url.searchParams, body);
+    const reply = (await hisControl(this.his, method, url.pathname, body)) ?? control(this, method, url.pathname, url.searchParams, body);
     if (!reply) return this.sendText(res, 404, 'Not Found');
     this.sendControl(res, reply.status, reply.json ?? null);
   }
 
-  protected onCashier(res: ServerResponse, method: string, url: URL, body: string): void {
+  protected async onCashier(res: ServerResponse, method: string, url: URL, body: string): Promise<void> {
     if (url.pathname === '/_sandbox/cashier' && method === 'GET') {
       const order = this.cashierOrder(url.searchParams);
-      return sendHtml(res, order ? 200 : 404, order ? cashierPage(order) : notFoundPage());
+      return sendHtml(res, order ? 200 : 404, order ? cashierPage(order, '', this.latePaymentsOf(order)) : notFoundPage());
     }
+    if (url.pathname === '/_sandbox/cashier/late' && method === 'POST') return this.onLatePayment(res, body);
     const move = /^\/_sandbox\/cashier\/(pay|decline)$/.exec(url.pathname);
     if (!move || method !== 'POST') return this.sendText(res, 404, 'Not Found');
     const form = new URLSearchParams(body);
@@ -322,6 +334,24 @@ export class SandboxServer implements Sandbox, Controls {
       if (!isUppError(err, 'ERR_UPP_SANDBOX_STATE')) throw err;
       return sendHtml(res, 409, cashierPage(order, `订单当前状态不允许此操作 This order can no longer be changed (${order.status})`));
     }
+  }
+
+  /** "Pay anyway" / "Pay again through another channel": the platform asks the HIS, the page shows its decision. */
+  protected async onLatePayment(res: ServerResponse, body: string): Promise<void> {
+    const order = this.cashierOrder(new URLSearchParams(body));
+    if (!order) return sendHtml(res, 404, notFoundPage());
+    try {
+      const late = this.his.latePay(order.paymentNo);
+      await this.his.settled();
+      return sendHtml(res, 200, cashierPage(order, lateMessage(this.his.latePayment(late.id) ?? late), this.latePaymentsOf(order)));
+    } catch (err) {
+      if (!isUppError(err, 'ERR_UPP_SANDBOX_STATE')) throw err;
+      return sendHtml(res, 409, cashierPage(order, `订单当前状态不允许此操作 This order can no longer be changed (${order.status})`));
+    }
+  }
+
+  protected latePaymentsOf(order: Order) {
+    return this.his.latePayments().filter((late) => late.paymentNo === order.paymentNo);
   }
 
   /** The order behind a cashier link: its platform serial plus the unguessable token of the pay URL. */

@@ -1,6 +1,7 @@
 // Shared shapes of the sandbox: what its programmatic API and its control API hand out. Views are plain copies
 // (amounts as exact text, times as UTC+8 text) so callers can never change the sandbox's state by accident.
 import type { EndpointName } from '../core/schema';
+import type { HisDesk } from './his';
 
 export type FaultName =
   | 'slow'
@@ -157,6 +158,8 @@ export interface Sandbox {
   expire(paymentNo: string): void;
   /** Arms a fault for the next `times` (default 1) requests matching endpoint / paymentNo / requestNo. */
   armFault(fault: FaultName, opts?: FaultOptions): void;
+  /** The platform's HIS side: late and second payments, the HIS view URLs, decisions, reconciliation (his.ts). */
+  his: HisDesk;
   /** The settings (edition, paths, profile, sign variant, ids; never the key) and the armed faults, as GET /_sandbox. */
   info(): Record<string, unknown>;
   /** Forgets orders, refunds, armed faults and recorded requests. */

@@ -13,6 +13,15 @@ const EXAMPLES_DIR = path.join(ROOT, 'examples');
 /** The upp-config node every example shares (same id in each file, so importing several reuses one). */
 const CONFIG_ID = 'c0f1a0000000a0c1';
 const EXAMPLE_SANDBOX_URL = 'http://127.0.0.1:7000';
+/** The sqlite config node of the demo HIS database, shared by the examples like CONFIG_ID; its file is ${UPP_HIS_DB}. */
+const HIS_DB_ID = 'd0b1a0000000d0b1';
+/** Config nodes every example may carry (the same node in each file): kept once. */
+const SHARED_CONFIG = new Map([
+  [CONFIG_ID, 'upp-config'],
+  [HIS_DB_ID, 'sqlitedb'],
+]);
+/** The demo HIS database inside the user directory (scripts/demo/his-schema.sql). */
+const HIS_DB_FILE = 'his.sqlite';
 /** Marks a directory this code created, so it never wipes anything else. */
 const MARKER = '.upp-demo';
 
@@ -45,7 +54,7 @@ function exampleFlows({ sandboxUrl = EXAMPLE_SANDBOX_URL } = {}) {
     flows.push({ id: z, type: 'tab', label: title, disabled: false, info: info ? info.info : '' });
     for (const node of flow) {
       if (seen.has(node.id)) {
-        if (node.type === 'upp-config' && node.id === CONFIG_ID) continue; // the one shared config node
+        if (SHARED_CONFIG.get(node.id) === node.type) continue; // a shared config node, kept once
         throw new Error(`${file}: node id ${node.id} is also used in ${seen.get(node.id)}`);
       }
       seen.set(node.id, file);
@@ -112,9 +121,12 @@ function prepareUserDir({ userDir, port, host = '127.0.0.1', sandboxUrl = EXAMPL
   fs.writeFileSync(path.join(userDir, MARKER), 'Created by scripts/demo; deleted and recreated on every start.\n');
   const link = path.join(userDir, 'node_modules', ...PACKAGE.name.split('/'));
   fs.symlinkSync(path.relative(path.dirname(link), ROOT) || '.', link, 'dir');
+  // The examples' HIS database nodes: node-red-node-sqlite, a devDependency of this repo, loaded like a user's install.
+  const sqliteDir = path.dirname(require.resolve('node-red-node-sqlite/package.json', { paths: [ROOT] }));
+  fs.symlinkSync(sqliteDir, path.join(userDir, 'node_modules', 'node-red-node-sqlite'), 'dir');
   fs.writeFileSync(
     path.join(userDir, 'package.json'),
-    `${JSON.stringify({ name: 'upp-demo-userdir', description: 'Node-RED user directory of the UPP demo', version: '0.0.0', private: true, dependencies: { [PACKAGE.name]: `file:${ROOT}` } }, null, 2)}\n`,
+    `${JSON.stringify({ name: 'upp-demo-userdir', description: 'Node-RED user directory of the UPP demo', version: '0.0.0', private: true, dependencies: { [PACKAGE.name]: `file:${ROOT}`, 'node-red-node-sqlite': PACKAGE.devDependencies['node-red-node-sqlite'] } }, null, 2)}\n`,
   );
   const settingsFile = path.join(userDir, 'settings.js');
   const credentialSecret = crypto.randomBytes(24).toString('hex');
@@ -210,4 +222,4 @@ function startNodeRed({ userDir, settingsFile, port, host = '127.0.0.1', env = {
   );
 }
 
-module.exports = { ROOT, CONFIG_ID, EXAMPLE_SANDBOX_URL, loadExamples, exampleFlows, prepareUserDir, startNodeRed, freePort };
+module.exports = { ROOT, CONFIG_ID, HIS_DB_ID, HIS_DB_FILE, EXAMPLE_SANDBOX_URL, loadExamples, exampleFlows, prepareUserDir, startNodeRed, freePort };

@@ -198,6 +198,35 @@ describe('browser: editor (palette, dialogs, help, credentials)', function () {
         });
       });
 
+      h.HIS_TYPES.forEach((type, index) => {
+        it(`${type}: the dialog shows its fields (allowed callers validated) and its help renders`, async () => {
+          const id = await h.dragFromPalette(page, type, 160 + index * 200, 480);
+          await h.openNodeDialog(page, id);
+          assertNoRawKeys(await h.trayText(page), `${type} dialog`);
+          const { labels, placeholders } = await h.trayLabels(page);
+          for (const p of placeholders) assertNoRawKeys(p, `${type} placeholder`);
+          if (locale === 'zh-CN') assertChinese(labels, `${type} dialog labels`);
+          if (type === 'upp-his-in') {
+            for (const f of ['kind', 'url', 'timeout', 'allow', 'name']) assert.equal(await page.locator(`#node-input-${f}`).count(), 1, `upp-his-in has #node-input-${f}`);
+            await page.fill('#node-input-allow', 'front-end');
+            await page.locator('#node-input-name').click();
+            await page.waitForFunction(() => $('#node-input-allow').hasClass('input-error'));
+            await page.fill('#node-input-allow', '10.0.0.5, 10.0.0.6');
+            await page.fill('#node-input-url', '/his/order');
+            await page.locator('#node-input-name').click();
+            await page.waitForFunction(() => !$('#node-input-allow').hasClass('input-error') && !$('#node-input-url').hasClass('input-error'));
+          }
+          const help = await h.helpText(page);
+          assert.ok(help.length > 200, `${type} help renders (${help.length} chars)`);
+          assertNoRawKeys(help, `${type} help`);
+          assert.match(help, /SELECT|result:false|result:true/, `${type} help shows the rule or the SQL shape`);
+          if (locale === 'zh-CN') assertChinese(help, `${type} help`);
+          await page.click('#node-dialog-ok');
+          await page.locator('#node-dialog-ok').waitFor({ state: 'detached' });
+          assert.equal(await page.evaluate((nodeId) => RED.nodes.node(nodeId).valid, id), true, `${type} is valid`);
+        });
+      });
+
       it('upp-audit: no input; the dialog lists the connections and endpoints to follow, and its help renders', async () => {
         const id = await h.dragFromPalette(page, 'upp-audit', 160, 400);
         assert.equal(await page.evaluate((n) => RED.nodes.node(n)._def.inputs, id), 0, 'no input port');

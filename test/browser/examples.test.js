@@ -32,7 +32,8 @@ async function importExample(page, title, expectConflict) {
   await page.click('#red-ui-clipboard-dialog-import-opt-new');
   await page.click('#red-ui-clipboard-dialog-ok');
   if (expectConflict) {
-    // The shared config node is already there: Node-RED asks; "Import copy" reuses the existing config node.
+    // The shared UPP config node is already there: Node-RED asks; "Import copy" reuses the existing config node.
+    // (The shared HIS database config node alone raises no question: example 07 imports straight away.)
     const note = page.locator('.red-ui-notification:visible').filter({ has: page.locator('button') }).last();
     await note.waitFor();
     await note.locator('button', { hasText: /Import copy/ }).click();
@@ -75,7 +76,7 @@ describe('browser: every example via Import > Examples, deployed and run', funct
 
     const countTabs = () => page.evaluate(() => { let n = 0; RED.nodes.eachWorkspace(() => n++); return n; });
     const before = await countTabs();
-    for (const [i, { file }] of examples.entries()) await importExample(page, file.replace(/\.json$/, ''), i > 0);
+    for (const [i, { file, flow }] of examples.entries()) await importExample(page, file.replace(/\.json$/, ''), i > 0 && flow.some((n) => n.type === 'upp-config'));
     assert.equal(await countTabs(), before + examples.length, 'one new flow per example');
     const state = await page.evaluate(() => {
       let configCount = 0;
@@ -130,10 +131,12 @@ describe('browser: every example via Import > Examples, deployed and run', funct
     await cashier.close();
 
     // The same order through the other HTTP examples: refund (+ refund query), payment query, close.
+    // The demo page carries the caller secret the POST endpoints require (X-UPP-Secret).
     const call = (method, url, body) =>
       demo.evaluate(
         async ({ method, url, body }) => {
-          const r = await fetch(url, { method, headers: { 'Content-Type': 'application/json' }, body: body && JSON.stringify(body) });
+          const secret = document.querySelector('meta[name=upp-secret]').content;
+          const r = await fetch(url, { method, headers: { 'Content-Type': 'application/json', 'X-UPP-Secret': secret }, body: body && JSON.stringify(body) });
           return { status: r.status, body: await r.json() };
         },
         { method, url, body },
@@ -141,7 +144,7 @@ describe('browser: every example via Import > Examples, deployed and run', funct
     const query = await call('GET', `pay/query?paymentNo=${paymentNo}&bizType=scan_pay`);
     assert.equal(query.body.outcome, 'success');
     assert.equal(query.body.tradeStatus, 'pay_success');
-    const refund = await call('POST', 'pay/refund', { paymentNo, bizType: 'scan_pay', refundFee: '0.02' });
+    const refund = await call('POST', 'pay/refund', { paymentNo, refundNo: `RF-${paymentNo}`, refundFee: '0.02' });
     assert.equal(refund.status, 200, JSON.stringify(refund.body));
     assert.equal(refund.body.outcome, 'success');
     const refundQuery = await call('GET', `pay/refund-status?requestNo=${refund.body.requestNo}`);
@@ -152,6 +155,29 @@ describe('browser: every example via Import > Examples, deployed and run', funct
     const close = await call('POST', 'pay/close', { paymentNo: unpaid.body.paymentNo, bizType: 'scan_pay' });
     assert.equal(close.body.outcome, 'success');
     assert.equal(close.body.data.isCloseOrder, 'Y');
+
+    // The late-payment story (example 07): the patient pays the closed order anyway (the channel did not enforce
+    // the close); the platform asks the HIS order view, which has the order closed, and refunds automatically.
+    const closed = stack.sandbox.order(unpaid.body.paymentNo);
+    await waitFor(async () => (await call('GET', `pay/status?paymentNo=${unpaid.body.paymentNo}`)).body.status === 'closed', 'the HIS row closed');
+    const late = await demo.context().newPage();
+    await late.goto(closed.payUrl);
+    assert.equal(await late.locator('#status').getAttribute('data-status'), 'closed');
+    await late.locator('#late-pay').click();
+    await late.locator('#late li[data-state="refunded"]').waitFor();
+    assert.match(await late.locator('#message').innerText(), /after_close/);
+    const [decision] = stack.sandbox.his.decisions().filter((d) => d.paymentNo === unpaid.body.paymentNo);
+    assert.equal(decision.answer, 'rows');
+    assert.equal(decision.action, 'refund');
+    await late.screenshot({ path: h.artifact('late-payment-refunded.png') });
+    // The order the HIS has paid: a second payment through another channel is a duplicate, refunded; the first kept.
+    const again = await late.context().newPage();
+    await again.goto(stack.sandbox.order(paymentNo).payUrl);
+    await again.locator('#late-pay').click();
+    await again.locator('#late li[data-state="refunded"]').waitFor();
+    assert.equal(stack.sandbox.order(paymentNo).tradeStatus, 'pay_success');
+    await again.close();
+    await late.close();
     await demo.close();
   });
 
@@ -175,10 +201,10 @@ describe('browser: every example via Import > Examples, deployed and run', funct
 
   it('answers a bad amount with 400 from the Catch node, sending nothing', async () => {
     const before = stack.sandbox.requests().length;
-    const bad = await page.evaluate(async () => {
-      const r = await fetch('pay/scan', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ tradeFee: '12.345' }) });
+    const bad = await page.evaluate(async (secret) => {
+      const r = await fetch('pay/scan', { method: 'POST', headers: { 'Content-Type': 'application/json', 'X-UPP-Secret': secret }, body: JSON.stringify({ tradeFee: '12.345' }) });
       return { status: r.status, body: await r.json() };
-    });
+    }, stack.secret);
     assert.equal(bad.status, 400);
     assert.match(bad.body.error, /tradeFee/);
     assert.equal(bad.body.field, 'tradeFee');

@@ -6,6 +6,7 @@ const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 const lib = require('../../scripts/demo/lib');
+const { createHisDatabase } = require('../../scripts/demo/his-db');
 
 const ROOT = lib.ROOT;
 const CHROMIUM = process.env.UPP_CHROMIUM || '/usr/bin/chromium';
@@ -13,12 +14,17 @@ const ARTIFACTS = path.join(ROOT, 'test-artifacts');
 const CI = process.env.CI === 'true';
 /** A key only these tests use, so a search for it in the editor finds nothing but a leak. */
 const TEST_KEY = 'browser-test-key-5Jd83kQz';
+/** The X-UPP-Secret the examples' POST endpoints require (Node-RED's UPP_HTTP_SECRET, as npm start sets it). */
+const TEST_SECRET = 'browser-test-secret-Qm41';
 /** Lines Node-RED 4 always logs at start-up with our settings: not caused by this package. */
 const EXPECTED_LOG = [/\[warn\] Projects disabled/];
 
 const FLOW_TYPES = ['upp-network', 'upp-scancode', 'upp-barcode', 'upp-facecode', 'upp-query', 'upp-refund', 'upp-refund-query', 'upp-close', 'upp-poll'];
-/** Every palette entry of the package: the flow nodes above (each with a connection) and the audit node (no input). */
-const PALETTE_TYPES = [...FLOW_TYPES, 'upp-audit'];
+/** The HIS side's nodes (no connection: the platform calls them). */
+const HIS_TYPES = ['upp-his-in', 'upp-his-out'];
+/** Every palette entry of the package: the flow nodes above (each with a connection), the audit node (no input)
+ * and the HIS side's nodes. */
+const PALETTE_TYPES = [...FLOW_TYPES, 'upp-audit', ...HIS_TYPES];
 
 /**
  * Call at the top of a describe(): skips the suite, with a message saying why, only when Chromium is missing and
@@ -55,13 +61,16 @@ async function launchBrowser() {
  */
 async function startStack({ deploy = false, edit, extraSettings } = {}) {
   const { startSandbox } = require(path.join(ROOT, 'dist', 'nodes', 'sandbox'));
-  const sandbox = await startSandbox({ port: 0, key: TEST_KEY });
   const port = await lib.freePort();
+  // The platform's side of the HIS views (example 07) points at this Node-RED, as npm start does.
+  const sandbox = await startSandbox({ port: 0, key: TEST_KEY, hisOrderUrl: `http://127.0.0.1:${port}/his/order`, hisBillUrl: `http://127.0.0.1:${port}/his/bill` });
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'upp-browser-'));
   const { userDir, settingsFile } = lib.prepareUserDir({ userDir: path.join(tmp, 'userdir'), port, sandboxUrl: sandbox.url, deploy, edit, extraSettings });
   let nodeRed;
+  let hisDb;
   try {
-    nodeRed = await lib.startNodeRed({ userDir, settingsFile, port, env: { UPP_KEY: TEST_KEY } });
+    hisDb = await createHisDatabase(path.join(userDir, lib.HIS_DB_FILE));
+    nodeRed = await lib.startNodeRed({ userDir, settingsFile, port, env: { UPP_KEY: TEST_KEY, UPP_HIS_DB: hisDb, UPP_HTTP_SECRET: TEST_SECRET } });
   } catch (err) {
     await sandbox.close();
     throw err;
@@ -71,6 +80,8 @@ async function startStack({ deploy = false, edit, extraSettings } = {}) {
     nodeRed,
     url: nodeRed.url,
     userDir,
+    hisDb,
+    secret: TEST_SECRET,
     /** Node-RED log lines that are warnings or errors, start-up boilerplate left out. */
     problems(fromLine = 0) {
       return nodeRed.log.slice(fromLine).filter((l) => /\[(warn|error)\]/.test(l) && !EXPECTED_LOG.some((re) => re.test(l)));
@@ -199,6 +210,7 @@ module.exports = {
   CHROMIUM,
   TEST_KEY,
   FLOW_TYPES,
+  HIS_TYPES,
   PALETTE_TYPES,
   CONFIG_ID: lib.CONFIG_ID,
   RAW_KEY,

@@ -1,5 +1,5 @@
 'use strict';
-// Editions of the front-end machine (spec section 9): one setting derives paths, field rules, endpoints and the
+// Editions of the front-end machine (docs/design.md §9): one setting derives paths, field rules, endpoints and the
 // default request profile; face payment and the bill downloads; the network test names a wrong edition.
 const assert = require('node:assert/strict');
 const { core, frontEnd, signedAnswer, envelopeText } = require('../helpers');
@@ -10,7 +10,7 @@ const base = { isvId: 20000, partnerId: 12345, key: KEY, proxy: 'none', retry: {
 const order = (over = {}) => ({ paymentNo: 'P1', expireTime: inMinutes(15), tradeFee: '12.30', subject: '门诊缴费', ...over });
 
 describe('editions: the table', () => {
-  it('one row per edition, as spec section 9 prints it', () => {
+  it('one row per edition, as vendor API §9 prints it', () => {
     const t = core.EDITIONS;
     assert.deepEqual(core.EDITION_NAMES, ['1.0', '2.0', '2.1', '2.2', '2.3']);
     assert.deepEqual(core.EDITION_NAMES.map((e) => t[e].pathStyle), ['manual-1.0', 'v2', 'v2', 'v2', 'v2']);

@@ -1,5 +1,5 @@
 'use strict';
-// The manual's rules (spec section 6) as a table: each row is what the platform said and what it must mean.
+// The manual's rules (vendor API §6) as a table: each row is what the platform said and what it must mean.
 const assert = require('node:assert/strict');
 const { core } = require('../helpers');
 
@@ -40,7 +40,7 @@ const table = [
   ['network', rejected, 'failed', false],
 ];
 
-describe('outcome rules (DESIGN.md outcome table, spec section 6)', () => {
+describe('outcome rules (docs/design.md outcome table, vendor API §6)', () => {
   for (const [endpoint, answer, outcome, assumed] of table) {
     it(`${endpoint}: ${answer.result === false ? 'result:false' : answer.status ?? 'no status'} -> ${outcome}${assumed ? ' (assumed)' : ''}`, () => {
       const d = core.decide(endpoint, answer);

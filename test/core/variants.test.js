@@ -1,5 +1,5 @@
 'use strict';
-// Signing variants (spec section 3): the vectors of ../shared/spec/sign-vectors-variants.json, and every variant in
+// Signing variants (docs/design.md §3): the vectors of ../shared/spec/sign-vectors-variants.json, and every variant in
 // auto and strict verification.
 const assert = require('node:assert/strict');
 const fs = require('node:fs');

@@ -1,5 +1,5 @@
 'use strict';
-// The reconciliation rules row by row (spec section 11): matching by serial, amounts as decimals, the kinds of
+// The reconciliation rules row by row (docs/design.md §11): matching by serial, amounts as decimals, the kinds of
 // discrepancy with their handling, rows of another day, empty sides, and what the bill says about flagged HIS rows.
 const assert = require('node:assert/strict');
 const { reconcile } = require('../../dist/nodes/reconcile');

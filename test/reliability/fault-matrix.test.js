@@ -1,6 +1,6 @@
 'use strict';
 // Fault matrix: every endpoint's node x every way the front-end machine can fail, through the NODES (the test
-// helper, real HTTP to the sandbox). The rules checked in every cell (spec section 6, DESIGN.md "Outcomes"):
+// helper, real HTTP to the sandbox). The rules checked in every cell (vendor API §6, docs/design.md "Outcomes"):
 // - no pay or refund is reported failed unless the platform said pay_failed / refund_failed in a verified answer;
 // - no pay, refund or close request is ever sent twice (the sandbox's request log); reads at most `attempts` times;
 // - a close with no trustworthy answer is reported closed with msg.upp.assumed = true;
@@ -24,7 +24,7 @@ const READS = new Set(['network', 'query', 'refundQuery']);
 const REASON = { slow: 'timeout', reset: 'connection_reset', http500: 'http_status', malformed: 'unparsable', bad_sign: 'bad_signature', unsigned_error: 'unsigned', rejected: 'rejected' };
 /** Faults after which the sandbox has applied the request (the order or refund exists). */
 const APPLIED = new Set(['slow', 'reset', 'http500', 'malformed', 'bad_sign']);
-/** Magic cents of each fault (sandbox README). */
+/** Magic cents of each fault (docs/sandbox.md). */
 const CENTS = { slow: '91', reset: '92', http500: '93', malformed: '94', bad_sign: '95', unsigned_error: '96', rejected: '97' };
 const RETRY_ATTEMPTS = 3; // the client's default for reads
 const TIMEOUT_MS = 300; // the nodes' pay and read timeouts (config node)

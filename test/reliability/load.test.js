@@ -257,7 +257,7 @@ describe(`reliability: load and exactly-once (${N} messages, ${WINDOW} in flight
         case 'refundDone':
           if (msg.upp.assumed) {
             assumedRefunds += 1;
-            // Counted as refunded by the manual's rule; how many of those the platform never made (see README).
+            // Counted as refunded by the manual's rule; how many of those the platform never made (see docs/reliability.md).
             if (!refund) assumedNoRecord += 1;
             else if (refund.tradeStatus === 'refund_failed') assumedButFailed += 1;
           }

@@ -14,7 +14,7 @@ const JOBS = Number(process.env.RELIABILITY_POLL_JOBS || 2000);
 const ATTEMPTS = 3;
 const WINDOW = 200;
 /** Allowed growth per query, bytes. Measured (second run, 9 000 queries): 5-45 B with nothing piling up; with the
- * AbortSignal.any() leak (transport.ts, see README) about 430 B on Node 22 and 30-90 B on Node 20 (where it shows
+ * AbortSignal.any() leak (transport.ts, see docs/reliability.md) about 430 B on Node 22 and 30-90 B on Node 20 (where it shows
  * best in the 10 000-message load run: +11.9 MB against +1.4 MB). */
 const BYTES_PER_QUERY = Number(process.env.RELIABILITY_POLL_BYTES || 150);
 

@@ -1,5 +1,5 @@
 'use strict';
-// The magic values: every row of the README table, for pay (tradeFee cents) and refund (refundFee cents).
+// The magic values: every row of the table in docs/sandbox.md, for pay (tradeFee cents) and refund (refundFee cents).
 const h = require('./support/helpers');
 const { assert, send, dataOf, scanOrder, barOrder, query, refundInput, inMinutes } = h;
 
@@ -170,7 +170,7 @@ describe('sandbox: refund outcomes by the cents of refundFee', function () {
   const refundQuery = async (requestNo) => dataOf(await send(sb, 'refundQuery', { requestNo }));
 
   for (const fee of ['5.00', '5.01']) {
-    it(`${fee.slice(-2)}: refund_success with refundTime and every data field of spec 4.5`, async () => {
+    it(`${fee.slice(-2)}: refund_success with refundTime and every data field of vendor API §4.5 (the schema)`, async () => {
       const paymentNo = await paid();
       const input = refundInput(paymentNo, fee, { refundNo: 'HIS-R-1', bizData: '{"op":"x"}' });
       const data = dataOf(await send(sb, 'refund', input));

@@ -1,4 +1,4 @@
-// The canonical string and the MD5 signature (spec section 3), plus verification in strict and auto modes over the
+// The canonical string and the MD5 signature (docs/design.md §3), plus verification in strict and auto modes over the
 // verification variants: value profile (v1, v2, v2-mixed) x data.sign kept or dropped x time text (wire, iso).
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { SignProfile, TimeText, VerifyMode } from '../schema';

@@ -56,7 +56,7 @@ export interface WriteOptions {
   time?: TimeText;
 }
 
-/** LocalDateTime fields whose signed text may be ISO (spec section 3, sign-vectors-variants.json). */
+/** LocalDateTime fields whose signed text may be ISO (docs/design.md §3, sign-vectors-variants.json). */
 const LOCAL_DATETIME_FIELDS: ReadonlySet<string> = new Set(['paymentTime', 'refundTime', 'tradeTime', 'expireTime']);
 const WIRE_DATETIME = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/;
 
@@ -66,7 +66,7 @@ function quoted(options: WriteOptions, depth: number): boolean {
   return options.profile === 'v1' || (options.profile === 'v2-mixed' && depth === 1);
 }
 
-/** Writes a tree as compact JSON. With `canonical`, produces the string that is signed (spec section 3). */
+/** Writes a tree as compact JSON. With `canonical`, produces the string that is signed (vendor API §3). */
 export function writeJson(tree: JsonTree, options: WriteOptions): string {
   return writeValue(tree, options, 0, '');
 }
@@ -90,7 +90,7 @@ function writeValue(value: JsonTree, options: WriteOptions, depth: number, key: 
   return writeObject(value, options, depth, key);
 }
 
-/** Whether a key/value pair takes part in the canonical string (spec section 3). */
+/** Whether a key/value pair takes part in the canonical string (vendor API §3). */
 function inCanonical(key: string, value: JsonTree | undefined, options: WriteOptions, depth: number, ownKey: string): boolean {
   if (value === null || value === undefined || value === '') return false;
   if (depth === 0 && key === 'sign') return false;

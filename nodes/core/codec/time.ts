@@ -1,4 +1,4 @@
-// Platform local time: China Standard Time, UTC+8, no daylight saving, whatever the host's time zone (spec 8).
+// Platform local time: China Standard Time, UTC+8, no daylight saving, whatever the host's time zone (docs/design.md §8).
 const CHINA_OFFSET_MS = 8 * 60 * 60 * 1000;
 const DATETIME = /^(\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2})$/;
 

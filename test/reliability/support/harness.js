@@ -15,7 +15,7 @@ const NODES = NODE_TYPES.map((type) => require(path.join(DIST, `${type}.js`)));
 const KEY = 'sandbox-key-0001';
 const IDS = { isvId: '20000', partnerId: '12345' };
 
-/** Outputs of each action node type, in order (DESIGN.md's outcome table). */
+/** Outputs of each action node type, in order (docs/design.md's outcome table). */
 const OUTPUTS = {
   'upp-network': ['ok'],
   'upp-scancode': ['paid', 'pending'],

@@ -1,0 +1,40 @@
+-- The demo HIS database (SQLite): what the example flows read and write where a hospital's own HIS tables stand.
+-- Created by scripts/demo (npm start) in .demo/his.sqlite. Times are China time text 'yyyy-MM-dd HH:mm:ss'
+-- (spec 8); amounts are exact text '12.30' (never REAL: a float cannot hold every amount).
+
+-- One row per order the HIS sends to the platform (paymentNo = payment_no).
+CREATE TABLE IF NOT EXISTS his_payment (
+    payment_no      TEXT PRIMARY KEY,               -- HIS serial, sent as paymentNo
+    amount          TEXT NOT NULL,                  -- yuan, '12.30'
+    subject         TEXT NOT NULL,
+    biz_type        TEXT NOT NULL,                  -- scan_pay | barcode_pay
+    channel_product TEXT,
+    status          TEXT NOT NULL DEFAULT 'pending' -- pending | paid | failed | closed | unknown
+                    CHECK (status IN ('pending', 'paid', 'failed', 'closed', 'unknown')),
+    out_payment_no  TEXT,                           -- platform serial (from the answers)
+    in_payment_no   TEXT,                           -- channel serial
+    channel_type    TEXT,
+    paid_at         TEXT,
+    expire_time     TEXT,                           -- the order's expireTime (the poll runs until it)
+    reason          TEXT,                           -- why the poll ended as it did (msg.upp.reason)
+    created_at      TEXT NOT NULL,
+    updated_at      TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS his_payment_status ON his_payment (status);
+
+-- One row per refund the HIS decided to make. Its id gives the refund's requestNo ('HR' + id): the same refund
+-- always goes out with the same requestNo, and an HTTP caller can never mint one.
+CREATE TABLE IF NOT EXISTS his_refund (
+    id              INTEGER PRIMARY KEY AUTOINCREMENT,
+    refund_no       TEXT NOT NULL UNIQUE,           -- HIS refund serial, sent as refundNo
+    payment_no      TEXT NOT NULL REFERENCES his_payment (payment_no),
+    amount          TEXT NOT NULL,
+    status          TEXT NOT NULL DEFAULT 'new'     -- new | refunded | failed | unknown
+                    CHECK (status IN ('new', 'refunded', 'failed', 'unknown')),
+    assumed         INTEGER NOT NULL DEFAULT 0,     -- 1: the manual's "treat as refunded" rule decided, reconcile it
+    out_refund_no   TEXT,
+    refunded_at     TEXT,
+    created_at      TEXT NOT NULL,
+    updated_at      TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS his_refund_payment ON his_refund (payment_no);
