@@ -12,6 +12,7 @@ const runs = [
   { script: 'poll-scale.js', env: { POLL_JOBS: '2500' } },
   { script: 'flow.js' },
   { script: 'cold-start.js' },
+  { script: 'reconcile.js' },
 ];
 console.log(`# Benchmarks — ${new Date().toISOString()} — node ${process.version}, ${require('node:os').cpus().length} cores`);
 for (const { script, env = {} } of runs) {
