@@ -137,8 +137,21 @@ async function dragFromPalette(page, type, dx, dy) {
 async function openNodeDialog(page, id) {
   // A tray still sliding away from the previous test would swallow the double-click.
   await page.waitForFunction(() => $('.red-ui-tray').length === 0);
-  await page.locator(`[id="${id}"] .red-ui-flow-node`).dblclick();
-  await page.locator('#node-dialog-ok').waitFor({ state: 'visible' });
+  // On a loaded machine the editor sometimes takes the two clicks as a drag or a single click (seen in CI on zh-CN
+  // dialogs): double-click again, as a person would, when no tray appeared.
+  for (let attempt = 1; ; attempt++) {
+    await page.locator(`[id="${id}"] .red-ui-flow-node`).dblclick();
+    try {
+      await page.locator('#node-dialog-ok').waitFor({ state: 'visible', timeout: 10000 });
+      break;
+    } catch (err) {
+      if (attempt === 3) throw err;
+      if ((await page.locator('.red-ui-tray').count()) > 0) {
+        await page.locator('#node-dialog-ok').waitFor({ state: 'visible' });
+        break;
+      }
+    }
+  }
   await page.waitForTimeout(300); // the tray slides in
 }
 
