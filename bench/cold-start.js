@@ -35,10 +35,32 @@ function packageFlow() {
   const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
   const types = Object.keys(pkg['node-red'].nodes).filter((t) => fs.existsSync(path.join(ROOT, pkg['node-red'].nodes[t])));
   const tab = { id: 'cold.tab', type: 'tab', label: 'cold start' };
-  const config = { id: 'cold.config', type: 'upp-config', name: 'front-end', baseUrl: 'http://127.0.0.1:9', isvId: '20000', partnerId: '12345', profile: 'v1' };
+  const config = {
+    id: 'cold.config',
+    type: 'upp-config',
+    name: 'front-end',
+    baseUrl: 'http://127.0.0.1:9',
+    isvId: '20000',
+    partnerId: '12345',
+    profile: 'v1',
+  };
   const flows = [tab, config];
-  if (types.includes('upp-query')) flows.push({ id: 'cold.query', type: 'upp-query', z: 'cold.tab', server: config.id, bizType: '', bizTypeType: 'str', paymentNo: '', paymentNoType: 'str', x: 200, y: 100, wires: [[], [], []] });
-  if (types.includes('upp-poll')) flows.push({ id: 'cold.poll', type: 'upp-poll', z: 'cold.tab', server: config.id, x: 200, y: 200, wires: [[], [], []] });
+  if (types.includes('upp-query'))
+    flows.push({
+      id: 'cold.query',
+      type: 'upp-query',
+      z: 'cold.tab',
+      server: config.id,
+      bizType: '',
+      bizTypeType: 'str',
+      paymentNo: '',
+      paymentNoType: 'str',
+      x: 200,
+      y: 100,
+      wires: [[], [], []],
+    });
+  if (types.includes('upp-poll'))
+    flows.push({ id: 'cold.poll', type: 'upp-poll', z: 'cold.tab', server: config.id, x: 200, y: 200, wires: [[], [], []] });
   return { flows, credentials: { [config.id]: { key: 'sandbox-key-0001' } } };
 }
 
@@ -49,7 +71,8 @@ const VARIANTS = {
 };
 if (ALT_PACKAGE_ROOT) {
   VARIANTS['+ package@fixed'] = () => makeUserDir({ withPackage: true, packageRoot: ALT_PACKAGE_ROOT, prefix: 'upp-cold-' });
-  VARIANTS['+ package@fixed and flow'] = () => makeUserDir({ withPackage: true, packageRoot: ALT_PACKAGE_ROOT, prefix: 'upp-cold-', ...packageFlow() });
+  VARIANTS['+ package@fixed and flow'] = () =>
+    makeUserDir({ withPackage: true, packageRoot: ALT_PACKAGE_ROOT, prefix: 'upp-cold-', ...packageFlow() });
 }
 
 let ticksPerSecond;
@@ -76,7 +99,13 @@ function rssMB(pid) {
 
 async function startOnce(variant) {
   const userDir = VARIANTS[variant]();
-  const settings = { ...baseSettings(userDir), uiPort: await freePort(), httpAdminRoot: '/', disableEditor: false, logging: { console: { level: 'info', metrics: false, audit: false } } };
+  const settings = {
+    ...baseSettings(userDir),
+    uiPort: await freePort(),
+    httpAdminRoot: '/',
+    disableEditor: false,
+    logging: { console: { level: 'info', metrics: false, audit: false } },
+  };
   delete settings.httpNodeRoot;
   const settingsFile = path.join(userDir, 'settings.js');
   fs.writeFileSync(settingsFile, `module.exports = ${JSON.stringify(settings, null, 2)};\n`);
@@ -91,7 +120,13 @@ async function startOnce(variant) {
         if (/Started flows/.test(out)) {
           const ms = performance.now() - t0;
           clearTimeout(limit);
-          const problems = out.split('\n').filter((l) => /\[(error|warn)\]/.test(l) && !/Projects disabled|unencrypted credentials|settings file|Flows file|Your flow credentials/i.test(l));
+          const problems = out
+            .split('\n')
+            .filter(
+              (l) =>
+                /\[(error|warn)\]/.test(l) &&
+                !/Projects disabled|unencrypted credentials|settings file|Flows file|Your flow credentials/i.test(l),
+            );
           resolve({ ms, cpu: cpuMs(child.pid), rss: rssMB(child.pid), problems });
         }
       };
@@ -138,7 +173,11 @@ async function measure({ rounds = ROUNDS, log = () => {} } = {}) {
     '+MB vs bare': pairedDiff(name, 'rss').toFixed(1),
     'all rounds ms': runs[name].map((r) => r.ms.toFixed(0)).join(' '),
   }));
-  return { rows, problems: [...problems], note: `${rounds} rounds, spawn of red.js to its "Started flows" log line (editor and admin API on), order rotated each round; medians, differences and ratios paired per round. CPU ms = user + system of the Node-RED process (10 ms ticks), less disturbed by other load than wall time` };
+  return {
+    rows,
+    problems: [...problems],
+    note: `${rounds} rounds, spawn of red.js to its "Started flows" log line (editor and admin API on), order rotated each round; medians, differences and ratios paired per round. CPU ms = user + system of the Node-RED process (10 ms ticks), less disturbed by other load than wall time`,
+  };
 }
 
 async function main() {

@@ -49,12 +49,20 @@ function codecTable() {
     const tree = core.parseLossless(response);
     tree.sign = core.md5Sign(core.canonicalOf(tree, profile), KEY);
     const wire = core.writeJson(tree, { canonical: false });
-    const encode = microBench(() => core.encodeRequest({ isvId: '20000', partnerId: '12345' }, core.validateRequest('scanCode', input, now), KEY, profile, now));
+    const encode = microBench(() =>
+      core.encodeRequest({ isvId: '20000', partnerId: '12345' }, core.validateRequest('scanCode', input, now), KEY, profile, now),
+    );
     const verify = microBench(() => {
       const t = core.parseLossless(wire);
       if (core.verifyTree(t, KEY, profile, 'strict').verified !== profile) throw new Error('verification failed in bench');
     });
-    rows.push({ profile, 'validate+sign+encode p50 µs': encode.p50.toFixed(1), 'p99 µs': encode.p99.toFixed(1), 'parse+verify p50 µs': verify.p50.toFixed(1), 'p99 µs ': verify.p99.toFixed(1) });
+    rows.push({
+      profile,
+      'validate+sign+encode p50 µs': encode.p50.toFixed(1),
+      'p99 µs': encode.p99.toFixed(1),
+      'parse+verify p50 µs': verify.p50.toFixed(1),
+      'p99 µs ': verify.p99.toFixed(1),
+    });
   }
   return rows;
 }
@@ -76,15 +84,31 @@ async function loop(total, concurrency, one) {
   return { rps: total / seconds, cpuUsPerReq: (cpu.user + cpu.system) / total };
 }
 
-async function throughputTable({ total = Number(process.env.BENCH_REQUESTS || 4000), concurrency = 20, rounds = Number(process.env.BENCH_ROUNDS || 5) } = {}) {
+async function throughputTable({
+  total = Number(process.env.BENCH_REQUESTS || 4000),
+  concurrency = 20,
+  rounds = Number(process.env.BENCH_ROUNDS || 5),
+} = {}) {
   const sb = await startSandboxProcess();
   const client = new core.UppClient({ baseUrl: sb.url, isvId: 20000, partnerId: 12345, key: sb.key, proxy: 'none', verify: 'strict' });
   const paymentNo = `BENCH${Date.now()}`;
-  const first = await client.barCode({ paymentNo, expireTime: Date.now() + 3600e3, tradeFee: '1.01', subject: 'bench', authCode: '280000000000000000' });
+  const first = await client.barCode({
+    paymentNo,
+    expireTime: Date.now() + 3600e3,
+    tradeFee: '1.01',
+    subject: 'bench',
+    authCode: '280000000000000000',
+  });
   if (first.outcome !== 'success') throw new Error(`bench order not paid: ${first.reason}`);
   const url = new URL(sb.url);
   const path = `${url.pathname.replace(/\/$/, '')}/access/query`;
-  const signed = core.encodeRequest({ isvId: '20000', partnerId: '12345' }, core.validateRequest('query', { bizType: 'barcode_pay', paymentNo }), sb.key, 'v1', Date.now()).body;
+  const signed = core.encodeRequest(
+    { isvId: '20000', partnerId: '12345' },
+    core.validateRequest('query', { bizType: 'barcode_pay', paymentNo }),
+    sb.key,
+    'v1',
+    Date.now(),
+  ).body;
   const pool = new Pool(sb.origin, { connections: 64 });
   const bare = async () => {
     const res = await pool.request({ path, method: 'POST', headers: { 'content-type': 'application/json;charset=UTF-8' }, body: signed });
@@ -135,14 +159,20 @@ async function main() {
   console.table(codec);
   for (const row of codec) {
     const total = Number(row['validate+sign+encode p50 µs']) + Number(row['parse+verify p50 µs']);
-    console.log(`${row.profile}: validate+sign+encode + parse+verify = ${total.toFixed(1)} µs per call at p50 (target ≤ 30 µs): ${total <= 30 ? 'met' : 'MISSED'}`);
+    console.log(
+      `${row.profile}: validate+sign+encode + parse+verify = ${total.toFixed(1)} µs per call at p50 (target ≤ 30 µs): ${total <= 30 ? 'met' : 'MISSED'}`,
+    );
   }
   console.log('\n## Query throughput: UppClient vs bare undici, same sandbox on loopback\n');
   const t = await throughputTable();
   console.table(t.rows);
   console.log(t.note);
-  console.log(`client throughput overhead vs bare loop: ${(t.overhead * 100).toFixed(1)}% (target: within 20%): ${t.overhead <= 0.2 ? 'met' : 'MISSED'}`);
-  console.log(`client CPU per request above the bare loop: ${t.cpuOverheadUs.toFixed(0)} µs (validation, signing, lossless parsing, verification, outcome)`);
+  console.log(
+    `client throughput overhead vs bare loop: ${(t.overhead * 100).toFixed(1)}% (target: within 20%): ${t.overhead <= 0.2 ? 'met' : 'MISSED'}`,
+  );
+  console.log(
+    `client CPU per request above the bare loop: ${t.cpuOverheadUs.toFixed(0)} µs (validation, signing, lossless parsing, verification, outcome)`,
+  );
 }
 
 if (require.main === module) {

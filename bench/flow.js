@@ -21,7 +21,10 @@ const ROUNDS = Number(process.env.BENCH_FLOW_ROUNDS || 5);
 const CONCURRENCY = Number(process.env.BENCH_FLOW_CONCURRENCY || 50);
 const WARMUP = Math.max(200, Math.min(3000, Math.round(TOTAL / 5)));
 const ALL = ['upp-query', 'hand-rolled', 'bare', 'empty', 'client', ...(ALT_PACKAGE_ROOT ? ['upp-query@fixed', 'client@fixed'] : [])];
-const CONTENDERS = (process.env.BENCH_FLOW_CONTENDERS || ALL.join(',')).split(',').map((s) => s.trim()).filter(Boolean);
+const CONTENDERS = (process.env.BENCH_FLOW_CONTENDERS || ALL.join(','))
+  .split(',')
+  .map((s) => s.trim())
+  .filter(Boolean);
 const LABELS = {
   'upp-query': 'a. upp-query flow',
   'hand-rolled': 'b. hand-rolled flow (function + http request + function)',
@@ -39,11 +42,17 @@ const median = (xs) => {
 
 function runWorker(job, sandbox) {
   return new Promise((resolve, reject) => {
-    const worker = fork(path.join(__dirname, 'lib', 'flow-worker.js'), [], { execArgv: ['--expose-gc'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-    const limit = setTimeout(() => {
-      worker.kill('SIGKILL');
-      reject(new Error(`${job.contender} round ${job.round} took too long`));
-    }, 120000 + job.total * 5);
+    const worker = fork(path.join(__dirname, 'lib', 'flow-worker.js'), [], {
+      execArgv: ['--expose-gc'],
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    });
+    const limit = setTimeout(
+      () => {
+        worker.kill('SIGKILL');
+        reject(new Error(`${job.contender} round ${job.round} took too long`));
+      },
+      120000 + job.total * 5,
+    );
     let sandboxCpu0 = 0;
     let sandboxCpuUs = NaN;
     let result;
@@ -72,8 +81,17 @@ async function prepareOrders(sandbox) {
   const stamp = Date.now().toString(36).toUpperCase();
   const orders = { paymentNo: `BENCHFLOW${stamp}A`, checkPaymentNo: `BENCHFLOW${stamp}B` };
   // 1.01 (cents 01) and 100.00 (barcode, cents 00): both paid at once; the second tests verification with scale.
-  for (const [paymentNo, tradeFee] of [[orders.paymentNo, '1.01'], [orders.checkPaymentNo, '100.00']]) {
-    const r = await client.barCode({ paymentNo, tradeFee, expireTime: Date.now() + 3600e3, subject: 'bench', authCode: '280000000000000000' });
+  for (const [paymentNo, tradeFee] of [
+    [orders.paymentNo, '1.01'],
+    [orders.checkPaymentNo, '100.00'],
+  ]) {
+    const r = await client.barCode({
+      paymentNo,
+      tradeFee,
+      expireTime: Date.now() + 3600e3,
+      subject: 'bench',
+      authCode: '280000000000000000',
+    });
     if (r.outcome !== 'success') throw new Error(`bench order ${paymentNo} not paid: ${r.reason}`);
   }
   await client.destroy();
@@ -90,10 +108,25 @@ async function measure({ total = TOTAL, rounds = ROUNDS, concurrency = CONCURREN
       const order = contenders.map((_, k) => contenders[(k + round) % contenders.length]);
       for (const contender of order) {
         await sandbox.clear();
-        const job = { cmd: 'run', contender, round, packageRoot: contender.endsWith('@fixed') ? ALT_PACKAGE_ROOT : undefined, url: sandbox.url, origin: sandbox.origin, key: sandbox.key, ...orders, total, concurrency, warmup: WARMUP, profileDir: process.env.BENCH_CPU_PROFILE ? path.resolve(process.env.BENCH_CPU_PROFILE) : undefined };
+        const job = {
+          cmd: 'run',
+          contender,
+          round,
+          packageRoot: contender.endsWith('@fixed') ? ALT_PACKAGE_ROOT : undefined,
+          url: sandbox.url,
+          origin: sandbox.origin,
+          key: sandbox.key,
+          ...orders,
+          total,
+          concurrency,
+          warmup: WARMUP,
+          profileDir: process.env.BENCH_CPU_PROFILE ? path.resolve(process.env.BENCH_CPU_PROFILE) : undefined,
+        };
         const r = await runWorker(job, sandbox);
         runs[contender].push(r);
-        log(`  round ${round + 1}/${rounds} ${contender}: ${r.rps.toFixed(0)} req/s, p50 ${r.p50.toFixed(2)} ms, ${r.cpuUsPerReq.toFixed(0)} µs CPU/req, ${JSON.stringify(r.counts)}`);
+        log(
+          `  round ${round + 1}/${rounds} ${contender}: ${r.rps.toFixed(0)} req/s, p50 ${r.p50.toFixed(2)} ms, ${r.cpuUsPerReq.toFixed(0)} µs CPU/req, ${JSON.stringify(r.counts)}`,
+        );
       }
     }
     return summarize(runs, { total, rounds, concurrency });
@@ -177,7 +210,9 @@ function summarize(runs, { total, rounds, concurrency }) {
       );
     }
   }
-  const note = `${rounds} rounds × ${total} requests per contender (+${WARMUP} warm-up), concurrency ${concurrency}, a fresh process per contender and round, order rotated each round; medians, ratios are medians of per-round ratios. CPU = Node-RED (or loop) process only; the sandbox runs in its own process. Per-round req/s: ${Object.entries(m)
+  const note = `${rounds} rounds × ${total} requests per contender (+${WARMUP} warm-up), concurrency ${concurrency}, a fresh process per contender and round, order rotated each round; medians, ratios are medians of per-round ratios. CPU = Node-RED (or loop) process only; the sandbox runs in its own process. Per-round req/s: ${Object.entries(
+    m,
+  )
     .map(([k, x]) => `${k} ${x.rpsAll.join('/')}`)
     .join('; ')}`;
   return { rows, verification, targets, note, medians: m };

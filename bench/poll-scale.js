@@ -36,10 +36,12 @@ const MIX = [
   { share: 0.2, tradeFee: '1.00', expect: 'failed', what: 'never paid: 8 queries, close, query' },
 ];
 
-const gc = global.gc ?? (() => {
-  v8.setFlagsFromString('--expose-gc');
-  return vm.runInNewContext('gc');
-})();
+const gc =
+  global.gc ??
+  (() => {
+    v8.setFlagsFromString('--expose-gc');
+    return vm.runInNewContext('gc');
+  })();
 const heapMB = () => {
   gc();
   gc();
@@ -49,9 +51,11 @@ const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 async function pool(n, limit, work) {
   let next = 0;
-  await Promise.all(Array.from({ length: Math.min(limit, n) }, async () => {
-    while (next < n) await work(next++);
-  }));
+  await Promise.all(
+    Array.from({ length: Math.min(limit, n) }, async () => {
+      while (next < n) await work(next++);
+    }),
+  );
 }
 
 async function createOrders(sandbox, stamp) {
@@ -64,7 +68,13 @@ async function createOrders(sandbox, stamp) {
   const msgs = new Array(JOBS);
   await pool(JOBS, 50, async (k) => {
     const paymentNo = `PS${stamp}${String(k).padStart(6, '0')}`;
-    const r = await client.scanCode({ paymentNo, channelProduct: 'ali_scan_code', expireTime, tradeFee: plan[k].tradeFee, subject: 'poll bench' });
+    const r = await client.scanCode({
+      paymentNo,
+      channelProduct: 'ali_scan_code',
+      expireTime,
+      tradeFee: plan[k].tradeFee,
+      subject: 'poll bench',
+    });
     if (r.outcome !== 'pending') throw new Error(`order ${paymentNo}: ${r.outcome} ${r.reason}`);
     // What a scan-code node's pending output carries, wired straight into upp-poll.
     const { payload, upp } = describeResult(r);
@@ -77,11 +87,35 @@ async function createOrders(sandbox, stamp) {
 
 function flow(sandbox, collect) {
   const TAB = 'pb.tab';
-  const fn = (id, tag) => ({ id, type: 'function', z: TAB, name: tag, func: `global.get('pollCollect')(msg, ${JSON.stringify(tag)});\nreturn null;`, outputs: 1, timeout: 0, noerr: 0, initialize: '', finalize: '', libs: [], x: 500, y: 100, wires: [[]] });
+  const fn = (id, tag) => ({
+    id,
+    type: 'function',
+    z: TAB,
+    name: tag,
+    func: `global.get('pollCollect')(msg, ${JSON.stringify(tag)});\nreturn null;`,
+    outputs: 1,
+    timeout: 0,
+    noerr: 0,
+    initialize: '',
+    finalize: '',
+    libs: [],
+    x: 500,
+    y: 100,
+    wires: [[]],
+  });
   return {
     flows: [
       { id: TAB, type: 'tab', label: 'poll bench', disabled: false, info: '' },
-      { id: 'pb.cfg', type: 'upp-config', name: 'sandbox', baseUrl: sandbox.url, isvId: '20000', partnerId: '12345', profile: 'v1', proxy: 'none' },
+      {
+        id: 'pb.cfg',
+        type: 'upp-config',
+        name: 'sandbox',
+        baseUrl: sandbox.url,
+        isvId: '20000',
+        partnerId: '12345',
+        profile: 'v1',
+        proxy: 'none',
+      },
       {
         id: 'pb.poll',
         type: 'upp-poll',
@@ -120,17 +154,25 @@ async function measureCeiling(sandbox, paymentNo) {
   const { Pool } = require('undici');
   const url = new URL(sandbox.url);
   const path = `${url.pathname.replace(/\/$/, '')}/access/query`;
-  const body = core.encodeRequest({ isvId: '20000', partnerId: '12345' }, core.validateRequest('query', { bizType: 'scan_pay', paymentNo }), sandbox.key, 'v1', Date.now()).body;
+  const body = core.encodeRequest(
+    { isvId: '20000', partnerId: '12345' },
+    core.validateRequest('query', { bizType: 'scan_pay', paymentNo }),
+    sandbox.key,
+    'v1',
+    Date.now(),
+  ).body;
   const pool = new Pool(sandbox.origin, { connections: CONCURRENCY });
   let calls = 0;
   const stopAt = Date.now() + CEILING_MS;
-  await Promise.all(Array.from({ length: CONCURRENCY }, async () => {
-    while (Date.now() < stopAt) {
-      const res = await pool.request({ path, method: 'POST', headers: { 'content-type': 'application/json;charset=UTF-8' }, body });
-      await res.body.text();
-      calls += 1;
-    }
-  }));
+  await Promise.all(
+    Array.from({ length: CONCURRENCY }, async () => {
+      while (Date.now() < stopAt) {
+        const res = await pool.request({ path, method: 'POST', headers: { 'content-type': 'application/json;charset=UTF-8' }, body });
+        await res.body.text();
+        calls += 1;
+      }
+    }),
+  );
   await pool.close();
   return calls / (CEILING_MS / 1000);
 }
@@ -211,7 +253,9 @@ async function main() {
     await sandbox.clear();
     const ceiling = await measureCeiling(sandbox, anyPaymentNo);
 
-    console.log(`upp-poll scale: ${JOBS} concurrent polls, interval ${INTERVAL_S} s, ${ATTEMPTS} attempts, ${CONCURRENCY} queries in flight at most, sandbox in its own process`);
+    console.log(
+      `upp-poll scale: ${JOBS} concurrent polls, interval ${INTERVAL_S} s, ${ATTEMPTS} attempts, ${CONCURRENCY} queries in flight at most, sandbox in its own process`,
+    );
     console.log(`orders: ${MIX.map((m) => `${Math.round(m.share * 100)}% ${m.what}`).join('; ')} (setup ${setupS.toFixed(1)} s)`);
     console.log(
       table([
@@ -220,9 +264,21 @@ async function main() {
         ['heap before -> peak -> after (MB)', `${heapBefore.toFixed(1)} -> ${heapPeak.toFixed(1)} -> ${heapAfter.toFixed(1)}`, ''],
         ['heap growth per 1 000 polls (MB)', (growth / (JOBS / 1000)).toFixed(2), `< ${(TARGET_HEAP_MB_PER_10K / 10).toFixed(1)}`],
         [`heap growth for ${JOBS} polls (MB)`, growth.toFixed(1), `< ${((TARGET_HEAP_MB_PER_10K * JOBS) / 10000).toFixed(0)}`],
-        ['schedule error p50 / p99 / max (ms), all calls', `${stats.lag.p50} / ${stats.lag.p99} / ${stats.lag.max}`, `p99 < ${TARGET_P99_MS}`],
-        [`  started by the timer (${pct(stats.timerLag.count, stats.lag.count)})`, `${stats.timerLag.p50} / ${stats.timerLag.p99} / ${stats.timerLag.max}`, `p99 < ${TARGET_P99_MS}`],
-        [`  due while all ${CONCURRENCY} slots were busy (${pct(stats.queuedLag.count, stats.lag.count)})`, `${stats.queuedLag.p50} / ${stats.queuedLag.p99} / ${stats.queuedLag.max}`, ''],
+        [
+          'schedule error p50 / p99 / max (ms), all calls',
+          `${stats.lag.p50} / ${stats.lag.p99} / ${stats.lag.max}`,
+          `p99 < ${TARGET_P99_MS}`,
+        ],
+        [
+          `  started by the timer (${pct(stats.timerLag.count, stats.lag.count)})`,
+          `${stats.timerLag.p50} / ${stats.timerLag.p99} / ${stats.timerLag.max}`,
+          `p99 < ${TARGET_P99_MS}`,
+        ],
+        [
+          `  due while all ${CONCURRENCY} slots were busy (${pct(stats.queuedLag.count, stats.lag.count)})`,
+          `${stats.queuedLag.p50} / ${stats.queuedLag.p99} / ${stats.queuedLag.max}`,
+          '',
+        ],
         ['queries + closes sent', `${stats.queries} + ${stats.closes}`, ''],
         ['offered load at the peak (calls/s)', Math.round(JOBS / INTERVAL_S), ''],
         ['throughput achieved (calls/s, whole run)', Math.round(queries / wallS), ''],
@@ -231,7 +287,11 @@ async function main() {
         ['CPU Node-RED / sandbox (s)', `${((cpu.user + cpu.system) / 1e6).toFixed(1)} / ${sbCpuS.toFixed(1)}`, ''],
         ['messages submitted in (ms)', submittedMs, ''],
         ['wall time (s)', wallS.toFixed(1), ''],
-        ['outputs success / failed / undetermined / error', `${byPort.success} / ${byPort.failed} / ${byPort.undetermined} / ${byPort.error}`, ''],
+        [
+          'outputs success / failed / undetermined / error',
+          `${byPort.success} / ${byPort.failed} / ${byPort.undetermined} / ${byPort.error}`,
+          '',
+        ],
         ['finished exactly once', missing === 0 && twice === 0 ? `yes (${seen.size})` : `NO: ${missing} missing, ${twice} twice`, 'yes'],
         ['left by the expected output', wrong === 0 && errors === 0 ? 'yes' : `NO: ${wrong} wrong, ${errors} errors`, 'yes'],
       ]),

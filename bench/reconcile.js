@@ -17,10 +17,26 @@ function day(n) {
     const fee = `${(i % 900) + 1}.${String(i % 100).padStart(2, '0')}`;
     const type = i % 10 === 9 ? 'refund' : 'pay';
     const time = `${DAY} ${String(8 + (i % 10)).padStart(2, '0')}:${String(i % 60).padStart(2, '0')}:00`;
-    const bill = { partnerId: 12345, isvId: 20000, tradeType: type, bizType: 'scan_pay', channelType: 'ali', channelProduct: 'ali_scan_code', billsDate: DAY, derateFee: '0.00', tradeFee: fee, tradeTime: time, outTradeNo: `YT${i}`, inTradeNo: `ALI${i}`, tradeNo: `HIS${i}` };
+    const bill = {
+      partnerId: 12345,
+      isvId: 20000,
+      tradeType: type,
+      bizType: 'scan_pay',
+      channelType: 'ali',
+      channelProduct: 'ali_scan_code',
+      billsDate: DAY,
+      derateFee: '0.00',
+      tradeFee: fee,
+      tradeTime: time,
+      outTradeNo: `YT${i}`,
+      inTradeNo: `ALI${i}`,
+      tradeNo: `HIS${i}`,
+    };
     const mine = { tradeType: type, tradeFee: Number(fee), tradeTime: time, outTradeNo: `YT${i}`, tradeNo: `HIS${i}` };
-    if (i % 200 === 1) platform.push(bill); // platform only
-    else if (i % 200 === 2) his.push(mine); // HIS only
+    if (i % 200 === 1)
+      platform.push(bill); // platform only
+    else if (i % 200 === 2)
+      his.push(mine); // HIS only
     else {
       if (i % 100 === 3) mine.tradeFee = Number(fee) + 0.01; // amount mismatch
       platform.push(bill);
@@ -54,7 +70,11 @@ console.log(`| rows a side | median ms (${ROUNDS} rounds) | µs per row pair | d
 console.log('|---:|---:|---:|---:|');
 for (const n of sizes) {
   const r = reconcile({ date: DAY, ...inputs.get(n) });
-  console.log(`| ${n.toLocaleString('en')} | ${median(times.get(n)).toFixed(0)} | ${((median(times.get(n)) * 1000) / n).toFixed(2)} | ${r.discrepancies.length} |`);
+  console.log(
+    `| ${n.toLocaleString('en')} | ${median(times.get(n)).toFixed(0)} | ${((median(times.get(n)) * 1000) / n).toFixed(2)} | ${r.discrepancies.length} |`,
+  );
 }
 const ratio = median(times.get(100_000)) / median(times.get(10_000));
-console.log(`\n100 000 / 10 000 rows: ${ratio.toFixed(1)}x the time for 10x the rows (linear = 10x); report held ${(held / 1e6).toFixed(1)} MB of heap (${report.discrepancies.length} discrepancies listed with both rows).`);
+console.log(
+  `\n100 000 / 10 000 rows: ${ratio.toFixed(1)}x the time for 10x the rows (linear = 10x); report held ${(held / 1e6).toFixed(1)} MB of heap (${report.discrepancies.length} discrepancies listed with both rows).`,
+);

@@ -16,7 +16,9 @@ const runs = [
 ];
 console.log(`# Benchmarks — ${new Date().toISOString()} — node ${process.version}, ${require('node:os').cpus().length} cores`);
 for (const { script, env = {} } of runs) {
-  const vars = Object.entries(env).map(([k, v]) => `${k}=${v} `).join('');
+  const vars = Object.entries(env)
+    .map(([k, v]) => `${k}=${v} `)
+    .join('');
   console.log(`\n# ${vars}${script}`);
   execFileSync(process.execPath, ['--expose-gc', path.join(__dirname, script)], { stdio: 'inherit', env: { ...process.env, ...env } });
 }

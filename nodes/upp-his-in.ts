@@ -2,7 +2,19 @@
 // the bill for reconciliation). Registers POST <url> on Node-RED's HTTP app, checks the caller and the request,
 // and sends the validated request on to the database node; upp-his-out answers it (engine: nodes/his/).
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { badAddresses, failure, hisRequests, isAllowed, normalizeAddress, parseAllow, readRequest, type HisAnswer, type HisKind, type OrderViewRequest, type BillViewRequest } from './his';
+import {
+  badAddresses,
+  failure,
+  hisRequests,
+  isAllowed,
+  normalizeAddress,
+  parseAllow,
+  readRequest,
+  type HisAnswer,
+  type HisKind,
+  type OrderViewRequest,
+  type BillViewRequest,
+} from './his';
 import type { HttpLayer, Node, NodeAPI, NodeDef } from './lib/red';
 import { translator } from './lib/i18n';
 import { statusOf } from './lib/status';
@@ -59,7 +71,10 @@ export = function register(RED: NodeAPI): void {
     }
     const timeoutMs = Math.round(timeoutSetting * 1000);
     let waiting = 0;
-    const showWaiting = () => node.status(waiting > 0 ? { fill: 'blue', shape: 'dot', text: t('status.waiting', { n: waiting }) } : statusOf.ok(t('status.ready', { url })));
+    const showWaiting = () =>
+      node.status(
+        waiting > 0 ? { fill: 'blue', shape: 'dot', text: t('status.waiting', { n: waiting }) } : statusOf.ok(t('status.ready', { url })),
+      );
     showWaiting();
 
     const refuse = (res: ServerResponse, answer: HisAnswer, httpStatus: number, why: string) => {
@@ -73,7 +88,12 @@ export = function register(RED: NodeAPI): void {
       if (!isAllowed(allow, remoteAddress)) {
         // Drain the body so the connection can be reused, then refuse without looking at it.
         req.resume();
-        refuse(res, failure('not_allowed', { en: remoteAddress, zh: remoteAddress }), 403, t('status.notAllowed', { address: remoteAddress }));
+        refuse(
+          res,
+          failure('not_allowed', { en: remoteAddress, zh: remoteAddress }),
+          403,
+          t('status.notAllowed', { address: remoteAddress }),
+        );
         return;
       }
       readJsonBody(req).then(

@@ -33,16 +33,16 @@ const ONLINE_ONLY = {
   N01: 'node type names unique across the catalogue (needs the catalogue)',
 };
 const REGISTRY_CHECKS = {
-  P06: 'Node-RED compatibility against the registry\'s node-red latest/maintenance tags',
-  P07: 'Node.js engines against the registry\'s latest node-red',
+  P06: "Node-RED compatibility against the registry's node-red latest/maintenance tags",
+  P07: "Node.js engines against the registry's latest node-red",
   D03: 'production dependencies at their latest versions (npm-check)',
 };
 const OFFLINE_SUBSTITUTE = {
   D02: 'dependency tree read from package-lock.json instead of npm-remote-ls',
 };
 const OFFLINE_ONLY_SUBSTITUTE = {
-  P06: 'Node-RED compatibility checked against the installed node-red, not the registry\'s tags',
-  P07: 'Node.js engine checked against the installed node-red\'s engines, not the registry\'s latest',
+  P06: "Node-RED compatibility checked against the installed node-red, not the registry's tags",
+  P07: "Node.js engine checked against the installed node-red's engines, not the registry's latest",
   D03: 'not run (needs the npm registry)',
 };
 // Warnings the project has decided to accept, each with its reason (printed on every run; --strict fails on them).
@@ -60,7 +60,7 @@ const ACCEPTED = [
     match: /^P07 Minimum Node version is not compatible/,
     reason:
       'offline substitute only: the installed Node-RED 4 declares Node >= 18.5 while engines.node is >=20.18.1 (undici 7 needs it); ' +
-      'the catalogue checks against the registry\'s latest Node-RED, which needs Node >= 22.9 and passes.',
+      "the catalogue checks against the registry's latest Node-RED, which needs Node >= 22.9 and passes.",
   },
 ];
 
@@ -107,7 +107,11 @@ function packPackage() {
   }
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'upp-catalogue-'));
   const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
-  const json = execFileSync(npm, ['pack', '--ignore-scripts', '--json', '--pack-destination', tmp], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  const json = execFileSync(npm, ['pack', '--ignore-scripts', '--json', '--pack-destination', tmp], {
+    cwd: root,
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   const [info] = JSON.parse(json);
   execFileSync('tar', ['-xzf', path.join(tmp, info.filename), '-C', tmp]);
   return { dir: path.join(tmp, 'package'), tmp, files: info.files.map((f) => f.path), tarball: info.filename };
@@ -129,8 +133,18 @@ async function run({ pkgPath, log = console.log, strict = false, offline = false
       messages.push(t);
       log(t);
     },
-    warn: (text) => { const t = String(text); messages.push(`WARN ${t}`); problems.push(t); log(`⚠️  ${t}`); },
-    error: (err) => { const t = err && err.stack ? err.stack : String(err); problems.push(t); log(`❌ ${t}`); throw err instanceof Error ? err : new Error(t); },
+    warn: (text) => {
+      const t = String(text);
+      messages.push(`WARN ${t}`);
+      problems.push(t);
+      log(`⚠️  ${t}`);
+    },
+    error: (err) => {
+      const t = err && err.stack ? err.stack : String(err);
+      problems.push(t);
+      log(`❌ ${t}`);
+      throw err instanceof Error ? err : new Error(t);
+    },
   };
 
   // Replace only what cannot be reached: catalogue.nodered.org (axios), npm-remote-ls (D02, read from the lock
@@ -165,7 +179,13 @@ async function run({ pkgPath, log = console.log, strict = false, offline = false
   }
   const readline = require('node:readline');
   const createInterface = readline.createInterface;
-  readline.createInterface = () => ({ close() {}, on() { return this; }, question() {} });
+  readline.createInterface = () => ({
+    close() {},
+    on() {
+      return this;
+    },
+    question() {},
+  });
   let checkpackage, checknodes, checkdeps;
   try {
     checkpackage = require(path.join(devLibs, 'checkpackage.js'));
@@ -246,7 +266,9 @@ async function fetchNodeRedPackument(get) {
 }
 
 async function main() {
-  const { values } = parseArgs({ options: { path: { type: 'string' }, json: { type: 'string' }, strict: { type: 'boolean' }, offline: { type: 'boolean' } } });
+  const { values } = parseArgs({
+    options: { path: { type: 'string' }, json: { type: 'string' }, strict: { type: 'boolean' }, offline: { type: 'boolean' } },
+  });
   let pkgPath = values.path ? path.resolve(values.path) : undefined;
   let packed;
   if (!pkgPath) {

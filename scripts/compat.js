@@ -49,9 +49,15 @@ function ensureInstalled() {
   if (current === wanted && redMajor === '5' && installedVersion('node-red-node-test-helper') && nodeBinary()) return;
   fs.mkdirSync(DIR, { recursive: true });
   fs.writeFileSync(pkgFile, wanted);
-  console.log(`compat: installing ${Object.entries(WANTED.dependencies).map(([n, v]) => `${n}@${v}`).join(' ')} in ${path.relative(ROOT, DIR)}/`);
+  console.log(
+    `compat: installing ${Object.entries(WANTED.dependencies)
+      .map(([n, v]) => `${n}@${v}`)
+      .join(' ')} in ${path.relative(ROOT, DIR)}/`,
+  );
   const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
-  const status = run(npm, ['install', '--prefix', DIR, '--no-audit', '--no-fund', '--loglevel=error'], { env: { ...process.env, npm_config_engine_strict: 'false' } });
+  const status = run(npm, ['install', '--prefix', DIR, '--no-audit', '--no-fund', '--loglevel=error'], {
+    env: { ...process.env, npm_config_engine_strict: 'false' },
+  });
   if (status !== 0) throw new Error(`compat: npm install in ${DIR} failed (${status})`);
 }
 
@@ -66,7 +72,9 @@ function main() {
   }
   const tests = process.argv.slice(2).length ? process.argv.slice(2) : DEFAULT_TESTS.filter((t) => fs.existsSync(path.join(ROOT, t)));
   const mocha = require.resolve('mocha/bin/mocha.js', { paths: [ROOT] });
-  console.log(`compat: Node-RED ${installedVersion('node-red')} on Node ${spawnSync(node, [...prefix, '-p', 'process.version'], { encoding: 'utf8' }).stdout.trim()}: ${tests.join(' ')}`);
+  console.log(
+    `compat: Node-RED ${installedVersion('node-red')} on Node ${spawnSync(node, [...prefix, '-p', 'process.version'], { encoding: 'utf8' }).stdout.trim()}: ${tests.join(' ')}`,
+  );
   const status = run(node, [...prefix, '--require', path.join(__dirname, 'compat-register.js'), mocha, ...tests], {
     env: { ...process.env, UPP_COMPAT_MODULES: path.join(DIR, 'node_modules'), UPP_COMPAT: '1' },
   });

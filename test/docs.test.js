@@ -7,7 +7,14 @@ const path = require('node:path');
 const { NODE_NAMES } = require('../dist/nodes/lib/names');
 
 const ROOT = path.resolve(__dirname, '..');
-const DOCS = ['README.md', 'BENCHMARKS.md', ...fs.readdirSync(path.join(ROOT, 'docs')).filter((f) => f.endsWith('.md')).map((f) => `docs/${f}`)];
+const DOCS = [
+  'README.md',
+  'BENCHMARKS.md',
+  ...fs
+    .readdirSync(path.join(ROOT, 'docs'))
+    .filter((f) => f.endsWith('.md'))
+    .map((f) => `docs/${f}`),
+];
 
 describe('documentation', () => {
   it('README: the node table names each node by its one name, and the node types exist', () => {

@@ -9,9 +9,14 @@ const ROOT = path.resolve(__dirname, '..');
 
 function check(...args) {
   return new Promise((resolve) => {
-    execFile(process.execPath, [path.join(ROOT, 'scripts', 'catalogue-check.js'), ...args], { cwd: ROOT, timeout: 110000 }, (err, stdout, stderr) => {
-      resolve({ code: err ? err.code : 0, out: `${stdout}${stderr}` });
-    });
+    execFile(
+      process.execPath,
+      [path.join(ROOT, 'scripts', 'catalogue-check.js'), ...args],
+      { cwd: ROOT, timeout: 110000 },
+      (err, stdout, stderr) => {
+        resolve({ code: err ? err.code : 0, out: `${stdout}${stderr}` });
+      },
+    );
   });
 }
 
@@ -30,7 +35,16 @@ describe('catalogue readiness (node-red-dev checks)', function () {
   });
 
   it('ran the package, node and dependency checks', () => {
-    for (const text of ['Package is Apache-2.0 licensed', 'Repository/Bugs Link Supplied', 'Package uses a Scoped Name', 'Node-RED Keyword Found', 'Compatible with Node-RED v', 'Examples found for all nodes', 'dependencies', 'No incompatible packages found']) {
+    for (const text of [
+      'Package is Apache-2.0 licensed',
+      'Repository/Bugs Link Supplied',
+      'Package uses a Scoped Name',
+      'Node-RED Keyword Found',
+      'Compatible with Node-RED v',
+      'Examples found for all nodes',
+      'dependencies',
+      'No incompatible packages found',
+    ]) {
       assert.ok(result.out.includes(text), `missing "${text}" in:\n${result.out}`);
     }
     assert.match(result.out, /Checking .*\.tgz as packed/);

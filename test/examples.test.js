@@ -33,7 +33,8 @@ function coreTypes() {
     for (const entry of fs.readdirSync(d, { withFileTypes: true })) {
       const p = path.join(d, entry.name);
       if (entry.isDirectory()) walk(p);
-      else if (entry.name.endsWith('.html')) for (const m of fs.readFileSync(p, 'utf8').matchAll(/registerType\(\s*['"]([^'"]+)['"]/g)) types.add(m[1]);
+      else if (entry.name.endsWith('.html'))
+        for (const m of fs.readFileSync(p, 'utf8').matchAll(/registerType\(\s*['"]([^'"]+)['"]/g)) types.add(m[1]);
     }
   };
   walk(path.join(dir, 'core'));
@@ -67,7 +68,23 @@ function ourDefinitions() {
   return defs;
 }
 
-const COMMON_PROPS = new Set(['id', 'type', 'z', 'x', 'y', 'wires', 'name', 'info', 'g', 'd', 'credentials', 'l', 'icon', 'inputLabels', 'outputLabels']);
+const COMMON_PROPS = new Set([
+  'id',
+  'type',
+  'z',
+  'x',
+  'y',
+  'wires',
+  'name',
+  'info',
+  'g',
+  'd',
+  'credentials',
+  'l',
+  'icon',
+  'inputLabels',
+  'outputLabels',
+]);
 
 describe('examples: the flow files', () => {
   const examples = lib.loadExamples();
@@ -79,22 +96,33 @@ describe('examples: the flow files', () => {
     for (const { file, flow } of examples) {
       assert.match(file, /^\d\d - [A-Z][\w -]+\.json$/, `${file}: "NN - Title.json" (the menu shows the name)`);
       assert.ok(Array.isArray(flow) && flow.length > 0, `${file} is an array of nodes`);
-      for (const node of flow) assert.ok(typeof node.id === 'string' && typeof node.type === 'string', `${file}: every node has an id and a type`);
+      for (const node of flow)
+        assert.ok(typeof node.id === 'string' && typeof node.type === 'string', `${file}: every node has an id and a type`);
     }
   });
 
   it('use only Node-RED core nodes, ours and node-red-node-sqlite (the HIS database, one shared config node)', () => {
     for (const { file, flow } of examples) {
       for (const node of flow) {
-        assert.ok(core.has(node.type) || OUR_TYPES.includes(node.type) || SQLITE_TYPES.includes(node.type), `${file}: ${node.type} is neither a core node, ours nor sqlite`);
+        assert.ok(
+          core.has(node.type) || OUR_TYPES.includes(node.type) || SQLITE_TYPES.includes(node.type),
+          `${file}: ${node.type} is neither a core node, ours nor sqlite`,
+        );
       }
       for (const db of flow.filter((n) => n.type === 'sqlitedb')) {
-        assert.deepEqual(db, { id: lib.HIS_DB_ID, type: 'sqlitedb', db: '${UPP_HIS_DB}', mode: 'RW' }, `${file}: the shared HIS database node`);
+        assert.deepEqual(
+          db,
+          { id: lib.HIS_DB_ID, type: 'sqlitedb', db: '${UPP_HIS_DB}', mode: 'RW' },
+          `${file}: the shared HIS database node`,
+        );
       }
       for (const node of flow.filter((n) => n.type === 'sqlite')) {
         assert.equal(node.mydb, lib.HIS_DB_ID, `${file}: ${node.name} uses the shared HIS database`);
         assert.match(node.name, /^HIS DB: /, `${file}: a database node is named "HIS DB: …" (the comment says to replace it)`);
-        assert.ok(node.sqlquery === 'prepared' || node.sqlquery === 'fixed', `${file}: ${node.name} never uses batch mode (it answers [] for anything)`);
+        assert.ok(
+          node.sqlquery === 'prepared' || node.sqlquery === 'fixed',
+          `${file}: ${node.name} never uses batch mode (it answers [] for anything)`,
+        );
       }
     }
   });
@@ -114,7 +142,11 @@ describe('examples: the flow files', () => {
         const [first] = httpIn.wires[0].map((id) => flow.find((n) => n.id === id));
         assert.equal(first.name, 'check caller secret', `${file}: POST ${httpIn.url} goes through the secret check first`);
         assert.match(first.func, /UPP_HTTP_SECRET/);
-        assert.match(flow.find((n) => n.type === 'comment').info, /httpNodeAuth/, `${file}: the comment says to put it behind httpNodeAuth`);
+        assert.match(
+          flow.find((n) => n.type === 'comment').info,
+          /httpNodeAuth/,
+          `${file}: the comment says to put it behind httpNodeAuth`,
+        );
       }
     }
   });
@@ -127,11 +159,18 @@ describe('examples: the flow files', () => {
   it('each start with a comment saying what to replace, and sit on one flow tab', () => {
     for (const { file, flow } of examples) {
       const comments = flow.filter((n) => n.type === 'comment');
-      assert.ok(comments.length >= 1 && /replace/i.test(comments[0].name) && comments[0].info.length > 100, `${file}: a comment node on top says what to replace`);
+      assert.ok(
+        comments.length >= 1 && /replace/i.test(comments[0].name) && comments[0].info.length > 100,
+        `${file}: a comment node on top says what to replace`,
+      );
       const top = Math.min(...flow.filter((n) => n.y !== undefined).map((n) => n.y));
       assert.equal(comments[0].y, top, `${file}: the comment is on top`);
       assert.equal(flow.filter((n) => n.type === 'tab').length, 0, `${file}: no tab node (Import puts it on a flow of the user's choice)`);
-      assert.equal(new Set(flow.filter((n) => n.type !== 'upp-config' && n.type !== 'sqlitedb').map((n) => n.z)).size, 1, `${file}: one z for all flow nodes`);
+      assert.equal(
+        new Set(flow.filter((n) => n.type !== 'upp-config' && n.type !== 'sqlitedb').map((n) => n.z)).size,
+        1,
+        `${file}: one z for all flow nodes`,
+      );
     }
   });
 
@@ -145,7 +184,8 @@ describe('examples: the flow files', () => {
           assert.ok(!seen.has(node.id), `${file}: id ${node.id} also in ${seen.get(node.id)}`);
           seen.set(node.id, file);
         }
-        for (const port of node.wires || []) for (const target of port) assert.ok(ids.has(target), `${file}: ${node.id} wires to missing ${target}`);
+        for (const port of node.wires || [])
+          for (const target of port) assert.ok(ids.has(target), `${file}: ${node.id} wires to missing ${target}`);
       }
     }
   });
@@ -153,7 +193,9 @@ describe('examples: the flow files', () => {
   it('share one config node for the sandbox, with the key only as the ${UPP_KEY} credential', () => {
     const configs = examples.flatMap(({ file, flow }) => {
       const list = flow.filter((n) => n.type === 'upp-config');
-      const calls = flow.some((n) => defs[n.type] && (defs[n.type].defaults.includes('server') || defs[n.type].defaults.includes('configs')));
+      const calls = flow.some(
+        (n) => defs[n.type] && (defs[n.type].defaults.includes('server') || defs[n.type].defaults.includes('configs')),
+      );
       assert.equal(list.length, calls ? 1 : 0, `${file}: exactly one config node when it calls the platform, none otherwise`);
       return list;
     });
@@ -170,7 +212,8 @@ describe('examples: the flow files', () => {
       assert.ok(!text.includes('sandbox-key-0001'), `${file} carries no literal key`);
     }
     for (const { file, flow } of examples) {
-      for (const node of flow) if (node.type !== 'upp-config') assert.equal(node.credentials, undefined, `${file}: ${node.type} has no credentials`);
+      for (const node of flow)
+        if (node.type !== 'upp-config') assert.equal(node.credentials, undefined, `${file}: ${node.type} has no credentials`);
     }
   });
 
@@ -184,7 +227,8 @@ describe('examples: the flow files', () => {
         }
         if (node.type === 'upp-config') continue;
         if (node.type === 'upp-audit') assert.deepEqual(node.configs, [lib.CONFIG_ID], `${file}: upp-audit follows the shared config node`);
-        else if (def.defaults.includes('server')) assert.equal(node.server, lib.CONFIG_ID, `${file}: ${node.type} uses the shared config node`);
+        else if (def.defaults.includes('server'))
+          assert.equal(node.server, lib.CONFIG_ID, `${file}: ${node.type} uses the shared config node`);
         if (ENDPOINT_OF[node.type]) {
           for (const spec of ENDPOINTS[ENDPOINT_OF[node.type]].request) {
             assert.ok(spec.name in node && `${spec.name}Type` in node, `${file}: ${node.type} has ${spec.name} and ${spec.name}Type`);
@@ -211,12 +255,24 @@ describe('examples: all deployed in Node-RED (as npm start does) and run against
     const { startSandbox } = require(path.join(ROOT, 'dist', 'nodes', 'sandbox'));
     const port = await lib.freePort();
     // The platform's side of the HIS views (example 07) points at this Node-RED, as npm start does.
-    sandbox = await startSandbox({ port: 0, key: KEY, hisOrderUrl: `http://127.0.0.1:${port}/his/order`, hisBillUrl: `http://127.0.0.1:${port}/his/bill`, hisRetryMs: 3600000 });
+    sandbox = await startSandbox({
+      port: 0,
+      key: KEY,
+      hisOrderUrl: `http://127.0.0.1:${port}/his/order`,
+      hisBillUrl: `http://127.0.0.1:${port}/his/bill`,
+      hisRetryMs: 3600000,
+    });
     tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'upp-examples-'));
     // Shorter poll timings than the examples' (5 s x 8) so the refund that never settles is assumed within seconds.
     // Payment polls run until the order's expiry (the default): no attempts cap, which would warn.
     const edit = (flows) => flows.map((n) => (n.type === 'upp-poll' ? { ...n, interval: 0.2, attempts: n.mode === 'refund' ? 3 : '' } : n));
-    const { userDir, settingsFile } = lib.prepareUserDir({ userDir: path.join(tmp, 'userdir'), port, sandboxUrl: sandbox.url, deploy: true, edit });
+    const { userDir, settingsFile } = lib.prepareUserDir({
+      userDir: path.join(tmp, 'userdir'),
+      port,
+      sandboxUrl: sandbox.url,
+      deploy: true,
+      edit,
+    });
     hisDb = await createHisDatabase(path.join(userDir, lib.HIS_DB_FILE));
     nodeRed = await lib.startNodeRed({ userDir, settingsFile, port, env: { UPP_KEY: KEY, UPP_HIS_DB: hisDb, UPP_HTTP_SECRET: SECRET } });
     base = nodeRed.url;
@@ -228,7 +284,11 @@ describe('examples: all deployed in Node-RED (as npm start does) and run against
   });
 
   const call = async (method, url, body, headers = { 'X-UPP-Secret': SECRET }) => {
-    const res = await fetch(base + url, { method, headers: { 'Content-Type': 'application/json', ...headers }, body: body && JSON.stringify(body) });
+    const res = await fetch(base + url, {
+      method,
+      headers: { 'Content-Type': 'application/json', ...headers },
+      body: body && JSON.stringify(body),
+    });
     return { status: res.status, body: await res.json() };
   };
   const until = async (fn, what, ms = 15000) => {
@@ -282,7 +342,11 @@ describe('examples: all deployed in Node-RED (as npm start does) and run against
     // Money moves only: the polls of the earlier orders keep querying meanwhile.
     const moves = () => sandbox.requests().filter((r) => ['scanCode', 'refund', 'close'].includes(r.endpoint)).length;
     const count = moves();
-    for (const [url, body] of [['pay/scan', { tradeFee: '0.10' }], ['pay/refund', { paymentNo: 'X', refundNo: 'Y', refundFee: '0.10' }], ['pay/close', { paymentNo: 'X', bizType: 'scan_pay' }]]) {
+    for (const [url, body] of [
+      ['pay/scan', { tradeFee: '0.10' }],
+      ['pay/refund', { paymentNo: 'X', refundNo: 'Y', refundFee: '0.10' }],
+      ['pay/close', { paymentNo: 'X', bizType: 'scan_pay' }],
+    ]) {
       assert.equal((await call('POST', url, body, {})).status, 401, url);
       assert.equal((await call('POST', url, body, { 'X-UPP-Secret': `${SECRET}x` })).status, 401, url);
     }
@@ -291,12 +355,24 @@ describe('examples: all deployed in Node-RED (as npm start does) and run against
 
   it('refund: a refund that never settles is assumed done by the poll, and the HIS refund row records it', async () => {
     const paymentNo = await paidOrder('5.00');
-    const refund = await call('POST', 'pay/refund', { paymentNo, refundNo: `RF-${paymentNo}`, refundFee: '0.10', requestNo: 'CALLER-MINTED' });
+    const refund = await call('POST', 'pay/refund', {
+      paymentNo,
+      refundNo: `RF-${paymentNo}`,
+      refundFee: '0.10',
+      requestNo: 'CALLER-MINTED',
+    });
     assert.equal(refund.status, 202);
     assert.equal(refund.body.outcome, 'pending');
     const [rowNow] = await refundRows(paymentNo);
-    assert.equal(refund.body.requestNo, `HR${String(rowNow.id).padStart(10, '0')}`, 'the requestNo comes from the HIS row, never from the caller');
-    const warn = await until(() => nodeRed.log.find((l) => l.includes(refund.body.requestNo) && /assumed refunded/.test(l)), 'the assumed refund warning');
+    assert.equal(
+      refund.body.requestNo,
+      `HR${String(rowNow.id).padStart(10, '0')}`,
+      'the requestNo comes from the HIS row, never from the caller',
+    );
+    const warn = await until(
+      () => nodeRed.log.find((l) => l.includes(refund.body.requestNo) && /assumed refunded/.test(l)),
+      'the assumed refund warning',
+    );
     assert.match(warn, /\[warn\] \[function:HIS: mark refunded\]/);
     await until(async () => (await refundRows(paymentNo))[0].status === 'refunded', 'the refund row marked');
     assert.equal((await refundRows(paymentNo))[0].assumed, 1);
@@ -319,7 +395,8 @@ describe('examples: all deployed in Node-RED (as npm start does) and run against
     const both = await Promise.all([call('POST', 'pay/refund', again), call('POST', 'pay/refund', again)]);
     const [row3] = (await refundRows(paymentNo)).filter((r) => r.refund_no === again.refundNo);
     const requestNo = `HR${String(row3.id).padStart(10, '0')}`;
-    for (const res of both) assert.ok(res.body.requestNo === requestNo || String(res.body.error).includes(requestNo), JSON.stringify(res.body));
+    for (const res of both)
+      assert.ok(res.body.requestNo === requestNo || String(res.body.error).includes(requestNo), JSON.stringify(res.body));
     assert.equal(sandbox.refunds().filter((r) => r.requestNo === requestNo).length, 1);
     // Another refundNo is another refund; one naming an amount the order cannot cover is refused before sending.
     assert.equal((await call('POST', 'pay/refund', { paymentNo, refundNo: `RF2-${paymentNo}`, refundFee: '40.01' })).status, 409);
@@ -338,7 +415,9 @@ describe('examples: all deployed in Node-RED (as npm start does) and run against
     await until(async () => (await row(order.body.paymentNo)).status === 'closed', 'the HIS row closed');
 
     const before = sandbox.requests({ endpoint: 'barCode' }).length;
-    const injects = JSON.parse(fs.readFileSync(path.join(ROOT, 'examples', '03 - Barcode pay at the window.json'), 'utf8')).filter((n) => n.type === 'inject');
+    const injects = JSON.parse(fs.readFileSync(path.join(ROOT, 'examples', '03 - Barcode pay at the window.json'), 'utf8')).filter(
+      (n) => n.type === 'inject',
+    );
     for (const inject of injects) assert.equal((await fetch(`${base}inject/${inject.id}`, { method: 'POST' })).status, 200);
     await until(() => sandbox.requests({ endpoint: 'barCode' }).length === before + injects.length, 'the barcode orders');
     const slow = sandbox.requests({ endpoint: 'barCode' }).find((r) => r.body.tradeFee === '0.22');
@@ -350,7 +429,14 @@ describe('examples: all deployed in Node-RED (as npm start does) and run against
     // The network test on deploy (with its edition probe, a query for UPPPROBE…) may run before the audit node
     // exists: compare the other requests. test/ops/audit.test.js checks that a network test is audited whole.
     const sent = () => sandbox.requests().filter((r) => r.endpoint !== 'network' && !String(r.body.paymentNo).startsWith('UPPPROBE'));
-    const lines = () => (fs.existsSync(file) ? fs.readFileSync(file, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l)) : []);
+    const lines = () =>
+      fs.existsSync(file)
+        ? fs
+            .readFileSync(file, 'utf8')
+            .split('\n')
+            .filter(Boolean)
+            .map((l) => JSON.parse(l))
+        : [];
     const missing = () => {
       const bodies = new Set(lines().map((r) => r.request));
       return sent().filter((r) => !bodies.has(r.raw));
@@ -436,13 +522,23 @@ describe('examples: all deployed in Node-RED (as npm start does) and run against
     const { send } = require('./sandbox/support/helpers');
     const client = { paymentNo: `RESTART${Date.now()}` };
     const expireTime = require(path.join(ROOT, 'dist', 'nodes', 'core')).formatChinaTime(Date.now() + 10 * 60000);
-    const placed = await send(sandbox, 'scanCode', { paymentNo: client.paymentNo, channelProduct: 'ali_scan_code', expireTime, tradeFee: '4.00', subject: 'restart' }, { key: KEY });
+    const placed = await send(
+      sandbox,
+      'scanCode',
+      { paymentNo: client.paymentNo, channelProduct: 'ali_scan_code', expireTime, tradeFee: '4.00', subject: 'restart' },
+      { key: KEY },
+    );
     assert.equal(placed.status, 200);
     const platform = sandbox.order(client.paymentNo);
-    await execHisDatabase(hisDb, `INSERT INTO his_payment (payment_no, amount, subject, biz_type, status, expire_time, created_at, updated_at)
-      VALUES ('${client.paymentNo}', '4.00', 'restart', 'scan_pay', 'pending', '${platform.expireTime}', '2026-11-28 10:00:00', '2026-11-28 10:00:00')`);
+    await execHisDatabase(
+      hisDb,
+      `INSERT INTO his_payment (payment_no, amount, subject, biz_type, status, expire_time, created_at, updated_at)
+      VALUES ('${client.paymentNo}', '4.00', 'restart', 'scan_pay', 'pending', '${platform.expireTime}', '2026-11-28 10:00:00', '2026-11-28 10:00:00')`,
+    );
     sandbox.pay(client.paymentNo);
-    const inject = JSON.parse(fs.readFileSync(path.join(ROOT, 'examples', '08 - Re-query pending orders at start-up.json'), 'utf8')).find((n) => n.type === 'inject');
+    const inject = JSON.parse(fs.readFileSync(path.join(ROOT, 'examples', '08 - Re-query pending orders at start-up.json'), 'utf8')).find(
+      (n) => n.type === 'inject',
+    );
     assert.equal(inject.once, true, 'it runs on every start and deploy');
     assert.equal((await fetch(`${base}inject/${inject.id}`, { method: 'POST' })).status, 200);
     await until(async () => (await row(client.paymentNo)).status === 'paid', 'the re-queried row paid');
@@ -450,7 +546,12 @@ describe('examples: all deployed in Node-RED (as npm start does) and run against
   });
 
   it('logged no warnings or errors but the expected ones', () => {
-    const unexpected = problems().filter((l) => !/assumed refunded|refused POST|HIS view \(order\) answered result:false|数据库查询失败|SQLITE_ERROR: no such table: his_refund/.test(l));
+    const unexpected = problems().filter(
+      (l) =>
+        !/assumed refunded|refused POST|HIS view \(order\) answered result:false|数据库查询失败|SQLITE_ERROR: no such table: his_refund/.test(
+          l,
+        ),
+    );
     assert.deepEqual(unexpected, []);
   });
 });

@@ -95,7 +95,16 @@ async function setupBare(job) {
   const bodies = new Map();
   const bodyFor = (paymentNo) => {
     if (!bodies.has(paymentNo)) {
-      bodies.set(paymentNo, core.encodeRequest({ isvId: '20000', partnerId: '12345' }, core.validateRequest('query', { bizType: 'barcode_pay', paymentNo }), job.key, 'v1', Date.now()).body);
+      bodies.set(
+        paymentNo,
+        core.encodeRequest(
+          { isvId: '20000', partnerId: '12345' },
+          core.validateRequest('query', { bizType: 'barcode_pay', paymentNo }),
+          job.key,
+          'v1',
+          Date.now(),
+        ).body,
+      );
     }
     return bodies.get(paymentNo);
   };
@@ -134,7 +143,8 @@ async function startProfile() {
   const inspector = require('node:inspector');
   const session = new inspector.Session();
   session.connect();
-  const post = (method, params) => new Promise((resolve, reject) => session.post(method, params, (err, r) => (err ? reject(err) : resolve(r))));
+  const post = (method, params) =>
+    new Promise((resolve, reject) => session.post(method, params, (err, r) => (err ? reject(err) : resolve(r))));
   await post('Profiler.enable');
   await post('Profiler.setSamplingInterval', { interval: 100 });
   await post('Profiler.start');
@@ -151,7 +161,15 @@ function percentile(sorted, p) {
 }
 
 async function main(job) {
-  const setup = { 'upp-query': setupNodeRed, 'upp-query@fixed': setupNodeRed, 'hand-rolled': setupNodeRed, empty: setupNodeRed, bare: setupBare, client: setupClient, 'client@fixed': setupClient }[job.contender];
+  const setup = {
+    'upp-query': setupNodeRed,
+    'upp-query@fixed': setupNodeRed,
+    'hand-rolled': setupNodeRed,
+    empty: setupNodeRed,
+    bare: setupBare,
+    client: setupClient,
+    'client@fixed': setupClient,
+  }[job.contender];
   if (!setup) throw new Error(`unknown contender ${job.contender}`);
   const c = await setup(job);
   await c.run(job.warmup, job.paymentNo);

@@ -3,17 +3,47 @@
 // function nodes (one per outcome) and a Catch node, which hand each message to `global.get('benchCollect')`.
 
 const TAB = 'bench.tab';
-const COLLECT = { paid: 'bench.collect.paid', pending: 'bench.collect.pending', failed: 'bench.collect.failed', error: 'bench.collect.error' };
+const COLLECT = {
+  paid: 'bench.collect.paid',
+  pending: 'bench.collect.pending',
+  failed: 'bench.collect.failed',
+  error: 'bench.collect.error',
+};
 
 function functionNode(id, name, func, outputs, wires) {
-  return { id, type: 'function', z: TAB, name, func, outputs, timeout: 0, noerr: 0, initialize: '', finalize: '', libs: [], x: 300, y: 100, wires };
+  return {
+    id,
+    type: 'function',
+    z: TAB,
+    name,
+    func,
+    outputs,
+    timeout: 0,
+    noerr: 0,
+    initialize: '',
+    finalize: '',
+    libs: [],
+    x: 300,
+    y: 100,
+    wires,
+  };
 }
 
 function collectors() {
   const nodes = Object.entries(COLLECT).map(([tag, id]) =>
     functionNode(id, `collect ${tag}`, `global.get('benchCollect')(msg, ${JSON.stringify(tag)});\nreturn null;`, 1, [[]]),
   );
-  nodes.push({ id: 'bench.catch', type: 'catch', z: TAB, name: 'errors', scope: null, uncaught: false, x: 100, y: 300, wires: [[COLLECT.error]] });
+  nodes.push({
+    id: 'bench.catch',
+    type: 'catch',
+    z: TAB,
+    name: 'errors',
+    scope: null,
+    uncaught: false,
+    x: 100,
+    y: 300,
+    wires: [[COLLECT.error]],
+  });
   return nodes;
 }
 

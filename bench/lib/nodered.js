@@ -62,7 +62,9 @@ async function startNodeRed(userDir, extra = {}) {
     RED.events.on('flows:started', () => resolve());
     RED.events.on('runtime-event', (e) => {
       if (e && e.payload && e.payload.state === 'stop' && e.payload.error) {
-        reject(new Error(`Node-RED did not start the flows: ${e.payload.error} ${JSON.stringify(e.payload.types || e.payload.modules || '')}`));
+        reject(
+          new Error(`Node-RED did not start the flows: ${e.payload.error} ${JSON.stringify(e.payload.types || e.payload.modules || '')}`),
+        );
       }
     });
   });

@@ -13,7 +13,16 @@ function owner(url) {
   if (!url) return '(native/vm)';
   const u = url.replace(/^file:\/\//, '');
   const ours = u.indexOf('/dist/nodes/');
-  if (ours >= 0 && !u.includes('node_modules/')) return 'ours: ' + u.slice(ours + 6).split('/').slice(0, 2).join('/').replace(/\.js$/, '');
+  if (ours >= 0 && !u.includes('node_modules/'))
+    return (
+      'ours: ' +
+      u
+        .slice(ours + 6)
+        .split('/')
+        .slice(0, 2)
+        .join('/')
+        .replace(/\.js$/, '')
+    );
   const m = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(u.split('node_modules/').length > 2 ? u.slice(u.lastIndexOf('node_modules/')) : u);
   if (m) return m[1];
   if (u.startsWith('node:')) return 'node core';

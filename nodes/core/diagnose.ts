@@ -138,7 +138,7 @@ export function diagnoseNetwork(result: UppResult, optionsOrProfile: DiagnosisOp
     case 'bad_signature':
       return {
         code: 'bad_signature',
-        en: "The front-end answered but its signature does not match our key under any profile: the key is probably wrong",
+        en: 'The front-end answered but its signature does not match our key under any profile: the key is probably wrong',
         zh: '前置机有应答，但在任何签名规则下都与我方密钥不符：密钥可能有误',
       };
     case 'unsigned':

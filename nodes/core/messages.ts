@@ -64,7 +64,10 @@ const TEXTS: Record<RuleName, { en: string; zh: string }> = {
     zh: '{field}：前置机版本 {edition} 没有 {endpoint} 接口（自 {since} 版起提供）；请设置前置机版本',
   },
   url: { en: '{field} must be an http:// or https:// URL (got {got})', zh: '{field} 必须是 http:// 或 https:// 地址（实际为 {got}）' },
-  env_unset: { en: '{field} refers to the environment variable {variable}, which is not set', zh: '{field} 引用的环境变量 {variable} 未设置' },
+  env_unset: {
+    en: '{field} refers to the environment variable {variable}, which is not set',
+    zh: '{field} 引用的环境变量 {variable} 未设置',
+  },
   source: { en: '{field}: cannot read its {type} value ({detail})', zh: '{field}：无法读取 {type} 类型的值（{detail}）' },
   option: { en: '{field} must be one of {values} (got "{got}")', zh: '{field} 必须是 {values} 之一（实际为 "{got}"）' },
 };
@@ -81,7 +84,10 @@ const FIELD_TEXTS = {
       'paymentNo was found in msg.upp, msg.upp.request or msg.payload (or choose the mode in the node)',
     zh: 'upp-poll 无法判断要轮询支付还是退款：msg.upp.endpoint 未设置，且在 msg.upp、msg.upp.request、msg.payload 中找不到 requestNo 或 paymentNo（也可在节点中选择模式）',
   },
-  seconds_positive: { en: '{field} must be a number of seconds greater than 0 (got {got})', zh: '{field} 必须是大于 0 的秒数（实际为 {got}）' },
+  seconds_positive: {
+    en: '{field} must be a number of seconds greater than 0 (got {got})',
+    zh: '{field} 必须是大于 0 的秒数（实际为 {got}）',
+  },
   integer_min_1: { en: '{field} must be a whole number of at least 1 (got {got})', zh: '{field} 必须是不小于 1 的整数（实际为 {got}）' },
 } satisfies Record<string, { en: string; zh: string }>;
 
@@ -93,7 +99,10 @@ const ERROR_TEXTS = {
     en: '{field} "{value}" already has a call in flight on this connection; wait for its outcome (or query it) instead of sending it again',
     zh: '{field} "{value}" 已有请求正在处理中；请等待结果（或发起查询），不要重复发送',
   },
-  client_closed: { en: 'The UPP client was closed (redeploy or shutdown); the request was not sent', zh: 'UPP 客户端已关闭（重新部署或停止），请求未发出' },
+  client_closed: {
+    en: 'The UPP client was closed (redeploy or shutdown); the request was not sent',
+    zh: 'UPP 客户端已关闭（重新部署或停止），请求未发出',
+  },
   sandbox_no_order: { en: 'No order with paymentNo {paymentNo}', zh: '没有 paymentNo 为 {paymentNo} 的订单' },
   sandbox_bad_move: {
     en: 'Order {paymentNo} is {status}, only a wait_pay order can become {target}',
@@ -147,7 +156,12 @@ const CONNECT_FAILURES: Record<string, { en: string; zh: string }> = {
 export function notSentText(reason: string, detail: string, attempts: number): { en: string; zh: string } {
   const known = CONNECT_FAILURES[reason];
   const address = /(\[[0-9a-fA-F:.]+\]:\d+|[\w.-]+:\d+)\s*$/.exec(detail)?.[1];
-  const rest = detail.split(reason).join('').replace(/^[\s:]+/, '').replace(/\bconnect\s*/g, '').trim();
+  const rest = detail
+    .split(reason)
+    .join('')
+    .replace(/^[\s:]+/, '')
+    .replace(/\bconnect\s*/g, '')
+    .trim();
   const cause = known ?? { en: rest || reason, zh: rest || reason };
   const code = cause.en.includes(reason) ? '' : ` (${reason})`;
   const atEn = address ? ` at ${address}` : '';

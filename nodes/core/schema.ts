@@ -47,16 +47,7 @@ export interface FieldSpec {
 }
 
 export type EndpointName =
-  | 'network'
-  | 'scanCode'
-  | 'barCode'
-  | 'query'
-  | 'refund'
-  | 'refundQuery'
-  | 'close'
-  | 'faceCode'
-  | 'yuntaiBills'
-  | 'channelBills';
+  'network' | 'scanCode' | 'barCode' | 'query' | 'refund' | 'refundQuery' | 'close' | 'faceCode' | 'yuntaiBills' | 'channelBills';
 
 /**
  * What a call may do to money, which decides timeouts and retries:
@@ -98,15 +89,7 @@ export const ENUMS = {
   channelType: ['ali', 'ten', 'uni'],
   channelProduct: ['ali_scan_code', 'ali_bar_code', 'ten_scan_code', 'ten_bar_code', 'uni_scan_code', 'uni_bar_code'],
   scanChannelProduct: ['ali_scan_code', 'ten_scan_code', 'uni_scan_code'],
-  tradeStatus: [
-    'wait_pay',
-    'pay_success',
-    'pay_failed',
-    'refund_apply_success',
-    'refund_success',
-    'refund_failed',
-    'refund_exception',
-  ],
+  tradeStatus: ['wait_pay', 'pay_success', 'pay_failed', 'refund_apply_success', 'refund_success', 'refund_failed', 'refund_exception'],
   isCloseOrder: ['Y', 'N'],
 } as const;
 
@@ -153,7 +136,13 @@ const f = {
   expandData: { name: 'expandData', type: 'json', required: false, max: 256, label: { en: 'Extra data (JSON)', zh: '拓展参数（JSON）' } },
   authCode: { name: 'authCode', type: 'string', required: true, max: 64, label: { en: 'Pay code (auth code)', zh: '付款码' } },
   faceCode: { name: 'faceCode', type: 'string', required: true, max: 64, label: { en: 'Face-pay code', zh: '刷脸支付码' } },
-  faceChannelProduct: { name: 'channelProduct', type: 'string', required: true, max: 32, label: { en: 'Channel product', zh: '支付渠道产品' } },
+  faceChannelProduct: {
+    name: 'channelProduct',
+    type: 'string',
+    required: true,
+    max: 32,
+    label: { en: 'Channel product', zh: '支付渠道产品' },
+  },
   bizType: {
     name: 'bizType',
     type: 'string',

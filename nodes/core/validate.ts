@@ -55,7 +55,8 @@ function validateField(spec: FieldSpec, raw: unknown, now: number): JsonObject[s
 function checkString(spec: FieldSpec, raw: unknown): string {
   let text: string;
   if (typeof raw === 'string') text = raw;
-  else if (typeof raw === 'number' && Number.isSafeInteger(raw) && raw >= 0) text = String(raw); // HIS ids are often numeric columns
+  else if (typeof raw === 'number' && Number.isSafeInteger(raw) && raw >= 0)
+    text = String(raw); // HIS ids are often numeric columns
   else throw new UppInputError(spec.name, 'type_string', { got: describeValue(raw) });
   if (spec.values && spec.enumKind === 'listed') {
     if (text.startsWith(UNLISTED_PREFIX)) {

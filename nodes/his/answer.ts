@@ -68,7 +68,10 @@ export function readAnswer(kind: HisKind, request: HisRequest, text: string): An
   if (tree === null || typeof tree !== 'object' || Array.isArray(tree)) return { ok: false, why: 'the answer is not a JSON object' };
   const envelope = tree as Record<string, unknown>;
   if (envelope.result !== true) {
-    return { ok: false, why: `result is ${JSON.stringify(envelope.result)}${typeof envelope.msg === 'string' && envelope.msg ? `: ${envelope.msg}` : ''}` };
+    return {
+      ok: false,
+      why: `result is ${JSON.stringify(envelope.result)}${typeof envelope.msg === 'string' && envelope.msg ? `: ${envelope.msg}` : ''}`,
+    };
   }
   if (!Array.isArray(envelope.data)) return { ok: false, why: 'result:true without a data list' };
   const read = readRows(kind, envelope.data, request);

@@ -43,7 +43,9 @@ export class PendingRequests {
     const timer = setTimeout(() => {
       const entry = this.#take(id);
       if (!entry) return;
-      entry.respond(failure('timeout', { en: `no answer within ${options.timeoutMs / 1000} s`, zh: `${options.timeoutMs / 1000} 秒内未返回` }));
+      entry.respond(
+        failure('timeout', { en: `no answer within ${options.timeoutMs / 1000} s`, zh: `${options.timeoutMs / 1000} 秒内未返回` }),
+      );
       options.onTimeout?.(describe(entry));
     }, options.timeoutMs);
     const { kind, request, owner, respond } = options;

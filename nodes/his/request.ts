@@ -13,7 +13,6 @@ const ORDER_FIELDS: ReadonlyArray<{ field: keyof OrderViewRequest; required: boo
   { field: 'inPaymentNo', required: false, max: 64 },
 ];
 
-
 function problem(field: string, en: string, zh: string): RequestReading {
   return { ok: false, problem: { field, en: `field ${field}: ${en}`, zh: `字段 ${field} ${zh}` } };
 }

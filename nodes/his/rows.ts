@@ -79,14 +79,22 @@ export function timeOf(value: unknown): string {
     if (parseChinaTime(plain) !== undefined) return plain;
     if (ISO_WITH_ZONE.test(text) && !Number.isNaN(Date.parse(text))) return formatChinaTime(Date.parse(text));
   }
-  throw new RowError('tradeTime', 'must be a time yyyy-MM-dd HH:mm:ss (China time) or a Date', '必须是 yyyy-MM-dd HH:mm:ss（北京时间）或日期对象');
+  throw new RowError(
+    'tradeTime',
+    'must be a time yyyy-MM-dd HH:mm:ss (China time) or a Date',
+    '必须是 yyyy-MM-dd HH:mm:ss（北京时间）或日期对象',
+  );
 }
 
 function readRow(kind: HisKind, raw: unknown): HisRow {
   if (!isBag(raw)) throw new RowError('row', 'must be an object', '必须是对象');
   const tradeType = raw.tradeType;
   if (tradeType !== 'pay' && tradeType !== 'refund') {
-    throw new RowError('tradeType', 'must be pay or refund (only paid and refunded records)', '必须是 pay 或 refund（只返回已支付和已退款的记录）');
+    throw new RowError(
+      'tradeType',
+      'must be pay or refund (only paid and refunded records)',
+      '必须是 pay 或 refund（只返回已支付和已退款的记录）',
+    );
   }
   if (blank(raw.tradeFee)) throw new RowError('tradeFee', 'is required', '不能为空');
   if (blank(raw.tradeTime)) throw new RowError('tradeTime', 'is required', '不能为空');
@@ -103,7 +111,8 @@ function readRow(kind: HisKind, raw: unknown): HisRow {
     for (const { field, max, values } of BILL_EXTRAS) {
       if (blank(raw[field])) continue;
       const text = textOf(field, raw[field], max);
-      if (values && !values.includes(text)) throw new RowError(field, `must be one of ${values.join(', ')}`, `必须是 ${values.join('、')} 之一`);
+      if (values && !values.includes(text))
+        throw new RowError(field, `must be one of ${values.join(', ')}`, `必须是 ${values.join('、')} 之一`);
       row[field] = text;
     }
   }
@@ -117,13 +126,21 @@ function checkAbout(kind: HisKind, row: HisRow, request: HisRequest): void {
     // A pay row's tradeNo is the HIS serial of that payment, i.e. the order asked about; another one means the SQL
     // returned another order's rows (a missing WHERE), which must not decide this order's refund.
     if (row.tradeType === 'pay' && row.tradeNo !== paymentNo) {
-      throw new RowError('tradeNo', `is ${row.tradeNo}, not the order asked about (${paymentNo})`, `为 ${row.tradeNo}，不是所查询的订单 ${paymentNo}`);
+      throw new RowError(
+        'tradeNo',
+        `is ${row.tradeNo}, not the order asked about (${paymentNo})`,
+        `为 ${row.tradeNo}，不是所查询的订单 ${paymentNo}`,
+      );
     }
     return;
   }
   const { startTime, endTime } = request as BillViewRequest;
   if (row.tradeTime < startTime || row.tradeTime > endTime) {
-    throw new RowError('tradeTime', `${row.tradeTime} is outside ${startTime} – ${endTime}`, `${row.tradeTime} 不在 ${startTime} 至 ${endTime} 之间`);
+    throw new RowError(
+      'tradeTime',
+      `${row.tradeTime} is outside ${startTime} – ${endTime}`,
+      `${row.tradeTime} 不在 ${startTime} 至 ${endTime} 之间`,
+    );
   }
 }
 
@@ -134,7 +151,14 @@ function checkAbout(kind: HisKind, row: HisRow, request: HisRequest): void {
 export function readRows(kind: HisKind, payload: unknown, request: HisRequest): RowsReading {
   if (!Array.isArray(payload)) {
     const got = payload === undefined ? 'nothing' : payload === null ? 'null' : typeof payload;
-    return { ok: false, problem: { field: 'payload', en: `the database result is not a list of rows (got ${got})`, zh: `数据库结果不是记录列表（收到 ${got}）` } };
+    return {
+      ok: false,
+      problem: {
+        field: 'payload',
+        en: `the database result is not a list of rows (got ${got})`,
+        zh: `数据库结果不是记录列表（收到 ${got}）`,
+      },
+    };
   }
   const rows: HisRow[] = [];
   const seen = new Set<string>();
@@ -143,14 +167,24 @@ export function readRows(kind: HisKind, payload: unknown, request: HisRequest): 
       const row = readRow(kind, payload[index]);
       checkAbout(kind, row, request);
       const key = `${row.tradeType}\u0000${row.outTradeNo}`;
-      if (seen.has(key)) throw new RowError('outTradeNo', `${row.outTradeNo} appears twice (a join repeats rows?)`, `${row.outTradeNo} 重复出现（关联查询重复了记录？）`);
+      if (seen.has(key))
+        throw new RowError(
+          'outTradeNo',
+          `${row.outTradeNo} appears twice (a join repeats rows?)`,
+          `${row.outTradeNo} 重复出现（关联查询重复了记录？）`,
+        );
       seen.add(key);
       rows.push(row);
     } catch (err) {
       if (!(err instanceof RowError)) throw err;
       return {
         ok: false,
-        problem: { index, field: err.field, en: `row ${index + 1}: ${err.field} ${err.en}`, zh: `第 ${index + 1} 行：${err.field} ${err.zh}` },
+        problem: {
+          index,
+          field: err.field,
+          en: `row ${index + 1}: ${err.field} ${err.en}`,
+          zh: `第 ${index + 1} 行：${err.field} ${err.zh}`,
+        },
       };
     }
   }

@@ -5,7 +5,11 @@ import { UppError } from '../core';
 
 export class BodyError extends UppError {
   constructor(readonly problem: 'too_large' | 'not_json') {
-    super('ERR_UPP_INPUT', problem === 'too_large' ? 'request body too large' : 'request body is not JSON', problem === 'too_large' ? '请求体过大' : '请求体不是 JSON');
+    super(
+      'ERR_UPP_INPUT',
+      problem === 'too_large' ? 'request body too large' : 'request body is not JSON',
+      problem === 'too_large' ? '请求体过大' : '请求体不是 JSON',
+    );
   }
 }
 

@@ -21,7 +21,8 @@ export type PollRoute = 'success' | 'failed' | 'undetermined';
  *   (core reason `mismatch` or `missing_field`): no close is sent and no refund is assumed, a person has to look
  * - `gave_up`: attempts (or time until expireTime) ran out without a final status and no rule decided
  */
-export type PollReason = 'final' | 'close_race' | 'closed' | 'not_closed' | 'assumed_refunded' | 'refund_not_found' | 'mismatch' | 'gave_up';
+export type PollReason =
+  'final' | 'close_race' | 'closed' | 'not_closed' | 'assumed_refunded' | 'refund_not_found' | 'mismatch' | 'gave_up';
 
 /** What to poll. */
 export interface PollTarget {

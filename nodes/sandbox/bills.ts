@@ -33,7 +33,14 @@ export function billRows(
   for (const refund of ledger.allRefunds()) {
     const order = ledger.order(refund.paymentNo);
     if (!order || refund.status !== 'refund_success' || refund.refundedAt === undefined) continue;
-    trades.push({ at: refund.refundedAt, order, tradeType: 'refund', tradeFee: refund.refundFee, outTradeNo: refund.outRefundNo, tradeNo: refund.refundNo });
+    trades.push({
+      at: refund.refundedAt,
+      order,
+      tradeType: 'refund',
+      tradeFee: refund.refundFee,
+      outTradeNo: refund.outRefundNo,
+      tradeNo: refund.refundNo,
+    });
   }
   return trades
     .filter((trade) => {

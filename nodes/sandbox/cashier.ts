@@ -48,7 +48,10 @@ export function lateMessage(late: LatePayment): string {
 /** A closed or expired order can still be paid late; a paid one a second time through another channel (spec 6). */
 function lateForm(order: Order): string {
   if (order.kind !== 'scan' || (order.status !== 'closed' && order.status !== 'pay_success')) return '';
-  const label = order.status === 'closed' ? '仍然支付（渠道未拦截关单）Pay anyway (late payment)' : '用其他渠道再付一次 Pay again through another channel';
+  const label =
+    order.status === 'closed'
+      ? '仍然支付（渠道未拦截关单）Pay anyway (late payment)'
+      : '用其他渠道再付一次 Pay again through another channel';
   return `<form method="post" action="/_sandbox/cashier/late">${hidden(order)}<button id="late-pay" type="submit">${label}</button></form>`;
 }
 

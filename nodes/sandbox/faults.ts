@@ -21,7 +21,8 @@ export class FaultBoard {
     if (!Number.isInteger(times) || times < 1) throw new TypeError(`times must be a positive integer (got ${String(times)})`);
     const armed: Armed = { fault, endpoint: options.endpoint, paymentNo: options.paymentNo, requestNo: options.requestNo, left: times };
     if (fault === 'insert_field') Object.assign(armed, insertion(options));
-    else if (options.field !== undefined || options.value !== undefined) throw new TypeError(`field and value belong to insert_field only (got fault ${fault})`);
+    else if (options.field !== undefined || options.value !== undefined)
+      throw new TypeError(`field and value belong to insert_field only (got fault ${fault})`);
     this.armed.push(armed);
   }
 
@@ -54,8 +55,12 @@ export class FaultBoard {
 /** insert_field needs a field name and a JSON scalar (an empty string is the point of the attack, so it is allowed). */
 function insertion(options: FaultOptions): { field: string; value: InsertValue } {
   const { field, value } = options;
-  if (typeof field !== 'string' || field.trim() === '') throw new TypeError('insert_field needs field: the name of the field to insert, e.g. "tradeStatus"');
+  if (typeof field !== 'string' || field.trim() === '')
+    throw new TypeError('insert_field needs field: the name of the field to insert, e.g. "tradeStatus"');
   const scalar = value === null || ['string', 'boolean'].includes(typeof value) || (typeof value === 'number' && Number.isFinite(value));
-  if (!scalar) throw new TypeError(`insert_field needs value: a string, finite number, boolean or null (got ${value === undefined ? 'none' : typeof value})`);
+  if (!scalar)
+    throw new TypeError(
+      `insert_field needs value: a string, finite number, boolean or null (got ${value === undefined ? 'none' : typeof value})`,
+    );
   return { field, value: value as InsertValue };
 }

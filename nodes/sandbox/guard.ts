@@ -31,9 +31,14 @@ export function allowedHosts(boundHost: string, port: number, publicUrl?: string
 /** Why a request to /_sandbox is refused, or undefined when it may go on. `control`: a control route, not the cashier. */
 export function refusal(req: IncomingMessage, hosts: ReadonlySet<string>, control: boolean): Refusal | undefined {
   const host = (req.headers.host ?? '').toLowerCase();
-  if (!hosts.has(host)) return { status: 403, error: `Host ${JSON.stringify(host)} is not a name of this sandbox (DNS rebinding?); use one of ${[...hosts].join(', ')}` };
+  if (!hosts.has(host))
+    return {
+      status: 403,
+      error: `Host ${JSON.stringify(host)} is not a name of this sandbox (DNS rebinding?); use one of ${[...hosts].join(', ')}`,
+    };
   const origin = req.headers.origin;
-  if (origin !== undefined && !sameSite(origin, hosts)) return { status: 403, error: `Cross-origin request from ${JSON.stringify(origin)} refused` };
+  if (origin !== undefined && !sameSite(origin, hosts))
+    return { status: 403, error: `Cross-origin request from ${JSON.stringify(origin)} refused` };
   const method = req.method ?? 'GET';
   if (control && method !== 'GET' && method !== 'HEAD' && !isJson(req.headers['content-type'])) {
     return { status: 415, error: 'Control requests other than GET need Content-Type: application/json' };

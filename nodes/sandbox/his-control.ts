@@ -31,7 +31,10 @@ export async function hisControl(desk: HisDesk, method: string, pathname: string
     if (parts[0] === 'reconcile' && parts.length === 1 && method === 'POST') {
       const spec = parseObject(body);
       const result = await desk.reconcile(String(spec.date ?? ''));
-      return reply(result.ok ? 200 : 502, result.ok ? result.report : { error: `HIS bill not available: ${result.answer}: ${result.why}`, answer: result.answer });
+      return reply(
+        result.ok ? 200 : 502,
+        result.ok ? result.report : { error: `HIS bill not available: ${result.answer}: ${result.why}`, answer: result.answer },
+      );
     }
   } catch (err) {
     if (isUppError<SandboxStateError>(err, 'ERR_UPP_SANDBOX_STATE')) return reply(err.status, { error: err.message });

@@ -92,14 +92,23 @@ export class HisDesk {
     const quoted = JSON.stringify(paymentNo);
     if (!order) throw new SandboxStateError(describeErrorText('sandbox_no_order', { paymentNo: quoted }), 404);
     if (order.kind !== 'scan') {
-      throw new SandboxStateError({ en: `Order ${quoted} is a barcode order: only a scan-code order can be paid late`, zh: `订单 ${quoted} 是条码付订单：只有扫码付订单可以晚到支付` }, 409);
+      throw new SandboxStateError(
+        {
+          en: `Order ${quoted} is a barcode order: only a scan-code order can be paid late`,
+          zh: `订单 ${quoted} 是条码付订单：只有扫码付订单可以晚到支付`,
+        },
+        409,
+      );
     }
     let kind: LateKind;
     if (order.status === 'closed') kind = this.clock() >= order.expireAt ? 'after_expire' : 'after_close';
     else if (order.status === 'pay_success') kind = 'second_channel';
     else {
       throw new SandboxStateError(
-        { en: `Order ${quoted} is ${order.status}: a late payment needs a closed or expired order, a second one a paid order`, zh: `订单 ${quoted} 状态为 ${order.status}：晚到支付需要已关闭或已过期的订单，重复支付需要已支付的订单` },
+        {
+          en: `Order ${quoted} is ${order.status}: a late payment needs a closed or expired order, a second one a paid order`,
+          zh: `订单 ${quoted} 状态为 ${order.status}：晚到支付需要已关闭或已过期的订单，重复支付需要已支付的订单`,
+        },
         409,
       );
     }
@@ -121,7 +130,9 @@ export class HisDesk {
       decisions: [],
     };
     this.#late.set(id, late);
-    this.log(`${new Date(now).toISOString()} late payment ${id} ${kind} ${paymentNo} ${late.outPaymentNo} ${late.tradeFee} via ${channel}: asking the HIS`);
+    this.log(
+      `${new Date(now).toISOString()} late payment ${id} ${kind} ${paymentNo} ${late.outPaymentNo} ${late.tradeFee} via ${channel}: asking the HIS`,
+    );
     this.#track(this.check(late));
     return copy(late);
   }
@@ -174,7 +185,9 @@ export class HisDesk {
       late.state = 'held';
       this.#later(late);
     }
-    this.log(`${new Date(this.clock()).toISOString()} HIS decision ${late.id} ${late.paymentNo} ${late.outPaymentNo}: ${decision.answer} -> ${decision.action} (${decision.why})`);
+    this.log(
+      `${new Date(this.clock()).toISOString()} HIS decision ${late.id} ${late.paymentNo} ${late.outPaymentNo}: ${decision.answer} -> ${decision.action} (${decision.why})`,
+    );
     return { ...decision };
   }
 
@@ -209,17 +222,44 @@ export class HisDesk {
     const rows: RawRow[] = [];
     for (const order of this.ledger.allOrders()) {
       if (order.status === 'pay_success' && order.paidAt !== undefined) {
-        rows.push({ tradeType: 'pay', tradeNo: order.paymentNo, outTradeNo: order.outPaymentNo, inTradeNo: order.inPaymentNo, tradeFee: order.tradeFee, tradeTime: formatChinaTime(order.paidAt) });
+        rows.push({
+          tradeType: 'pay',
+          tradeNo: order.paymentNo,
+          outTradeNo: order.outPaymentNo,
+          inTradeNo: order.inPaymentNo,
+          tradeFee: order.tradeFee,
+          tradeTime: formatChinaTime(order.paidAt),
+        });
       }
     }
     for (const refund of this.ledger.allRefunds()) {
       if (refund.status === 'refund_success' || refund.status === 'refund_apply_success') {
-        rows.push({ tradeType: 'refund', tradeNo: refund.refundNo, outTradeNo: refund.outRefundNo, tradeFee: refund.refundFee, tradeTime: formatChinaTime(refund.refundedAt ?? refund.createdAt) });
+        rows.push({
+          tradeType: 'refund',
+          tradeNo: refund.refundNo,
+          outTradeNo: refund.outRefundNo,
+          tradeFee: refund.refundFee,
+          tradeTime: formatChinaTime(refund.refundedAt ?? refund.createdAt),
+        });
       }
     }
     for (const late of this.#late.values()) {
-      rows.push({ tradeType: 'pay', tradeNo: late.paymentNo, outTradeNo: late.outPaymentNo, inTradeNo: late.inPaymentNo, tradeFee: late.tradeFee, tradeTime: late.paymentTime });
-      if (late.state === 'refunded') rows.push({ tradeType: 'refund', tradeNo: late.refundNo, outTradeNo: late.outRefundNo, tradeFee: late.tradeFee, tradeTime: late.refundTime });
+      rows.push({
+        tradeType: 'pay',
+        tradeNo: late.paymentNo,
+        outTradeNo: late.outPaymentNo,
+        inTradeNo: late.inPaymentNo,
+        tradeFee: late.tradeFee,
+        tradeTime: late.paymentTime,
+      });
+      if (late.state === 'refunded')
+        rows.push({
+          tradeType: 'refund',
+          tradeNo: late.refundNo,
+          outTradeNo: late.outRefundNo,
+          tradeFee: late.tradeFee,
+          tradeTime: late.refundTime,
+        });
     }
     return rows.filter((row) => String(row.tradeTime).startsWith(date));
   }
@@ -248,7 +288,8 @@ export class HisDesk {
       return { answer: 'text', text };
     } catch (err) {
       const name = (err as Error)?.name;
-      if (name === 'TimeoutError' || name === 'AbortError') return { answer: 'timeout', why: `no answer within ${this.settings.timeoutMs} ms` };
+      if (name === 'TimeoutError' || name === 'AbortError')
+        return { answer: 'timeout', why: `no answer within ${this.settings.timeoutMs} ms` };
       return { answer: 'error', why: String((err as Error)?.message ?? err) };
     }
   }
@@ -262,7 +303,8 @@ export class HisDesk {
   }
 
   private channelFor(order: Order, kind: LateKind, wanted?: string): string {
-    if (wanted !== undefined && !CHANNELS.includes(wanted)) throw new TypeError(`channelType must be one of ${CHANNELS.join(', ')} (got ${JSON.stringify(wanted)})`);
+    if (wanted !== undefined && !CHANNELS.includes(wanted))
+      throw new TypeError(`channelType must be one of ${CHANNELS.join(', ')} (got ${JSON.stringify(wanted)})`);
     if (kind !== 'second_channel') return wanted ?? order.channelType;
     if (wanted === order.channelType) throw new TypeError(`a second payment comes through another channel than ${order.channelType}`);
     return wanted ?? CHANNELS.find((c) => c !== order.channelType) ?? 'ten';
@@ -279,7 +321,9 @@ export class HisDesk {
   }
 
   #track(work: Promise<unknown>): void {
-    const p = work.catch((err: unknown) => this.log(`HIS check failed: ${(err as Error)?.message}`)).finally(() => this.#inFlight.delete(p));
+    const p = work
+      .catch((err: unknown) => this.log(`HIS check failed: ${(err as Error)?.message}`))
+      .finally(() => this.#inFlight.delete(p));
     this.#inFlight.add(p);
   }
 }
@@ -293,11 +337,17 @@ export function decide(late: Pick<LatePayment, 'outPaymentNo'>, rows: readonly H
   const paid = rows.filter((row) => row.tradeType === 'pay');
   const kept = paid.filter((row) => row.outTradeNo === late.outPaymentNo);
   if (kept.length === 0) {
-    return { action: 'refund', why: paid.length ? `the HIS has paid records of this order, none of this payment (${late.outPaymentNo}): a duplicate, refunded` : 'the HIS has no paid record of this order: refunded' };
+    return {
+      action: 'refund',
+      why: paid.length
+        ? `the HIS has paid records of this order, none of this payment (${late.outPaymentNo}): a duplicate, refunded`
+        : 'the HIS has no paid record of this order: refunded',
+    };
   }
   const sum = (list: readonly HisRow[]) => list.reduce((total, row) => total.plus(row.tradeFee), new Decimal(0));
   const refunded = sum(rows.filter((row) => row.tradeType === 'refund'));
-  if (refunded.greaterThanOrEqualTo(sum(paid))) return { action: 'refund', why: `the HIS has this payment marked refunded (${refunded.toFixed(2)}): refunded` };
+  if (refunded.greaterThanOrEqualTo(sum(paid)))
+    return { action: 'refund', why: `the HIS has this payment marked refunded (${refunded.toFixed(2)}): refunded` };
   return { action: 'hold', why: 'the HIS has this payment as paid: kept, not refunded (the HIS took the money)' };
 }
 
@@ -308,7 +358,8 @@ function checkUrl(name: string, value: string): string {
   } catch {
     throw new TypeError(`${name} must be an http(s) URL (got ${JSON.stringify(value)})`);
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new TypeError(`${name} must be an http(s) URL (got ${JSON.stringify(value)})`);
+  if (url.protocol !== 'http:' && url.protocol !== 'https:')
+    throw new TypeError(`${name} must be an http(s) URL (got ${JSON.stringify(value)})`);
   return url.toString();
 }
 

@@ -292,4 +292,3 @@ export class Ledger {
 function advance<S>(later: Later<S> | undefined, queries: number, movable: boolean, move: (status: S) => void): void {
   if (later && movable && queries >= later.fromQuery) move(later.status);
 }
-

@@ -91,7 +91,8 @@ export function resolveOptions(options: SandboxOptions = {}): ResolvedOptions {
   if (!Number.isInteger(port) || port < 0 || port > 65535)
     throw new TypeError(`port must be an integer from 0 to 65535 (got ${String(port)})`);
   const edition = options.edition ?? DEFAULT_EDITION;
-  if (!EDITION_NAMES.includes(edition)) throw new TypeError(`edition must be one of ${EDITION_NAMES.join(', ')} (got ${JSON.stringify(edition)})`);
+  if (!EDITION_NAMES.includes(edition))
+    throw new TypeError(`edition must be one of ${EDITION_NAMES.join(', ')} (got ${JSON.stringify(edition)})`);
   const row = EDITIONS[edition];
   const profile = options.profile ?? row.requestProfile;
   if (profile !== 'v1' && profile !== 'v2') throw new TypeError(`profile must be "v1" or "v2" (got ${JSON.stringify(profile)})`);
@@ -150,7 +151,9 @@ function answerVariant(profile: Profile, name: string | undefined, dataSignInCan
   const variant = parseVariant(name);
   if (!variant) throw new TypeError(`signVariant must be a variant name, one of ${VARIANT_NAMES.join(', ')} (got ${JSON.stringify(name)})`);
   if (dataSignInCanonical !== undefined && dataSignInCanonical !== variant.dataSign) {
-    throw new TypeError(`dataSignInCanonical ${dataSignInCanonical} contradicts signVariant ${JSON.stringify(name)}; give only signVariant`);
+    throw new TypeError(
+      `dataSignInCanonical ${dataSignInCanonical} contradicts signVariant ${JSON.stringify(name)}; give only signVariant`,
+    );
   }
   return variant;
 }

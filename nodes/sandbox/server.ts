@@ -69,7 +69,8 @@ export class SandboxServer implements Sandbox, Controls {
     for (const name of EDITIONS[options.edition].endpoints.filter(servedEndpoint)) {
       this.routes.set(endpointPath(name, options.edition, options.prefix), name);
     }
-    const cashierUrl = (order: Order) => `${this.publicBase}/_sandbox/cashier?order=${encodeURIComponent(order.outPaymentNo)}&t=${order.token}`;
+    const cashierUrl = (order: Order) =>
+      `${this.publicBase}/_sandbox/cashier?order=${encodeURIComponent(order.outPaymentNo)}&t=${order.token}`;
     this.ledger = new Ledger(options.now, cashierUrl);
     const hisSettings = { timeoutMs: options.hisTimeoutMs, retryMs: options.hisRetryMs };
     this.his = new HisDesk(this.ledger, hisSettings, options.now, (text) => this.log(text));
@@ -216,7 +217,8 @@ export class SandboxServer implements Sandbox, Controls {
     }
     const armed = this.faults.take(endpoint, record.body);
     let answer: Answer;
-    if (armed && !FAULTS_APPLYING_STATE.has(armed.fault)) answer = { result: false, msg: '' }; // nothing is applied
+    if (armed && !FAULTS_APPLYING_STATE.has(armed.fault))
+      answer = { result: false, msg: '' }; // nothing is applied
     else if (!tree) answer = { result: false, msg: MSG.malformed };
     else {
       const rules = { edition: o.edition, requireBody: o.requireBody };

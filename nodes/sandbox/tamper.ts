@@ -32,6 +32,7 @@ function otherAmount(data: JsonObject, field: string): void {
 export function withInsertedField(signed: JsonObject, field: string, value: InsertValue): JsonObject {
   const written = typeof value === 'number' ? new LosslessNumber(String(value)) : value;
   const data = signed.data;
-  if (data !== null && typeof data === 'object' && !Array.isArray(data) && !isLosslessNumber(data)) return { ...signed, data: { ...data, [field]: written } };
+  if (data !== null && typeof data === 'object' && !Array.isArray(data) && !isLosslessNumber(data))
+    return { ...signed, data: { ...data, [field]: written } };
   return { ...signed, [field]: written };
 }

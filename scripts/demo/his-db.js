@@ -25,7 +25,8 @@ function withDatabase(file, work) {
 }
 
 const exec = (db, sql) => new Promise((resolve, reject) => db.exec(sql, (err) => (err ? reject(err) : resolve())));
-const all = (db, sql, params = []) => new Promise((resolve, reject) => db.all(sql, params, (err, rows) => (err ? reject(err) : resolve(rows))));
+const all = (db, sql, params = []) =>
+  new Promise((resolve, reject) => db.all(sql, params, (err, rows) => (err ? reject(err) : resolve(rows))));
 
 /** Creates (or opens) the demo database with its schema; returns the absolute path. */
 async function createHisDatabase(file) {

@@ -99,7 +99,9 @@ module.exports = {
     logging: { console: { level: 'info', metrics: false, audit: false } },
     // Pending polls (upp-poll) survive a restart only in a persistent store; the memory default warns (docs/poll.md).
     contextStorage: { default: { module: 'localfilesystem' } },
-${Object.entries(extraSettings).map(([k, v]) => `    ${JSON.stringify(k)}: ${JSON.stringify(v)},\n`).join('')}};
+${Object.entries(extraSettings)
+  .map(([k, v]) => `    ${JSON.stringify(k)}: ${JSON.stringify(v)},\n`)
+  .join('')}};
 `;
 }
 
@@ -108,7 +110,15 @@ ${Object.entries(extraSettings).map(([k, v]) => `    ${JSON.stringify(k)}: ${JSO
  * Node-RED lists the package's examples under Import > Examples), settings.js, and with `deploy: true` every
  * example deployed (`edit(flows)` may change them first; `extraSettings` adds settings.js entries, e.g. adminAuth). Refuses to wipe a non-empty directory it did not create.
  */
-function prepareUserDir({ userDir, port, host = '127.0.0.1', sandboxUrl = EXAMPLE_SANDBOX_URL, deploy = true, edit = (flows) => flows, extraSettings }) {
+function prepareUserDir({
+  userDir,
+  port,
+  host = '127.0.0.1',
+  sandboxUrl = EXAMPLE_SANDBOX_URL,
+  deploy = true,
+  edit = (flows) => flows,
+  extraSettings,
+}) {
   userDir = path.resolve(userDir);
   if (fs.existsSync(userDir)) {
     const entries = fs.readdirSync(userDir);
@@ -135,7 +145,11 @@ function prepareUserDir({ userDir, port, host = '127.0.0.1', sandboxUrl = EXAMPL
   const { flows: all, credentials } = deploy ? exampleFlows({ sandboxUrl }) : { flows: [], credentials: {} };
   const flows = edit(all); // tests may shorten timings
   fs.writeFileSync(path.join(userDir, 'flows.json'), `${JSON.stringify(flows, null, 4)}\n`);
-  fs.writeFileSync(path.join(userDir, 'flows_cred.json'), `${JSON.stringify(encryptCredentials(credentialSecret, credentials), null, 4)}\n`, { mode: 0o600 });
+  fs.writeFileSync(
+    path.join(userDir, 'flows_cred.json'),
+    `${JSON.stringify(encryptCredentials(credentialSecret, credentials), null, 4)}\n`,
+    { mode: 0o600 },
+  );
   return { userDir, settingsFile };
 }
 
@@ -187,7 +201,12 @@ function startNodeRed({ userDir, settingsFile, port, host = '127.0.0.1', env = {
         buffer = buffer.slice(i + 1);
         log.push(text);
         onLine(text);
-        if (onReady && /Started flows|Stopped flows|Flows stopped due to missing node types/.test(text) && /Server now running/.test(log.join('\n'))) onReady();
+        if (
+          onReady &&
+          /Started flows|Stopped flows|Flows stopped due to missing node types/.test(text) &&
+          /Server now running/.test(log.join('\n'))
+        )
+          onReady();
       }
     });
   };
@@ -222,4 +241,15 @@ function startNodeRed({ userDir, settingsFile, port, host = '127.0.0.1', env = {
   );
 }
 
-module.exports = { ROOT, CONFIG_ID, HIS_DB_ID, HIS_DB_FILE, EXAMPLE_SANDBOX_URL, loadExamples, exampleFlows, prepareUserDir, startNodeRed, freePort };
+module.exports = {
+  ROOT,
+  CONFIG_ID,
+  HIS_DB_ID,
+  HIS_DB_FILE,
+  EXAMPLE_SANDBOX_URL,
+  loadExamples,
+  exampleFlows,
+  prepareUserDir,
+  startNodeRed,
+  freePort,
+};

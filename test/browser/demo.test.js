@@ -36,7 +36,13 @@ describe('browser: the npm start demo', function () {
     assert.equal(pkg.scripts.start, 'exec node scripts/demo.js');
     ports = { demo: await freePort(), sandbox: await freePort() };
     tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'upp-demo-test-'));
-    const env = { ...process.env, DEMO_SKIP_BUILD: '1', DEMO_PORT: String(ports.demo), SANDBOX_PORT: String(ports.sandbox), DEMO_DIR: path.join(tmp, 'demo') };
+    const env = {
+      ...process.env,
+      DEMO_SKIP_BUILD: '1',
+      DEMO_PORT: String(ports.demo),
+      SANDBOX_PORT: String(ports.sandbox),
+      DEMO_DIR: path.join(tmp, 'demo'),
+    };
     delete env.UPP_KEY; // the demo supplies the sandbox's key itself
     demo = spawn(process.execPath, [path.join(h.ROOT, 'scripts', 'demo.js')], { cwd: h.ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
     exited = new Promise((resolve) => demo.on('exit', (code, signal) => resolve({ code, signal })));
@@ -117,10 +123,15 @@ describe('browser: the npm start demo', function () {
       const tabs = [];
       RED.nodes.eachWorkspace((w) => tabs.push(w.label));
       let configs = 0;
-      RED.nodes.eachConfig((n) => { if (n.type === 'upp-config') configs++; });
+      RED.nodes.eachConfig((n) => {
+        if (n.type === 'upp-config') configs++;
+      });
       return { tabs, configs };
     });
-    assert.deepEqual(state.tabs, loadExamples().map((e) => e.title));
+    assert.deepEqual(
+      state.tabs,
+      loadExamples().map((e) => e.title),
+    );
     assert.equal(state.configs, 1);
     await page.screenshot({ path: h.artifact('demo-editor-en-US.png') });
     assert.deepEqual(page.uppErrors, []);

@@ -207,14 +207,17 @@ describe('browser: editor (palette, dialogs, help, credentials)', function () {
           for (const p of placeholders) assertNoRawKeys(p, `${type} placeholder`);
           if (locale === 'zh-CN') assertChinese(labels, `${type} dialog labels`);
           if (type === 'upp-his-in') {
-            for (const f of ['kind', 'url', 'timeout', 'allow', 'name']) assert.equal(await page.locator(`#node-input-${f}`).count(), 1, `upp-his-in has #node-input-${f}`);
+            for (const f of ['kind', 'url', 'timeout', 'allow', 'name'])
+              assert.equal(await page.locator(`#node-input-${f}`).count(), 1, `upp-his-in has #node-input-${f}`);
             await page.fill('#node-input-allow', 'front-end');
             await page.locator('#node-input-name').click();
             await page.waitForFunction(() => $('#node-input-allow').hasClass('input-error'));
             await page.fill('#node-input-allow', '10.0.0.5, 10.0.0.6');
             await page.fill('#node-input-url', '/his/order');
             await page.locator('#node-input-name').click();
-            await page.waitForFunction(() => !$('#node-input-allow').hasClass('input-error') && !$('#node-input-url').hasClass('input-error'));
+            await page.waitForFunction(
+              () => !$('#node-input-allow').hasClass('input-error') && !$('#node-input-url').hasClass('input-error'),
+            );
           }
           const help = await h.helpText(page);
           assert.ok(help.length > 200, `${type} help renders (${help.length} chars)`);
@@ -245,7 +248,10 @@ describe('browser: editor (palette, dialogs, help, credentials)', function () {
         await page.screenshot({ path: h.artifact(`dialog-upp-audit-${locale}.png`) });
         await page.click('#node-dialog-ok');
         await page.locator('#node-dialog-ok').waitFor({ state: 'detached' });
-        const saved = await page.evaluate((n) => ({ endpoints: RED.nodes.node(n).endpoints, configs: RED.nodes.node(n).configs, valid: RED.nodes.node(n).valid }), id);
+        const saved = await page.evaluate(
+          (n) => ({ endpoints: RED.nodes.node(n).endpoints, configs: RED.nodes.node(n).configs, valid: RED.nodes.node(n).valid }),
+          id,
+        );
         assert.deepEqual(saved, { endpoints: ['scanCode', 'refund'], configs: [], valid: true });
       });
 

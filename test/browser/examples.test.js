@@ -34,7 +34,10 @@ async function importExample(page, title, expectConflict) {
   if (expectConflict) {
     // The shared UPP config node is already there: Node-RED asks; "Import copy" reuses the existing config node.
     // (The shared HIS database config node alone raises no question: example 07 imports straight away.)
-    const note = page.locator('.red-ui-notification:visible').filter({ has: page.locator('button') }).last();
+    const note = page
+      .locator('.red-ui-notification:visible')
+      .filter({ has: page.locator('button') })
+      .last();
     await note.waitFor();
     await note.locator('button', { hasText: /Import copy/ }).click();
   }
@@ -70,20 +73,33 @@ describe('browser: every example via Import > Examples, deployed and run', funct
     const lastTitle = examples[examples.length - 1].file.replace(/\.json$/, '');
     await tab.locator('.red-ui-treeList-label').filter({ hasText: lastTitle }).first().waitFor({ state: 'visible' });
     const listed = await tab.locator('.red-ui-treeList-label').allInnerTexts();
-    for (const { file } of examples) assert.ok(listed.includes(file.replace(/\.json$/, '')), `${file} is listed: ${JSON.stringify(listed)}`);
+    for (const { file } of examples)
+      assert.ok(listed.includes(file.replace(/\.json$/, '')), `${file} is listed: ${JSON.stringify(listed)}`);
     await page.screenshot({ path: h.artifact('import-examples-en-US.png') });
     await page.click('#red-ui-clipboard-dialog-cancel');
 
-    const countTabs = () => page.evaluate(() => { let n = 0; RED.nodes.eachWorkspace(() => n++); return n; });
+    const countTabs = () =>
+      page.evaluate(() => {
+        let n = 0;
+        RED.nodes.eachWorkspace(() => n++);
+        return n;
+      });
     const before = await countTabs();
-    for (const [i, { file, flow }] of examples.entries()) await importExample(page, file.replace(/\.json$/, ''), i > 0 && flow.some((n) => n.type === 'upp-config'));
+    for (const [i, { file, flow }] of examples.entries())
+      await importExample(page, file.replace(/\.json$/, ''), i > 0 && flow.some((n) => n.type === 'upp-config'));
     assert.equal(await countTabs(), before + examples.length, 'one new flow per example');
     const state = await page.evaluate(() => {
       let configCount = 0;
-      RED.nodes.eachConfig((n) => { if (n.type === 'upp-config') configCount++; });
+      RED.nodes.eachConfig((n) => {
+        if (n.type === 'upp-config') configCount++;
+      });
       const invalid = [];
-      RED.nodes.eachNode((n) => { if (n.valid === false) invalid.push(`${n.type} ${n.name || n.id}: ${JSON.stringify(n.validationErrors)}`); });
-      RED.nodes.eachConfig((n) => { if (n.valid === false) invalid.push(`${n.type} ${n.name || n.id}`); });
+      RED.nodes.eachNode((n) => {
+        if (n.valid === false) invalid.push(`${n.type} ${n.name || n.id}: ${JSON.stringify(n.validationErrors)}`);
+      });
+      RED.nodes.eachConfig((n) => {
+        if (n.valid === false) invalid.push(`${n.type} ${n.name || n.id}`);
+      });
       const types = new Set();
       RED.nodes.eachNode((n) => types.add(n.type));
       return { configCount, invalid, types: [...types] };
@@ -136,7 +152,11 @@ describe('browser: every example via Import > Examples, deployed and run', funct
       demo.evaluate(
         async ({ method, url, body }) => {
           const secret = document.querySelector('meta[name=upp-secret]').content;
-          const r = await fetch(url, { method, headers: { 'Content-Type': 'application/json', 'X-UPP-Secret': secret }, body: body && JSON.stringify(body) });
+          const r = await fetch(url, {
+            method,
+            headers: { 'Content-Type': 'application/json', 'X-UPP-Secret': secret },
+            body: body && JSON.stringify(body),
+          });
           return { status: r.status, body: await r.json() };
         },
         { method, url, body },
@@ -159,7 +179,10 @@ describe('browser: every example via Import > Examples, deployed and run', funct
     // The late-payment story (example 07): the patient pays the closed order anyway (the channel did not enforce
     // the close); the platform asks the HIS order view, which has the order closed, and refunds automatically.
     const closed = stack.sandbox.order(unpaid.body.paymentNo);
-    await waitFor(async () => (await call('GET', `pay/status?paymentNo=${unpaid.body.paymentNo}`)).body.status === 'closed', 'the HIS row closed');
+    await waitFor(
+      async () => (await call('GET', `pay/status?paymentNo=${unpaid.body.paymentNo}`)).body.status === 'closed',
+      'the HIS row closed',
+    );
     const late = await demo.context().newPage();
     await late.goto(closed.payUrl);
     assert.equal(await late.locator('#status').getAttribute('data-status'), 'closed');
@@ -182,12 +205,22 @@ describe('browser: every example via Import > Examples, deployed and run', funct
   });
 
   it('runs the barcode example from its inject buttons, through the poll node', async () => {
-    const injects = await page.evaluate(() => RED.nodes.filterNodes({ type: 'inject' }).filter((n) => /^pay /.test(n.name)).map((n) => ({ id: n.id, z: n.z, name: n.name })));
+    const injects = await page.evaluate(() =>
+      RED.nodes
+        .filterNodes({ type: 'inject' })
+        .filter((n) => /^pay /.test(n.name))
+        .map((n) => ({ id: n.id, z: n.z, name: n.name })),
+    );
     assert.equal(injects.length, 2);
     await page.evaluate((z) => RED.workspaces.show(z), injects[0].z);
     for (const inject of injects) await page.locator(`[id="${inject.id}"] .red-ui-flow-node-button`).click();
     // 12.00 is paid at once; 0.22 only at the 2nd query (the poll node asks every 5 s).
-    await waitFor(async () => (await h.debugMessages(page)).filter((m) => m.name === 'HIS updates' && /WIN/.test(m.text) && /paid/.test(m.text)).length >= 2, 'two barcode payments marked paid', 30000);
+    await waitFor(
+      async () =>
+        (await h.debugMessages(page)).filter((m) => m.name === 'HIS updates' && /WIN/.test(m.text) && /paid/.test(m.text)).length >= 2,
+      'two barcode payments marked paid',
+      30000,
+    );
   });
 
   it('logged no errors or warnings and no error debug messages', async () => {
@@ -202,13 +235,20 @@ describe('browser: every example via Import > Examples, deployed and run', funct
   it('answers a bad amount with 400 from the Catch node, sending nothing', async () => {
     const before = stack.sandbox.requests().length;
     const bad = await page.evaluate(async (secret) => {
-      const r = await fetch('pay/scan', { method: 'POST', headers: { 'Content-Type': 'application/json', 'X-UPP-Secret': secret }, body: JSON.stringify({ tradeFee: '12.345' }) });
+      const r = await fetch('pay/scan', {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', 'X-UPP-Secret': secret },
+        body: JSON.stringify({ tradeFee: '12.345' }),
+      });
       return { status: r.status, body: await r.json() };
     }, stack.secret);
     assert.equal(bad.status, 400);
     assert.match(bad.body.error, /tradeFee/);
     assert.equal(bad.body.field, 'tradeFee');
     assert.equal(stack.sandbox.requests().length, before, 'nothing reached the sandbox');
-    await waitFor(async () => (await h.debugMessages(page)).find((m) => m.name === 'errors' && /tradeFee/.test(m.text)), 'the error in the debug sidebar');
+    await waitFor(
+      async () => (await h.debugMessages(page)).find((m) => m.name === 'errors' && /tradeFee/.test(m.text)),
+      'the error in the debug sidebar',
+    );
   });
 });

@@ -19,7 +19,17 @@ const TEST_SECRET = 'browser-test-secret-Qm41';
 /** Lines Node-RED 4 always logs at start-up with our settings: not caused by this package. */
 const EXPECTED_LOG = [/\[warn\] Projects disabled/];
 
-const FLOW_TYPES = ['upp-network', 'upp-scancode', 'upp-barcode', 'upp-facecode', 'upp-query', 'upp-refund', 'upp-refund-query', 'upp-close', 'upp-poll'];
+const FLOW_TYPES = [
+  'upp-network',
+  'upp-scancode',
+  'upp-barcode',
+  'upp-facecode',
+  'upp-query',
+  'upp-refund',
+  'upp-refund-query',
+  'upp-close',
+  'upp-poll',
+];
 /** The HIS side's nodes (no connection: the platform calls them). */
 const HIS_TYPES = ['upp-his-in', 'upp-his-out'];
 /** Every palette entry of the package: the flow nodes above (each with a connection), the audit node (no input)
@@ -39,7 +49,9 @@ function requireChromium(suite) {
     return true;
   }
   suite.beforeAll(function () {
-    console.log(`      SKIPPED: browser tests need Chromium at ${CHROMIUM} (apt-get install -y chromium fonts-noto-cjk); set CI=true to make this an error`);
+    console.log(
+      `      SKIPPED: browser tests need Chromium at ${CHROMIUM} (apt-get install -y chromium fonts-noto-cjk); set CI=true to make this an error`,
+    );
     this.skip();
   });
   return false;
@@ -50,7 +62,14 @@ async function launchBrowser() {
   return chromium.launch({
     executablePath: CHROMIUM,
     headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+    ],
   });
 }
 
@@ -63,14 +82,31 @@ async function startStack({ deploy = false, edit, extraSettings } = {}) {
   const { startSandbox } = require(path.join(ROOT, 'dist', 'nodes', 'sandbox'));
   const port = await lib.freePort();
   // The platform's side of the HIS views (example 07) points at this Node-RED, as npm start does.
-  const sandbox = await startSandbox({ port: 0, key: TEST_KEY, hisOrderUrl: `http://127.0.0.1:${port}/his/order`, hisBillUrl: `http://127.0.0.1:${port}/his/bill` });
+  const sandbox = await startSandbox({
+    port: 0,
+    key: TEST_KEY,
+    hisOrderUrl: `http://127.0.0.1:${port}/his/order`,
+    hisBillUrl: `http://127.0.0.1:${port}/his/bill`,
+  });
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'upp-browser-'));
-  const { userDir, settingsFile } = lib.prepareUserDir({ userDir: path.join(tmp, 'userdir'), port, sandboxUrl: sandbox.url, deploy, edit, extraSettings });
+  const { userDir, settingsFile } = lib.prepareUserDir({
+    userDir: path.join(tmp, 'userdir'),
+    port,
+    sandboxUrl: sandbox.url,
+    deploy,
+    edit,
+    extraSettings,
+  });
   let nodeRed;
   let hisDb;
   try {
     hisDb = await createHisDatabase(path.join(userDir, lib.HIS_DB_FILE));
-    nodeRed = await lib.startNodeRed({ userDir, settingsFile, port, env: { UPP_KEY: TEST_KEY, UPP_HIS_DB: hisDb, UPP_HTTP_SECRET: TEST_SECRET } });
+    nodeRed = await lib.startNodeRed({
+      userDir,
+      settingsFile,
+      port,
+      env: { UPP_KEY: TEST_KEY, UPP_HIS_DB: hisDb, UPP_HTTP_SECRET: TEST_SECRET },
+    });
   } catch (err) {
     await sandbox.close();
     throw err;
@@ -127,7 +163,11 @@ async function dragFromPalette(page, type, dx, dy) {
   for (let i = 1; i <= 12; i++) await page.mouse.move(sx + ((chart.x + dx - sx) * i) / 12, sy + ((chart.y + dy - sy) * i) / 12);
   await page.mouse.up();
   const handle = await page.waitForFunction(
-    ({ t, b }) => RED.nodes.filterNodes({ type: t }).map((n) => n.id).find((id) => !b.includes(id)),
+    ({ t, b }) =>
+      RED.nodes
+        .filterNodes({ type: t })
+        .map((n) => n.id)
+        .find((id) => !b.includes(id)),
     { t: type, b: before },
   );
   return handle.jsonValue();
@@ -178,14 +218,27 @@ function trayText(page) {
 function trayLabels(page) {
   return page.evaluate(() => {
     const tray = $('.red-ui-tray:last .red-ui-tray-body');
-    const labels = tray.find('.form-row label:visible').map(function () { return $(this).text().trim(); }).get().filter(Boolean);
-    const placeholders = tray.find('input:visible').map(function () { return $(this).attr('placeholder') || ''; }).get().filter(Boolean);
+    const labels = tray
+      .find('.form-row label:visible')
+      .map(function () {
+        return $(this).text().trim();
+      })
+      .get()
+      .filter(Boolean);
+    const placeholders = tray
+      .find('input:visible')
+      .map(function () {
+        return $(this).attr('placeholder') || '';
+      })
+      .get()
+      .filter(Boolean);
     return { labels, placeholders };
   });
 }
 
 /** Text that looks like an untranslated i18n key of this package. */
-const RAW_KEY = /(@hisflow\/)?node-red-upp\/|\bupp-(?:config|network|scancode|barcode|query|refund-query|refund|close|poll)\.(?:label|placeholder|paletteLabel|outputs|status|validation|errors|types|help|tip|option|mode)\b|\b(?:label|placeholder|validation)\.[a-z][A-Za-z]+\b/;
+const RAW_KEY =
+  /(@hisflow\/)?node-red-upp\/|\bupp-(?:config|network|scancode|barcode|query|refund-query|refund|close|poll)\.(?:label|placeholder|paletteLabel|outputs|status|validation|errors|types|help|tip|option|mode)\b|\b(?:label|placeholder|validation)\.[a-z][A-Za-z]+\b/;
 const CJK = /[\u4e00-\u9fff]/;
 
 /** Opens the help sidebar tab and returns the help text shown for the selected / edited node. */
@@ -200,8 +253,18 @@ async function deploy(page) {
   await page.click('#red-ui-header-button-deploy');
   // A dialog about invalid or unknown nodes would appear instead: fail with its text.
   const result = await Promise.race([
-    page.locator('.red-ui-notification:has-text("deployed"), .red-ui-notification:has-text("部署成功")').first().waitFor({ timeout: 15000 }).then(() => 'ok'),
-    page.locator('#red-ui-deploy-dialog-confirm-deploy-invalid, #red-ui-deploy-dialog-confirm-deploy-unknown, #red-ui-deploy-dialog-confirm-deploy-conflict').first().waitFor({ state: 'visible', timeout: 15000 }).then(() => 'dialog'),
+    page
+      .locator('.red-ui-notification:has-text("deployed"), .red-ui-notification:has-text("部署成功")')
+      .first()
+      .waitFor({ timeout: 15000 })
+      .then(() => 'ok'),
+    page
+      .locator(
+        '#red-ui-deploy-dialog-confirm-deploy-invalid, #red-ui-deploy-dialog-confirm-deploy-unknown, #red-ui-deploy-dialog-confirm-deploy-conflict',
+      )
+      .first()
+      .waitFor({ state: 'visible', timeout: 15000 })
+      .then(() => 'dialog'),
   ]);
   if (result !== 'ok') throw new Error(`deploy asked for confirmation: ${await page.evaluate(() => $('.ui-dialog:visible').text())}`);
   await page.waitForFunction(() => !RED.nodes.dirty());
@@ -212,7 +275,14 @@ function debugMessages(page) {
   return page.evaluate(() =>
     $('#red-ui-sidebar-content .red-ui-debug-msg')
       .map(function () {
-        return { name: $(this).find('.red-ui-debug-msg-name').text().trim().replace(/^node:\s*/, ''), text: $(this).find('.red-ui-debug-msg-payload').text().replace(/\s+/g, ' ').trim() };
+        return {
+          name: $(this)
+            .find('.red-ui-debug-msg-name')
+            .text()
+            .trim()
+            .replace(/^node:\s*/, ''),
+          text: $(this).find('.red-ui-debug-msg-payload').text().replace(/\s+/g, ' ').trim(),
+        };
       })
       .get(),
   );

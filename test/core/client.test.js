@@ -163,7 +163,13 @@ describe('UppClient against the sandbox', function () {
     it('a refund that times out is pending and never resent', async () => {
       const o = barcode('00');
       await client.barCode(o);
-      const r = await client.refund({ refundFee: '1.91', paymentNo: o.paymentNo, bizType: 'barcode_pay', requestNo: 'RQ-T1', refundNo: 'RF-T1' });
+      const r = await client.refund({
+        refundFee: '1.91',
+        paymentNo: o.paymentNo,
+        bizType: 'barcode_pay',
+        requestNo: 'RQ-T1',
+        refundNo: 'RF-T1',
+      });
       assert.equal(r.outcome, 'pending');
       assert.equal(r.reason, 'timeout');
       assert.equal(sb.requests({ endpoint: 'refund' }).length, 1);
@@ -222,7 +228,16 @@ describe('UppClient against the sandbox', function () {
       for (const pathStyle of ['manual-1.0', 'v2']) {
         it(`${profile} / ${pathStyle} / prefix: barcode + query verified strictly`, async () => {
           const s = await startSandbox({ port: 0, profile, prefix: '/hs-access-facepay', edition: pathStyle === 'v2' ? '2.0' : '1.0' });
-          const c = new core.UppClient({ baseUrl: s.url, isvId: 20000, partnerId: 12345, key: KEY, profile, verify: 'strict', pathStyle, proxy: 'none' });
+          const c = new core.UppClient({
+            baseUrl: s.url,
+            isvId: 20000,
+            partnerId: 12345,
+            key: KEY,
+            profile,
+            verify: 'strict',
+            pathStyle,
+            proxy: 'none',
+          });
           const o = barcode('01');
           const r = await c.barCode(o);
           const q = await c.query({ bizType: 'barcode_pay', paymentNo: o.paymentNo });

@@ -20,7 +20,9 @@ describe('codec: verification', () => {
     return core.parseLossless(core.writeJson({ ...tree, sign: s }, { canonical: false }));
   };
   const response = () =>
-    core.parseLossless('{"result":true,"kind":"0","version":"1.0.0","timestamp":1,"data":{"tradeFee":100.00,"sign":"https://x/pay?a=1&b=2","tradeStatus":"wait_pay"}}');
+    core.parseLossless(
+      '{"result":true,"kind":"0","version":"1.0.0","timestamp":1,"data":{"tradeFee":100.00,"sign":"https://x/pay?a=1&b=2","tradeStatus":"wait_pay"}}',
+    );
 
   for (const profile of ['v1', 'v2']) {
     it(`strict ${profile}: accepts its own signature, reports the variant`, () => {
@@ -60,7 +62,9 @@ describe('codec: verification', () => {
     assert.deepEqual(core.verifyTree(response(), key, 'v1', 'auto'), { verified: false, problem: 'unsigned' });
   });
   it('parsing keeps number text (100.00, long BigDecimal) and __proto__ keys do not pollute', () => {
-    const tree = core.parseLossless('{"a":100.00,"b":0.01000000000000000020816681711721685132943093776702880859375,"__proto__":{"polluted":1}}');
+    const tree = core.parseLossless(
+      '{"a":100.00,"b":0.01000000000000000020816681711721685132943093776702880859375,"__proto__":{"polluted":1}}',
+    );
     assert.equal(tree.a.value, '100.00');
     assert.equal(tree.b.value, '0.01000000000000000020816681711721685132943093776702880859375');
     assert.equal({}.polluted, undefined);
@@ -85,7 +89,13 @@ describe('codec: request encoding', () => {
   const identity = { isvId: '20000', partnerId: '12345' };
   for (const profile of ['v1', 'v2']) {
     it(`${profile}: the body carries amounts with two decimals and Longs as integers, and its sign matches its own text`, () => {
-      const fields = core.validateRequest('refund', { refundFee: '12.3', paymentNo: 'P1', bizType: 'scan_pay', requestNo: 'R1', refundNo: 'R1' });
+      const fields = core.validateRequest('refund', {
+        refundFee: '12.3',
+        paymentNo: 'P1',
+        bizType: 'scan_pay',
+        requestNo: 'R1',
+        refundNo: 'R1',
+      });
       const enc = core.encodeRequest(identity, fields, 'key', profile, 1764151200000);
       assert.match(enc.body, /"refundFee":12\.30[,}]/);
       assert.match(enc.body, /"isvId":20000,"partnerId":12345,/);

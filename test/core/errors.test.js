@@ -56,26 +56,41 @@ describe('error registry', () => {
     assert.equal(network.message, '密钥错误');
     assert.equal(network.messageEn, 'The key is wrong');
     assert.equal(network.notSent, false, 'a network test that reached the platform does not claim "not sent"');
-    const ledger = new Ledger(() => Date.now(), () => 'http://127.0.0.1/cashier');
-    assert.throws(() => ledger.pay('nope'), (err) => (checkUppError(err, 'ERR_UPP_SANDBOX_STATE'), err.status === 404));
+    const ledger = new Ledger(
+      () => Date.now(),
+      () => 'http://127.0.0.1/cashier',
+    );
+    assert.throws(
+      () => ledger.pay('nope'),
+      (err) => (checkUppError(err, 'ERR_UPP_SANDBOX_STATE'), err.status === 404),
+    );
   });
 
   it('the poll reports its input problems as the core input error (field, rule, both languages)', () => {
-    assert.throws(() => poll.readTarget({ payload: {} }, 'payment'), (err) => {
-      checkUppError(err, 'ERR_UPP_INPUT');
-      assert.equal(err.field, 'paymentNo');
-      assert.equal(err.rule, 'required');
-      assert.match(err.message, /msg\.upp\.request\.paymentNo/);
-      return true;
-    });
-    assert.throws(() => poll.readTarget({ payload: {} }, 'auto'), (err) => (checkUppError(err, 'ERR_UPP_INPUT'), err.field === 'mode'));
-    assert.throws(() => pollSettings({ interval: '-1' }), (err) => {
-      checkUppError(err, 'ERR_UPP_INPUT');
-      assert.equal(err.field, 'interval');
-      assert.equal(err.rule, 'option');
-      assert.equal(err.message, 'interval must be a number of seconds greater than 0 (got "-1")');
-      return true;
-    });
+    assert.throws(
+      () => poll.readTarget({ payload: {} }, 'payment'),
+      (err) => {
+        checkUppError(err, 'ERR_UPP_INPUT');
+        assert.equal(err.field, 'paymentNo');
+        assert.equal(err.rule, 'required');
+        assert.match(err.message, /msg\.upp\.request\.paymentNo/);
+        return true;
+      },
+    );
+    assert.throws(
+      () => poll.readTarget({ payload: {} }, 'auto'),
+      (err) => (checkUppError(err, 'ERR_UPP_INPUT'), err.field === 'mode'),
+    );
+    assert.throws(
+      () => pollSettings({ interval: '-1' }),
+      (err) => {
+        checkUppError(err, 'ERR_UPP_INPUT');
+        assert.equal(err.field, 'interval');
+        assert.equal(err.rule, 'option');
+        assert.equal(err.message, 'interval must be a number of seconds greater than 0 (got "-1")');
+        return true;
+      },
+    );
   });
 
   it('isUppError matches on the code, not the class (an error from another copy of the package matches)', () => {
@@ -87,7 +102,7 @@ describe('error registry', () => {
     assert.ok(!core.isUppError(undefined));
   });
 
-  it('no source matches the package\'s errors with instanceof, and every error class extends UppError', () => {
+  it("no source matches the package's errors with instanceof, and every error class extends UppError", () => {
     // BodyTooLarge is the sandbox body reader's private signal: it is caught where it is thrown and never surfaces.
     const internal = new Set(['BodyTooLarge']);
     for (const file of sources(path.join(ROOT, 'nodes'))) {

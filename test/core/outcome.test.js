@@ -5,7 +5,10 @@ const { core } = require('../helpers');
 
 const ok = (status) => ({ verified: true, result: true, kind: '0', status });
 const rejected = { verified: true, result: false, kind: '1' };
-const ambiguous = ['timeout', 'connection_reset', 'http_status', 'unparsable', 'unsigned', 'bad_signature'].map((problem) => ({ verified: false, problem }));
+const ambiguous = ['timeout', 'connection_reset', 'http_status', 'unparsable', 'unsigned', 'bad_signature'].map((problem) => ({
+  verified: false,
+  problem,
+}));
 
 const table = [
   // endpoint, answer, outcome, assumed
@@ -42,7 +45,7 @@ const table = [
 
 describe('outcome rules (docs/design.md outcome table, vendor API §6)', () => {
   for (const [endpoint, answer, outcome, assumed] of table) {
-    it(`${endpoint}: ${answer.result === false ? 'result:false' : answer.status ?? 'no status'} -> ${outcome}${assumed ? ' (assumed)' : ''}`, () => {
+    it(`${endpoint}: ${answer.result === false ? 'result:false' : (answer.status ?? 'no status')} -> ${outcome}${assumed ? ' (assumed)' : ''}`, () => {
       const d = core.decide(endpoint, answer);
       assert.equal(d.outcome, outcome);
       assert.equal(d.assumed, assumed);
@@ -54,7 +57,8 @@ describe('outcome rules (docs/design.md outcome table, vendor API §6)', () => {
     });
   }
   it('close: every ambiguous failure counts as closed, flagged assumed', () => {
-    for (const answer of ambiguous) assert.deepEqual(core.decide('close', answer), { outcome: 'success', reason: answer.problem, assumed: true });
+    for (const answer of ambiguous)
+      assert.deepEqual(core.decide('close', answer), { outcome: 'success', reason: answer.problem, assumed: true });
   });
   it('close reads isCloseOrder alone: N is not closed, in an accepted or a rejected answer (issue 10 item 2)', () => {
     assert.deepEqual(core.decide('close', { ...rejected, status: 'N' }), { outcome: 'failed', reason: 'rejected', assumed: false });
@@ -64,7 +68,11 @@ describe('outcome rules (docs/design.md outcome table, vendor API §6)', () => {
     for (const unbound of ['mismatch', 'missing_field']) {
       for (const endpoint of ['scanCode', 'barCode', 'faceCode', 'query', 'refund', 'refundQuery', 'close', 'yuntaiBills']) {
         for (const status of ['pay_success', 'pay_failed', 'refund_success', 'refund_failed', 'Y', 'N']) {
-          assert.deepEqual(core.decide(endpoint, { ...ok(status), unbound }), { outcome: 'pending', reason: unbound, assumed: false }, `${endpoint} ${status}`);
+          assert.deepEqual(
+            core.decide(endpoint, { ...ok(status), unbound }),
+            { outcome: 'pending', reason: unbound, assumed: false },
+            `${endpoint} ${status}`,
+          );
         }
         assert.equal(core.decide(endpoint, { ...rejected, unbound }).outcome, 'pending');
       }

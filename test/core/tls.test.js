@@ -12,10 +12,40 @@ const KEY = 'tls-test-key';
 
 function makeCertificates(dir) {
   const run = (...args) => execFileSync('openssl', args, { cwd: dir, stdio: 'pipe' });
-  run('req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'ca.key', '-out', 'ca.pem', '-days', '2', '-subj', '/CN=Hospital Test CA');
+  run(
+    'req',
+    '-x509',
+    '-newkey',
+    'rsa:2048',
+    '-nodes',
+    '-keyout',
+    'ca.key',
+    '-out',
+    'ca.pem',
+    '-days',
+    '2',
+    '-subj',
+    '/CN=Hospital Test CA',
+  );
   run('req', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'server.key', '-out', 'server.csr', '-subj', '/CN=127.0.0.1');
   fs.writeFileSync(path.join(dir, 'ext.cnf'), 'subjectAltName=IP:127.0.0.1\n');
-  run('x509', '-req', '-in', 'server.csr', '-CA', 'ca.pem', '-CAkey', 'ca.key', '-CAcreateserial', '-out', 'server.pem', '-days', '2', '-extfile', 'ext.cnf');
+  run(
+    'x509',
+    '-req',
+    '-in',
+    'server.csr',
+    '-CA',
+    'ca.pem',
+    '-CAkey',
+    'ca.key',
+    '-CAcreateserial',
+    '-out',
+    'server.pem',
+    '-days',
+    '2',
+    '-extfile',
+    'ext.cnf',
+  );
   const read = (f) => fs.readFileSync(path.join(dir, f), 'utf8');
   return { ca: read('ca.pem'), cert: read('server.pem'), key: read('server.key') };
 }
@@ -37,7 +67,14 @@ describe('transport over HTTPS with a private CA', function () {
     server = https.createServer({ cert: certs.cert, key: certs.key }, (req, res) => {
       req.resume();
       req.on('end', () => {
-        const tree = { result: true, kind: '0', msg: '', version: '1.0.0', timestamp: new core.LosslessNumber(String(Date.now())), data: { field: core.NETWORK_FIELD_TEXT } };
+        const tree = {
+          result: true,
+          kind: '0',
+          msg: '',
+          version: '1.0.0',
+          timestamp: new core.LosslessNumber(String(Date.now())),
+          data: { field: core.NETWORK_FIELD_TEXT },
+        };
         tree.sign = core.md5Sign(core.canonicalOf(tree, 'v1'), KEY);
         res.setHeader('content-type', 'application/json;charset=UTF-8');
         res.end(core.writeJson(tree, { canonical: false }));
@@ -61,10 +98,13 @@ describe('transport over HTTPS with a private CA', function () {
 
   it('without the CA the handshake fails before anything is sent', async () => {
     const client = new core.UppClient({ baseUrl, isvId: 1, partnerId: 2, key: KEY, proxy: 'none', retry: { attempts: 1 } });
-    await assert.rejects(client.barCode({ paymentNo: 'T1', expireTime: Date.now() + 60e3, tradeFee: '1.00', subject: 's', authCode: '28' }), (err) => {
-      assert.equal(err.code, 'ERR_UPP_NOT_SENT');
-      return true;
-    });
+    await assert.rejects(
+      client.barCode({ paymentNo: 'T1', expireTime: Date.now() + 60e3, tradeFee: '1.00', subject: 's', authCode: '28' }),
+      (err) => {
+        assert.equal(err.code, 'ERR_UPP_NOT_SENT');
+        return true;
+      },
+    );
     await client.destroy();
   });
 });

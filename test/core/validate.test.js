@@ -110,16 +110,29 @@ describe('validation: request fields', () => {
     rejects(() => core.validateRequest('scanCode', scan({ channelProduct: 'ali_app' }), NOW), 'channelProduct', 'enum_listed');
     assert.equal(core.validateRequest('scanCode', scan({ channelProduct: 'unlisted:ali_app' }), NOW).channelProduct, 'ali_app');
     rejects(() => core.validateRequest('scanCode', scan({ channelProduct: 'unlisted:' }), NOW), 'channelProduct', 'required');
-    rejects(() => core.validateRequest('scanCode', scan({ channelProduct: `unlisted:${'x'.repeat(33)}` }), NOW), 'channelProduct', 'max_length');
-    assert.equal(core.validateRequest('scanCode', scan({ channelProduct: `unlisted:${'x'.repeat(32)}` }), NOW).channelProduct, 'x'.repeat(32));
+    rejects(
+      () => core.validateRequest('scanCode', scan({ channelProduct: `unlisted:${'x'.repeat(33)}` }), NOW),
+      'channelProduct',
+      'max_length',
+    );
+    assert.equal(
+      core.validateRequest('scanCode', scan({ channelProduct: `unlisted:${'x'.repeat(32)}` }), NOW).channelProduct,
+      'x'.repeat(32),
+    );
   });
   it('the channelProduct message names the field, the allowed values and the way out, in both languages', () => {
     try {
       core.validateRequest('scanCode', scan({ channelProduct: 'wx_scan_code' }), NOW);
       assert.fail('expected an error');
     } catch (err) {
-      assert.equal(err.message, 'channelProduct must be one of ali_scan_code, ten_scan_code, uni_scan_code (got "wx_scan_code"); a value the manual does not list is written unlisted:<value>');
-      assert.equal(err.messageZh, 'channelProduct 必须是 ali_scan_code, ten_scan_code, uni_scan_code 之一（实际为 "wx_scan_code"）；手册未列出的值请写成 unlisted:<值>');
+      assert.equal(
+        err.message,
+        'channelProduct must be one of ali_scan_code, ten_scan_code, uni_scan_code (got "wx_scan_code"); a value the manual does not list is written unlisted:<value>',
+      );
+      assert.equal(
+        err.messageZh,
+        'channelProduct 必须是 ali_scan_code, ten_scan_code, uni_scan_code 之一（实际为 "wx_scan_code"）；手册未列出的值请写成 unlisted:<值>',
+      );
     }
   });
   it('a numeric paymentNo from a HIS column becomes text; objects do not', () => {
@@ -146,7 +159,11 @@ describe('validation: request fields', () => {
     assert.equal(core.validateRequest('scanCode', scan({ expireTime: new Date(at) }), NOW).expireTime, '2026-11-26 14:15:00');
   });
   it('refund, query, close and refund query each check their own required fields', () => {
-    rejects(() => core.validateRequest('refund', { refundFee: '1.00', paymentNo: 'P', bizType: 'scan_pay', refundNo: 'R' }, NOW), 'requestNo', 'required');
+    rejects(
+      () => core.validateRequest('refund', { refundFee: '1.00', paymentNo: 'P', bizType: 'scan_pay', refundNo: 'R' }, NOW),
+      'requestNo',
+      'required',
+    );
     rejects(() => core.validateRequest('query', { paymentNo: 'P' }, NOW), 'bizType', 'required');
     rejects(() => core.validateRequest('close', { bizType: 'scan_pay' }, NOW), 'paymentNo', 'required');
     rejects(() => core.validateRequest('refundQuery', {}, NOW), 'requestNo', 'required');
@@ -166,9 +183,13 @@ describe('time: China Standard Time, independent of the host zone', () => {
   });
   it('gives the same text under another TZ (child process with TZ=America/New_York)', () => {
     const { execFileSync } = require('node:child_process');
-    const out = execFileSync(process.execPath, ['-e', `process.stdout.write(require(${JSON.stringify(require.resolve('../../dist/nodes/core'))}).formatChinaTime(${NOW}))`], {
-      env: { ...process.env, TZ: 'America/New_York' },
-    }).toString();
+    const out = execFileSync(
+      process.execPath,
+      ['-e', `process.stdout.write(require(${JSON.stringify(require.resolve('../../dist/nodes/core'))}).formatChinaTime(${NOW}))`],
+      {
+        env: { ...process.env, TZ: 'America/New_York' },
+      },
+    ).toString();
     assert.equal(out, '2026-11-26 14:00:00');
   });
 });
@@ -176,12 +197,15 @@ describe('time: China Standard Time, independent of the host zone', () => {
 describe('client options', () => {
   const base = { baseUrl: 'http://127.0.0.1:7000', isvId: 20000, partnerId: '12345', key: 'secret-key-xyz' };
   function configError(over, field) {
-    assert.throws(() => new core.UppClient({ ...base, ...over }), (err) => {
-      assert.equal(err.code, 'ERR_UPP_CONFIG');
-      assert.equal(err.field, field);
-      assert.ok(!err.message.includes('secret-key-xyz'));
-      return true;
-    });
+    assert.throws(
+      () => new core.UppClient({ ...base, ...over }),
+      (err) => {
+        assert.equal(err.code, 'ERR_UPP_CONFIG');
+        assert.equal(err.field, field);
+        assert.ok(!err.message.includes('secret-key-xyz'));
+        return true;
+      },
+    );
   }
   it('names the missing or wrong field', () => {
     configError({ baseUrl: '' }, 'baseUrl');
@@ -235,13 +259,22 @@ describe('validation: messages people read (one sentence naming field and rule, 
   });
   it('a refused connection names the cause once, with the address, in both languages', () => {
     const err = new core.UppNotSentError('ECONNREFUSED', 'ECONNREFUSED: connect ECONNREFUSED 127.0.0.1:7000', 3);
-    assert.equal(err.message, 'Request not sent: could not connect to the front-end machine at 127.0.0.1:7000: the connection was refused, nothing listens at that address and port (ECONNREFUSED), after 3 attempt(s)');
-    assert.equal(err.messageZh, '请求未发出：无法连接前置机 127.0.0.1:7000：连接被拒绝，该地址和端口上没有服务（ECONNREFUSED），已尝试 3 次');
+    assert.equal(
+      err.message,
+      'Request not sent: could not connect to the front-end machine at 127.0.0.1:7000: the connection was refused, nothing listens at that address and port (ECONNREFUSED), after 3 attempt(s)',
+    );
+    assert.equal(
+      err.messageZh,
+      '请求未发出：无法连接前置机 127.0.0.1:7000：连接被拒绝，该地址和端口上没有服务（ECONNREFUSED），已尝试 3 次',
+    );
     for (const text of [err.message, err.messageZh]) assert.equal(text.split('ECONNREFUSED').length - 1, 1, text);
   });
   it('an unknown connection failure keeps its own words, the code once', () => {
     const err = new core.UppNotSentError('CERT_HAS_EXPIRED', 'CERT_HAS_EXPIRED: certificate has expired', 1);
-    assert.equal(err.message, 'Request not sent: could not connect to the front-end machine: certificate has expired (CERT_HAS_EXPIRED), after 1 attempt(s)');
+    assert.equal(
+      err.message,
+      'Request not sent: could not connect to the front-end machine: certificate has expired (CERT_HAS_EXPIRED), after 1 attempt(s)',
+    );
     assert.equal(err.messageZh.split('CERT_HAS_EXPIRED').length - 1, 1, err.messageZh);
   });
 });

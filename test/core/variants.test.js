@@ -28,7 +28,9 @@ describe('codec: signing variants (../shared/spec/sign-vectors-variants.json)', 
       const tree = core.parseLossless(signedWire(vector));
       assert.deepEqual(core.verifyTree(tree, vectors.key, 'v1', 'strict', { variant: core.parseVariant(name) }), { verified: name });
       const other = core.VARIANT_NAMES.filter((n) => n !== name && !n.endsWith('/no-data-sign'));
-      const accepted = other.filter((n) => core.verifyTree(tree, vectors.key, 'v1', 'strict', { variant: core.parseVariant(n) }).verified !== false);
+      const accepted = other.filter(
+        (n) => core.verifyTree(tree, vectors.key, 'v1', 'strict', { variant: core.parseVariant(n) }).verified !== false,
+      );
       // a variant giving the very same canonical string (no time field, no nested number) may match too: never one that differs
       for (const n of accepted) {
         const v = core.parseVariant(n);
@@ -36,7 +38,10 @@ describe('codec: signing variants (../shared/spec/sign-vectors-variants.json)', 
       }
     });
     it(`${vector.name}: the wrong key matches no variant`, () => {
-      assert.deepEqual(core.verifyTree(core.parseLossless(signedWire(vector)), 'not-the-key', 'v1', 'auto'), { verified: false, problem: 'bad_signature' });
+      assert.deepEqual(core.verifyTree(core.parseLossless(signedWire(vector)), 'not-the-key', 'v1', 'auto'), {
+        verified: false,
+        problem: 'bad_signature',
+      });
     });
   }
 
@@ -72,9 +77,19 @@ describe('codec: every variant in auto and strict', () => {
 
   it('there are twelve names, each read back to itself', () => {
     assert.equal(core.VARIANT_NAMES.length, 12);
-    assert.equal(new Set(core.VARIANT_NAMES.map((n) => { const v = answer(); const p = core.parseVariant(n); return core.canonicalOf(v, p.profile, !p.dataSign, p.time); })).size, 12);
+    assert.equal(
+      new Set(
+        core.VARIANT_NAMES.map((n) => {
+          const v = answer();
+          const p = core.parseVariant(n);
+          return core.canonicalOf(v, p.profile, !p.dataSign, p.time);
+        }),
+      ).size,
+      12,
+    );
     for (const name of core.VARIANT_NAMES) assert.equal(core.variantName(core.parseVariant(name)), name);
-    for (const bad of ['v3', 'v1/iso', 'v1/no-data-sign/iso-time', 'v1/iso-time/iso-time', '']) assert.equal(core.parseVariant(bad), undefined, bad);
+    for (const bad of ['v3', 'v1/iso', 'v1/no-data-sign/iso-time', 'v1/iso-time/iso-time', ''])
+      assert.equal(core.parseVariant(bad), undefined, bad);
   });
   for (const name of core.VARIANT_NAMES) {
     it(`${name}: auto reports it; strict accepts it only when pinned to it`, () => {
@@ -88,8 +103,13 @@ describe('codec: every variant in auto and strict', () => {
     });
   }
   it('requireDataSign: an answer carrying data.sign verified only without it is bad_signature', () => {
-    assert.deepEqual(core.verifyTree(signedAs('v1/no-data-sign'), key, 'v1', 'auto', { requireDataSign: true }), { verified: false, problem: 'bad_signature' });
-    assert.deepEqual(core.verifyTree(signedAs('v2-mixed/iso-time'), key, 'v1', 'auto', { requireDataSign: true }), { verified: 'v2-mixed/iso-time' });
+    assert.deepEqual(core.verifyTree(signedAs('v1/no-data-sign'), key, 'v1', 'auto', { requireDataSign: true }), {
+      verified: false,
+      problem: 'bad_signature',
+    });
+    assert.deepEqual(core.verifyTree(signedAs('v2-mixed/iso-time'), key, 'v1', 'auto', { requireDataSign: true }), {
+      verified: 'v2-mixed/iso-time',
+    });
   });
   it('strict without a variant is the profile, wire time, data.sign covered (as before)', () => {
     assert.deepEqual(core.verifyTree(signedAs('v2'), key, 'v2', 'strict'), { verified: 'v2' });

@@ -56,7 +56,14 @@ describe('HIS views: upp-his-in -> database -> upp-his-out, called by the sandbo
     server = http.createServer((req, res) => (nodeApp ? nodeApp(req, res) : ((res.statusCode = 503), res.end())));
     await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
     base = `http://127.0.0.1:${server.address().port}`;
-    sb = await startSandbox({ port: 0, key: KEY, hisOrderUrl: `${base}/his/order`, hisBillUrl: `${base}/his/bill`, hisTimeoutMs: 10000, hisRetryMs: 3600000 });
+    sb = await startSandbox({
+      port: 0,
+      key: KEY,
+      hisOrderUrl: `${base}/his/order`,
+      hisBillUrl: `${base}/his/bill`,
+      hisTimeoutMs: 10000,
+      hisRetryMs: 3600000,
+    });
   });
   after(async () => {
     await helper.unload();
@@ -74,7 +81,16 @@ describe('HIS views: upp-his-in -> database -> upp-his-out, called by the sandbo
    * in -> [before] -> sqlite -> [between] -> out, and Catch -> out. `before` / `between` are function bodies
    * (faults); `sql` null leaves the database node out (the function `between` is then the database).
    */
-  function flow({ kind = 'order', url = `/his/${kind}`, timeout = 1, allow = '', sql = kind === 'order' ? ORDER_SQL : BILL_SQL, before, between, db = dbFile } = {}) {
+  function flow({
+    kind = 'order',
+    url = `/his/${kind}`,
+    timeout = 1,
+    allow = '',
+    sql = kind === 'order' ? ORDER_SQL : BILL_SQL,
+    before,
+    between,
+    db = dbFile,
+  } = {}) {
     const nodes = [{ id: 'cfg', type: 'sqlitedb', db, mode: 'RW' }];
     const chain = [{ id: 'in', z: 'f', type: 'upp-his-in', kind, url, timeout, allow }];
     if (before) chain.push({ id: 'before', z: 'f', type: 'function', func: before, outputs: 1 });
@@ -89,7 +105,11 @@ describe('HIS views: upp-his-in -> database -> upp-his-out, called by the sandbo
   const load = (f) => helper.load([hisIn, hisOutNode, sqliteNode, functionNode, catchNode], f);
 
   async function post(url, body, headers = {}) {
-    const res = await fetch(`${base}${url}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: typeof body === 'string' ? body : JSON.stringify(body) });
+    const res = await fetch(`${base}${url}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...headers },
+      body: typeof body === 'string' ? body : JSON.stringify(body),
+    });
     return { status: res.status, json: JSON.parse(await res.text()) };
   }
 
@@ -107,8 +127,11 @@ describe('HIS views: upp-his-in -> database -> upp-his-out, called by the sandbo
 
   async function hisPayment(paymentNo, amount, { status = 'closed', out = null, paidAt = null } = {}) {
     const q = (v) => (v === null ? 'NULL' : `'${String(v).replace(/'/g, "''")}'`);
-    await execHisDatabase(dbFile, `INSERT INTO his_payment (payment_no, amount, subject, biz_type, status, out_payment_no, paid_at, created_at, updated_at)
-      VALUES (${q(paymentNo)}, ${q(amount)}, 'test', 'scan_pay', ${q(status)}, ${q(out)}, ${q(paidAt)}, '2026-11-28 10:00:00', '2026-11-28 10:00:00')`);
+    await execHisDatabase(
+      dbFile,
+      `INSERT INTO his_payment (payment_no, amount, subject, biz_type, status, out_payment_no, paid_at, created_at, updated_at)
+      VALUES (${q(paymentNo)}, ${q(amount)}, 'test', 'scan_pay', ${q(status)}, ${q(out)}, ${q(paidAt)}, '2026-11-28 10:00:00', '2026-11-28 10:00:00')`,
+    );
   }
 
   async function latePay(paymentNo, channelType) {
@@ -120,13 +143,18 @@ describe('HIS views: upp-his-in -> database -> upp-his-out, called by the sandbo
   it('order found paid in the HIS: the late payment is kept, never refunded', async () => {
     await load(flow());
     const { paymentNo, outPaymentNo } = await closedOrder('12.30');
-    await execHisDatabase(dbFile, `UPDATE his_payment SET status = 'paid', paid_at = '2026-11-28 10:01:00' WHERE payment_no = '${paymentNo}'`);
+    await execHisDatabase(
+      dbFile,
+      `UPDATE his_payment SET status = 'paid', paid_at = '2026-11-28 10:01:00' WHERE payment_no = '${paymentNo}'`,
+    );
     const late = await latePay(paymentNo);
     assert.equal(late.state, 'kept');
     const [decision] = late.decisions;
     assert.equal(decision.answer, 'rows');
     assert.equal(decision.action, 'hold');
-    assert.deepEqual(decision.rows, [{ tradeType: 'pay', tradeFee: '12.30', tradeTime: '2026-11-28 10:01:00', outTradeNo: outPaymentNo, tradeNo: paymentNo }]);
+    assert.deepEqual(decision.rows, [
+      { tradeType: 'pay', tradeFee: '12.30', tradeTime: '2026-11-28 10:01:00', outTradeNo: outPaymentNo, tradeNo: paymentNo },
+    ]);
   });
 
   it('order not found paid (closed in the HIS): result:true, data [] and the platform refunds', async () => {
@@ -144,9 +172,12 @@ describe('HIS views: upp-his-in -> database -> upp-his-out, called by the sandbo
   it('order refunded in the HIS: the platform refunds the late payment', async () => {
     await load(flow());
     const { paymentNo, outPaymentNo } = await closedOrder('5.00');
-    await execHisDatabase(dbFile, `UPDATE his_payment SET status = 'paid', paid_at = '2026-11-28 10:01:00' WHERE payment_no = '${paymentNo}';
+    await execHisDatabase(
+      dbFile,
+      `UPDATE his_payment SET status = 'paid', paid_at = '2026-11-28 10:01:00' WHERE payment_no = '${paymentNo}';
       INSERT INTO his_refund (refund_no, payment_no, amount, status, out_refund_no, refunded_at, created_at, updated_at)
-      VALUES ('RF-${paymentNo}', '${paymentNo}', '5.00', 'refunded', 'YTR-${paymentNo}', '2026-11-28 10:05:00', '2026-11-28 10:04:00', '2026-11-28 10:05:00')`);
+      VALUES ('RF-${paymentNo}', '${paymentNo}', '5.00', 'refunded', 'YTR-${paymentNo}', '2026-11-28 10:05:00', '2026-11-28 10:04:00', '2026-11-28 10:05:00')`,
+    );
     const late = await latePay(paymentNo);
     assert.equal(late.state, 'refunded');
     assert.equal(late.decisions[0].rows.length, 2);
@@ -181,7 +212,10 @@ describe('HIS views: upp-his-in -> database -> upp-his-out, called by the sandbo
     await sb.his.recheck();
     late = sb.his.latePayment(late.id);
     assert.equal(late.state, 'refunded');
-    assert.deepEqual(late.decisions.map((d) => d.action), ['hold', 'refund']);
+    assert.deepEqual(
+      late.decisions.map((d) => d.action),
+      ['hold', 'refund'],
+    );
   });
 
   it('a database slower than the timeout: result:false (timeout), and its late [] is dropped with a warning', async () => {
@@ -203,13 +237,25 @@ describe('HIS views: upp-his-in -> database -> upp-his-out, called by the sandbo
   it('invalid rows fail the whole answer (result:false naming the row and field), and the platform holds', async () => {
     const cases = [
       [{ tradeType: 'paid', tradeFee: '1.00', tradeTime: '2026-11-28 10:00:00', outTradeNo: 'O', tradeNo: 'PNO' }, /tradeType/],
-      [{ tradeType: 'pay', tradeFee: 0.1 + 0.2, tradeTime: '2026-11-28 10:00:00', outTradeNo: 'O', tradeNo: 'PNO' }, /tradeFee has more than two decimals/],
+      [
+        { tradeType: 'pay', tradeFee: 0.1 + 0.2, tradeTime: '2026-11-28 10:00:00', outTradeNo: 'O', tradeNo: 'PNO' },
+        /tradeFee has more than two decimals/,
+      ],
       [{ tradeType: 'pay', tradeFee: '1.00', tradeTime: '28/11/2026', outTradeNo: 'O', tradeNo: 'PNO' }, /tradeTime/],
       [{ tradeType: 'pay', tradeFee: '1.00', tradeTime: '2026-11-28 10:00:00', tradeNo: 'PNO' }, /outTradeNo is required/],
-      [{ tradeType: 'pay', tradeFee: '1.00', tradeTime: '2026-11-28 10:00:00', outTradeNo: 'O', tradeNo: 'ANOTHER' }, /not the order asked about/],
+      [
+        { tradeType: 'pay', tradeFee: '1.00', tradeTime: '2026-11-28 10:00:00', outTradeNo: 'O', tradeNo: 'ANOTHER' },
+        /not the order asked about/,
+      ],
       [null, /row 1: row must be an object/],
     ];
-    await load(flow({ sql: null, between: 'msg.payload = flow.get("rows").map((r) => r && Object.assign({}, r, r.tradeNo === "PNO" ? { tradeNo: msg.payload.paymentNo } : {})); return msg;' }));
+    await load(
+      flow({
+        sql: null,
+        between:
+          'msg.payload = flow.get("rows").map((r) => r && Object.assign({}, r, r.tradeNo === "PNO" ? { tradeNo: msg.payload.paymentNo } : {})); return msg;',
+      }),
+    );
     const fn = helper.getNode('between');
     for (const [row, why] of cases) {
       fn.context().flow.set('rows', [row]);
@@ -225,10 +271,15 @@ describe('HIS views: upp-his-in -> database -> upp-his-out, called by the sandbo
   });
 
   it('normalizes rows: numbers and Decimals to two decimals, Dates and ISO text to China time, numeric ids to text; other columns left out', async () => {
-    await load(flow({ sql: null, between: `msg.payload = [
+    await load(
+      flow({
+        sql: null,
+        between: `msg.payload = [
         { tradeType: 'pay', tradeFee: 12.3, tradeTime: new Date(Date.UTC(2026, 10, 28, 2, 3, 4)), outTradeNo: 'YT1', tradeNo: msg.payload.paymentNo, patientName: '张三' },
         { tradeType: 'refund', tradeFee: '2', tradeTime: '2026-11-28T02:30:00Z', outTradeNo: 'YTR1', tradeNo: 900001, inTradeNo: null }
-      ]; return msg;` }));
+      ]; return msg;`,
+      }),
+    );
     const res = await post('/his/order', { paymentNo: 'P-NORM', outPaymentNo: 'YT1' });
     assert.deepEqual(res.json, {
       result: true,
@@ -314,7 +365,11 @@ describe('HIS views: upp-his-in -> database -> upp-his-out, called by the sandbo
 
     it('the same chain without a fault answers result:true, data [] (the control)', async () => {
       await load(flow());
-      assert.deepEqual((await post('/his/order', { paymentNo: 'P-NO-SUCH', outPaymentNo: 'O-NO-SUCH' })).json, { result: true, msg: '', data: [] });
+      assert.deepEqual((await post('/his/order', { paymentNo: 'P-NO-SUCH', outPaymentNo: 'O-NO-SUCH' })).json, {
+        result: true,
+        msg: '',
+        data: [],
+      });
     });
 
     it('a redeploy while the database works answers the waiting request result:false', async () => {
@@ -343,19 +398,30 @@ describe('HIS views: upp-his-in -> database -> upp-his-out, called by the sandbo
     await hisPayment('P-HIS-ONLY', '1.00', { status: 'paid', out: 'YT-GHOST', paidAt });
     const closed = await closedOrder('2.00');
     await latePay(closed.paymentNo);
-    const res = await fetch(`${sb.origin}/_sandbox/reconcile`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ date: day }) });
+    const res = await fetch(`${sb.origin}/_sandbox/reconcile`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ date: day }),
+    });
     assert.equal(res.status, 200);
     const report = await res.json();
     assert.equal(report.date, day);
     const kinds = report.discrepancies.map((d) => `${d.kind}:${d.tradeType}:${d.tradeNo ?? d.outTradeNo}`).sort();
     assert.ok(kinds.includes(`his_only:pay:P-HIS-ONLY`), kinds.join(', '));
-    assert.ok(kinds.some((k) => k.startsWith(`platform_only:pay:${closed.paymentNo}`)), kinds.join(', '));
+    assert.ok(
+      kinds.some((k) => k.startsWith(`platform_only:pay:${closed.paymentNo}`)),
+      kinds.join(', '),
+    );
     assert.ok(!kinds.some((k) => k.includes(paymentNo)), 'the order both sides have paid matches');
   });
 
   it('POST /_sandbox/reconcile reports a failing HIS bill as such (502), never as every platform row unmatched', async () => {
     await load(flow({ kind: 'bill', between: 'msg.payload = undefined; return msg;' }));
-    const res = await fetch(`${sb.origin}/_sandbox/reconcile`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ date: '2026-11-28' }) });
+    const res = await fetch(`${sb.origin}/_sandbox/reconcile`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ date: '2026-11-28' }),
+    });
     assert.equal(res.status, 502);
     const body = await res.json();
     assert.equal(body.answer, 'result_false');

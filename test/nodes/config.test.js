@@ -24,8 +24,11 @@ describe('upp-config', function () {
     assert.deepEqual(redNodes.getCredentialDefinition('upp-config'), { key: { type: 'password' } });
   });
 
-  it('getClient(): created on first use, one per config node, with the node\'s settings', async () => {
-    await load(flowWith({ connectTimeout: '700', payTimeout: 900, readTimeout: '800', pathStyle: 'v2', profile: 'v2', verify: 'strict' }), configCredentials());
+  it("getClient(): created on first use, one per config node, with the node's settings", async () => {
+    await load(
+      flowWith({ connectTimeout: '700', payTimeout: 900, readTimeout: '800', pathStyle: 'v2', profile: 'v2', verify: 'strict' }),
+      configCredentials(),
+    );
     const cfg = s.helper.getNode('cfg');
     const a = cfg.getClient();
     const b = cfg.getClient();
@@ -41,10 +44,7 @@ describe('upp-config', function () {
   });
 
   it('defaults: timeouts 5000/35000/10000, profile v1, verify auto, manual-1.0 paths, proxy env', async () => {
-    await load(
-      [{ id: 'cfg', type: 'upp-config', baseUrl: sb.url, isvId: '20000', partnerId: '12345' }],
-      configCredentials(),
-    );
+    await load([{ id: 'cfg', type: 'upp-config', baseUrl: sb.url, isvId: '20000', partnerId: '12345' }], configCredentials());
     const o = s.helper.getNode('cfg').getClient().options;
     assert.deepEqual(o.timeouts, { connectMs: 5000, payMs: 35000, readMs: 10000 });
     assert.equal(o.profile, 'v1');
@@ -55,13 +55,16 @@ describe('upp-config', function () {
 
   it('getClient() throws UppConfigError naming the field, never the key', async () => {
     await load(flowWith({ isvId: 'abc' }), configCredentials());
-    assert.throws(() => s.helper.getNode('cfg').getClient(), (err) => {
-      assert.ok(err instanceof core.UppConfigError);
-      assert.equal(err.code, 'ERR_UPP_CONFIG');
-      assert.equal(err.field, 'isvId');
-      assert.ok(!err.message.includes(KEY) && !err.messageZh.includes(KEY));
-      return true;
-    });
+    assert.throws(
+      () => s.helper.getNode('cfg').getClient(),
+      (err) => {
+        assert.ok(err instanceof core.UppConfigError);
+        assert.equal(err.code, 'ERR_UPP_CONFIG');
+        assert.equal(err.field, 'isvId');
+        assert.ok(!err.message.includes(KEY) && !err.messageZh.includes(KEY));
+        return true;
+      },
+    );
   });
 
   describe('${VAR} in every field, the key included', () => {
@@ -106,7 +109,7 @@ describe('upp-config', function () {
       }
     });
 
-    it('a config node inside a flow reads the flow\'s environment variables', async () => {
+    it("a config node inside a flow reads the flow's environment variables", async () => {
       const flow = flowWith({ baseUrl: '${FLOW_UPP_URL}', isvId: '${FLOW_ISV}' });
       flow[0].env = [
         { name: 'FLOW_UPP_URL', value: sb.url, type: 'str' },
@@ -151,7 +154,10 @@ describe('upp-config', function () {
     };
     await cfg.close();
     assert.equal(destroyed, 1);
-    assert.throws(() => cfg.getClient(), (err) => err.code === 'ERR_UPP_CLIENT_CLOSED');
+    assert.throws(
+      () => cfg.getClient(),
+      (err) => err.code === 'ERR_UPP_CLIENT_CLOSED',
+    );
   });
 
   describe('TLS through a core tls-config node (private CA)', function () {
@@ -165,10 +171,40 @@ describe('upp-config', function () {
     before(async function () {
       try {
         const run = (...args) => execFileSync('openssl', args, { cwd: dir, stdio: 'pipe' });
-        run('req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'ca.key', '-out', 'ca.pem', '-days', '2', '-subj', '/CN=Hospital Test CA');
+        run(
+          'req',
+          '-x509',
+          '-newkey',
+          'rsa:2048',
+          '-nodes',
+          '-keyout',
+          'ca.key',
+          '-out',
+          'ca.pem',
+          '-days',
+          '2',
+          '-subj',
+          '/CN=Hospital Test CA',
+        );
         run('req', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'server.key', '-out', 'server.csr', '-subj', '/CN=127.0.0.1');
         fs.writeFileSync(path.join(dir, 'ext.cnf'), 'subjectAltName=IP:127.0.0.1\n');
-        run('x509', '-req', '-in', 'server.csr', '-CA', 'ca.pem', '-CAkey', 'ca.key', '-CAcreateserial', '-out', 'server.pem', '-days', '2', '-extfile', 'ext.cnf');
+        run(
+          'x509',
+          '-req',
+          '-in',
+          'server.csr',
+          '-CA',
+          'ca.pem',
+          '-CAkey',
+          'ca.key',
+          '-CAcreateserial',
+          '-out',
+          'server.pem',
+          '-days',
+          '2',
+          '-extfile',
+          'ext.cnf',
+        );
         const read = (f) => fs.readFileSync(path.join(dir, f), 'utf8');
         certs = { ca: read('ca.pem'), cert: read('server.pem'), key: read('server.key') };
       } catch (err) {
@@ -180,7 +216,11 @@ describe('upp-config', function () {
       server = https.createServer({ cert: certs.cert, key: certs.key }, async (req, res) => {
         const chunks = [];
         for await (const c of req) chunks.push(c);
-        const upstream = await request(`${sb.origin}${req.url}`, { method: req.method, headers: { 'content-type': req.headers['content-type'] }, body: Buffer.concat(chunks) });
+        const upstream = await request(`${sb.origin}${req.url}`, {
+          method: req.method,
+          headers: { 'content-type': req.headers['content-type'] },
+          body: Buffer.concat(chunks),
+        });
         res.writeHead(upstream.statusCode, { 'content-type': upstream.headers['content-type'] });
         res.end(Buffer.from(await upstream.body.arrayBuffer()));
       });
@@ -193,7 +233,22 @@ describe('upp-config', function () {
     });
 
     it('trusts the front-end with the CA of the tls-config node', async () => {
-      const flow = [...actionFlow('upp-network', {}, configNode(sb, { baseUrl, tls: 'tls1' })), { id: 'tls1', type: 'tls-config', name: '', cert: '', key: '', ca: '', certname: '', keyname: '', caname: 'ca.pem', servername: '', verifyservercert: true }];
+      const flow = [
+        ...actionFlow('upp-network', {}, configNode(sb, { baseUrl, tls: 'tls1' })),
+        {
+          id: 'tls1',
+          type: 'tls-config',
+          name: '',
+          cert: '',
+          key: '',
+          ca: '',
+          certname: '',
+          keyname: '',
+          caname: 'ca.pem',
+          servername: '',
+          verifyservercert: true,
+        },
+      ];
       await load(flow, { ...configCredentials(), tls1: { cadata: certs.ca } }, [tlsNode]);
       const r = await sendAndWait({ payload: 1 }, 1);
       assert.ok(!r.error, r.error && r.error.error.message);

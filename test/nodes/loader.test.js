@@ -32,7 +32,10 @@ async function startNodeRed(lang, env) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'upp-nr-'));
   fs.mkdirSync(path.join(dir, 'node_modules', '@hisflow'), { recursive: true });
   fs.symlinkSync(ROOT, path.join(dir, 'node_modules', '@hisflow', 'node-red-upp'), 'dir');
-  fs.writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ name: 'upp-loader-test', private: true, dependencies: { [MODULE]: `file:${ROOT}` } }));
+  fs.writeFileSync(
+    path.join(dir, 'package.json'),
+    JSON.stringify({ name: 'upp-loader-test', private: true, dependencies: { [MODULE]: `file:${ROOT}` } }),
+  );
   const port = await freePort();
   const settings = {
     uiPort: port,
@@ -153,12 +156,44 @@ for (const lang of ['en-US', 'zh-CN']) {
     it('runs a deployed flow: ${VAR} key, network test on deploy, HTTP In -> pay -> HTTP Response (msg.res kept)', async () => {
       const flows = [
         { id: 'f1', type: 'tab', label: 'upp' },
-        { id: 'cfgA', type: 'upp-config', name: 'literal key', baseUrl: sb.url, isvId: IDS.isvId, partnerId: IDS.partnerId, profile: 'v1', verify: 'auto', pathStyle: 'manual-1.0', connectTimeout: 1000, payTimeout: 3000, readTimeout: 1000, proxy: 'none', credentials: { key: KEY } },
-        { id: 'cfgB', type: 'upp-config', name: 'key from env', baseUrl: 'http://127.0.0.1:${UPP_LOADER_PORT}', isvId: '${UPP_LOADER_ISV}', partnerId: IDS.partnerId, proxy: 'none', credentials: { key: '${UPP_LOADER_KEY}' } },
+        {
+          id: 'cfgA',
+          type: 'upp-config',
+          name: 'literal key',
+          baseUrl: sb.url,
+          isvId: IDS.isvId,
+          partnerId: IDS.partnerId,
+          profile: 'v1',
+          verify: 'auto',
+          pathStyle: 'manual-1.0',
+          connectTimeout: 1000,
+          payTimeout: 3000,
+          readTimeout: 1000,
+          proxy: 'none',
+          credentials: { key: KEY },
+        },
+        {
+          id: 'cfgB',
+          type: 'upp-config',
+          name: 'key from env',
+          baseUrl: 'http://127.0.0.1:${UPP_LOADER_PORT}',
+          isvId: '${UPP_LOADER_ISV}',
+          partnerId: IDS.partnerId,
+          proxy: 'none',
+          credentials: { key: '${UPP_LOADER_KEY}' },
+        },
         { id: 'netA', z: 'f1', type: 'upp-network', server: 'cfgA', onDeploy: true, wires: [[]] },
         { id: 'netB', z: 'f1', type: 'upp-network', server: 'cfgB', onDeploy: true, wires: [[]] },
         { id: 'in', z: 'f1', type: 'http in', url: '/pay', method: 'post', wires: [['pay']] },
-        { id: 'pay', z: 'f1', type: 'upp-scancode', server: 'cfgA', channelProduct: 'ali_scan_code', channelProductType: 'enum', wires: [['out'], ['out']] },
+        {
+          id: 'pay',
+          z: 'f1',
+          type: 'upp-scancode',
+          server: 'cfgA',
+          channelProduct: 'ali_scan_code',
+          channelProductType: 'enum',
+          wires: [['out'], ['out']],
+        },
         { id: 'out', z: 'f1', type: 'http response', statusCode: '', headers: {}, wires: [] },
         // Errors (no output) reach a Catch with msg.res kept, so the flow can still answer the HTTP request.
         { id: 'c1', z: 'f1', type: 'catch', scope: ['pay'], uncaught: false, wires: [['bad']] },
@@ -188,7 +223,11 @@ for (const lang of ['en-US', 'zh-CN']) {
       assert.match(data.sign, /^http/);
 
       // An input error: no output, the Catch answers the HTTP request (msg.res kept).
-      const bad = await http(`${nr.url}/pay`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ paymentNo: 'X1', tradeFee: '0', subject: 's' }) });
+      const bad = await http(`${nr.url}/pay`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ paymentNo: 'X1', tradeFee: '0', subject: 's' }),
+      });
       assert.equal(bad.status, 400);
       assert.equal(bad.json().tradeFee, '0', 'the original payload');
     });

@@ -41,14 +41,43 @@ describe('upp-poll editor and help files', () => {
     for (const m of html.matchAll(/data-i18n="(?:\[[a-z]+\])?([^"]+)"/g)) assert.ok(all.has(m[1]), m[1]);
     for (const out of ['success', 'failed', 'undetermined', 'progress']) assert.ok(all.has(`upp-poll.outputs.${out}`));
     // Status keys the runtime uses.
-    for (const k of ['polling', 'pollingJobs', 'givingUp', 'assumedRefunded', 'closed', 'closedAssumed', 'paidAfterClose', 'undetermined']) {
+    for (const k of [
+      'polling',
+      'pollingJobs',
+      'givingUp',
+      'assumedRefunded',
+      'closed',
+      'closedAssumed',
+      'paidAfterClose',
+      'undetermined',
+    ]) {
       assert.ok(all.has(`upp-poll.status.${k}`), k);
     }
   });
 
   for (const [lang, words] of Object.entries({
-    'en-US': { inputs: 'Inputs', outputs: 'Outputs', details: 'Details', success: 'success', failed: 'failed', undetermined: 'undetermined', assumed: 'refund assumed succeeded', single: 'One poll per order', restart: 'Restarts' },
-    'zh-CN': { inputs: '输入', outputs: '输出', details: '详细说明', success: '成功', failed: '失败', undetermined: '未确定', assumed: '退款推定成功', single: '每笔订单只轮询一次', restart: '重启' },
+    'en-US': {
+      inputs: 'Inputs',
+      outputs: 'Outputs',
+      details: 'Details',
+      success: 'success',
+      failed: 'failed',
+      undetermined: 'undetermined',
+      assumed: 'refund assumed succeeded',
+      single: 'One poll per order',
+      restart: 'Restarts',
+    },
+    'zh-CN': {
+      inputs: '输入',
+      outputs: '输出',
+      details: '详细说明',
+      success: '成功',
+      failed: '失败',
+      undetermined: '未确定',
+      assumed: '退款推定成功',
+      single: '每笔订单只轮询一次',
+      restart: '重启',
+    },
   })) {
     it(`${lang} help: tooltip paragraph, Inputs / Outputs / Details, each output and each rule`, () => {
       const help = read('locales', lang, 'upp-poll.html');
@@ -57,14 +86,44 @@ describe('upp-poll editor and help files', () => {
       assert.match(help, /<dl class="message-properties">/);
       assert.match(help, /<ol class="node-ports">/);
       const ports = [...help.matchAll(/<li>([^<\n]+)/g)].map((m) => m[1].trim());
-      assert.ok(ports[0].startsWith(words.success) && ports[1].startsWith(words.failed) && ports[2].startsWith(words.undetermined), ports.join(' | '));
+      assert.ok(
+        ports[0].startsWith(words.success) && ports[1].startsWith(words.failed) && ports[2].startsWith(words.undetermined),
+        ports.join(' | '),
+      );
       for (const term of [
-        'paymentNo', 'bizType', 'expireTime', 'requestNo', 'upp.endpoint', // inputs
-        'pay_success', 'pay_failed', 'refund_success', 'refund_apply_success', 'refund_failed', 'refund_exception', 'wait_pay', // statuses
-        'isCloseOrder = N', 'upp.closed', 'upp.assumed', 'close_race', 'assumed_refunded', 'gave_up', 'not_closed', // rules and reasons
-        'upp.poll', 'attempts', 'startedAt', 'finishedAt', 'gaveUp', 'expired', 'joined', 'resumed', // msg.upp.poll
-        'msg.req', 'localfilesystem', 'jobs', // restarts
-        words.assumed, words.single, words.restart,
+        'paymentNo',
+        'bizType',
+        'expireTime',
+        'requestNo',
+        'upp.endpoint', // inputs
+        'pay_success',
+        'pay_failed',
+        'refund_success',
+        'refund_apply_success',
+        'refund_failed',
+        'refund_exception',
+        'wait_pay', // statuses
+        'isCloseOrder = N',
+        'upp.closed',
+        'upp.assumed',
+        'close_race',
+        'assumed_refunded',
+        'gave_up',
+        'not_closed', // rules and reasons
+        'upp.poll',
+        'attempts',
+        'startedAt',
+        'finishedAt',
+        'gaveUp',
+        'expired',
+        'joined',
+        'resumed', // msg.upp.poll
+        'msg.req',
+        'localfilesystem',
+        'jobs', // restarts
+        words.assumed,
+        words.single,
+        words.restart,
       ]) {
         assert.ok(help.includes(term), `${lang} help mentions ${term}`);
       }

@@ -40,22 +40,42 @@ describe('upp-poll resilience (sandbox over HTTP)', function () {
   afterEach(async () => {
     await helper.unload();
     helper.settings({});
-    assert.deepEqual(rejections.map((r) => (r && r.stack) || String(r)), [], 'no unhandled rejections');
+    assert.deepEqual(
+      rejections.map((r) => (r && r.stack) || String(r)),
+      [],
+      'no unhandled rejections',
+    );
   });
 
   const config = (id = 'cfg') => ({ id, type: 'upp-config', baseUrl: sb.url, isvId: '20000', partnerId: '12345', readTimeout: '4000' });
-  const poll = (id, props = {}) => ({ id, type: 'upp-poll', server: 'cfg', interval: 0.05, attempts: 3, wires: [['s'], ['f'], ['u']], ...props });
+  const poll = (id, props = {}) => ({
+    id,
+    type: 'upp-poll',
+    server: 'cfg',
+    interval: 0.05,
+    attempts: 3,
+    wires: [['s'], ['f'], ['u']],
+    ...props,
+  });
   const sinks = () => ['s', 'f', 'u'].map((id) => ({ id, type: 'helper' }));
 
   /** Collects [port, msg] from the helper nodes s/f/u (call again after a redeploy: the nodes are new). */
   function listen(outputs = []) {
-    ['s', 'f', 'u'].forEach((id, port) => helper.getNode(id).on('input', (msg) => outputs.push({ port: ['success', 'failed', 'undetermined'][port], msg })));
+    ['s', 'f', 'u'].forEach((id, port) =>
+      helper.getNode(id).on('input', (msg) => outputs.push({ port: ['success', 'failed', 'undetermined'][port], msg })),
+    );
     return outputs;
   }
 
   async function scanOrder(tradeFee) {
     const paymentNo = uid('P');
-    const result = await client.scanCode({ paymentNo, channelProduct: 'ali_scan_code', expireTime: core.formatChinaTime(Date.now() + 600000), tradeFee, subject: 'poll test' });
+    const result = await client.scanCode({
+      paymentNo,
+      channelProduct: 'ali_scan_code',
+      expireTime: core.formatChinaTime(Date.now() + 600000),
+      tradeFee,
+      subject: 'poll test',
+    });
     const { payload, upp } = describeResult(result);
     return { paymentNo, msg: { payload, upp, his: { row: 7 } } };
   }
@@ -63,7 +83,9 @@ describe('upp-poll resilience (sandbox over HTTP)', function () {
 
   describe('single flight', () => {
     it('a second message for a key being polled joins the loop: one set of queries, two outputs', async () => {
-      await helper.load([configNode, pollNode], [config(), poll('poll', { interval: 0.1, attempts: 5 }), ...sinks()], { cfg: { key: KEY } });
+      await helper.load([configNode, pollNode], [config(), poll('poll', { interval: 0.1, attempts: 5 }), ...sinks()], {
+        cfg: { key: KEY },
+      });
       const outputs = listen();
       const order = await scanOrder('1.23'); // paid from the 3rd query on
       const node = helper.getNode('poll');
@@ -73,7 +95,10 @@ describe('upp-poll resilience (sandbox over HTTP)', function () {
       await until(() => outputs.length === 2, 'two outputs');
       await sleep(200);
       assert.equal(outputs.length, 2);
-      assert.deepEqual(outputs.map((o) => o.port), ['success', 'success']);
+      assert.deepEqual(
+        outputs.map((o) => o.port),
+        ['success', 'success'],
+      );
       assert.equal(queries(order.paymentNo).length, 3, 'one loop of queries');
       const byId = Object.fromEntries(outputs.map((o) => [o.msg._msgid, o.msg]));
       assert.equal(byId.first.upp.poll.joined, false);
@@ -92,10 +117,14 @@ describe('upp-poll resilience (sandbox over HTTP)', function () {
     });
 
     it('the same key on two config nodes is polled separately (single flight is per config node)', async () => {
-      await helper.load([configNode, pollNode], [config('cfg'), config('cfg2'), poll('poll'), poll('poll2', { server: 'cfg2' }), ...sinks()], {
-        cfg: { key: KEY },
-        cfg2: { key: KEY },
-      });
+      await helper.load(
+        [configNode, pollNode],
+        [config('cfg'), config('cfg2'), poll('poll'), poll('poll2', { server: 'cfg2' }), ...sinks()],
+        {
+          cfg: { key: KEY },
+          cfg2: { key: KEY },
+        },
+      );
       const outputs = listen();
       const order = await scanOrder('1.00');
       helper.getNode('poll').receive({ ...order.msg });
@@ -106,7 +135,12 @@ describe('upp-poll resilience (sandbox over HTTP)', function () {
     });
 
     it('a node stopping hands messages of other nodes waiting on its job over to them (attempts kept)', async () => {
-      const flow = [config(), poll('poll', { interval: 0.1, attempts: 6, closeOnGiveUp: false }), poll('poll2', { interval: 0.1, attempts: 6, closeOnGiveUp: false }), ...sinks()];
+      const flow = [
+        config(),
+        poll('poll', { interval: 0.1, attempts: 6, closeOnGiveUp: false }),
+        poll('poll2', { interval: 0.1, attempts: 6, closeOnGiveUp: false }),
+        ...sinks(),
+      ];
       await helper.load([configNode, pollNode], flow, { cfg: { key: KEY } });
       let outputs = listen();
       const order = await scanOrder('1.00');
@@ -115,7 +149,10 @@ describe('upp-poll resilience (sandbox over HTTP)', function () {
       helper.getNode('poll2').receive({ ...order.msg, _msgid: 'joiner' });
       await until(() => queries(order.paymentNo).length >= 2, 'two queries');
       // Remove the owner only (a "nodes" deploy): poll2 carries on.
-      await helper.setFlows(flow.filter((n) => n.id !== 'poll'), 'nodes');
+      await helper.setFlows(
+        flow.filter((n) => n.id !== 'poll'),
+        'nodes',
+      );
       outputs = listen([]);
       await until(() => outputs.length === 1, 'the joiner output');
       assert.equal(outputs[0].msg._msgid, 'joiner');
@@ -155,10 +192,20 @@ describe('upp-poll resilience (sandbox over HTTP)', function () {
       assert.equal(msg.upp.poll.attempts, 10);
       // The log says what happened: a redeploy handed the job over, not "saved before the restart" (the helper
       // runs without the catalogs, so the key is logged; the catalogs' texts are checked below in both languages).
-      const logged = helper.log().args.map(([e]) => e).filter((e) => e && e.type === 'upp-poll' && /^upp-poll\.log\./.test(e.msg));
-      assert.deepEqual(logged.map((e) => e.msg), ['upp-poll.log.handedOver']);
-      for (const [lang, deploy, restart] of [['en-US', /previous deploy/, /restart/], ['zh-CN', /部署/, /重启/]]) {
-        const text = JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'locales', lang, 'upp-poll.json'), 'utf8'))['upp-poll'].log.handedOver;
+      const logged = helper
+        .log()
+        .args.map(([e]) => e)
+        .filter((e) => e && e.type === 'upp-poll' && /^upp-poll\.log\./.test(e.msg));
+      assert.deepEqual(
+        logged.map((e) => e.msg),
+        ['upp-poll.log.handedOver'],
+      );
+      for (const [lang, deploy, restart] of [
+        ['en-US', /previous deploy/, /restart/],
+        ['zh-CN', /部署/, /重启/],
+      ]) {
+        const text = JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'locales', lang, 'upp-poll.json'), 'utf8'))['upp-poll'].log
+          .handedOver;
         assert.match(text, deploy);
         assert.doesNotMatch(text, restart);
       }
@@ -176,7 +223,10 @@ describe('upp-poll resilience (sandbox over HTTP)', function () {
       node.receive({ ...order.msg });
       await until(() => queries(order.paymentNo).length >= 2, 'two queries');
       const engine = node.pollEngine;
-      await helper.setFlows(flow.filter((n) => n.id !== 'poll'), 'full');
+      await helper.setFlows(
+        flow.filter((n) => n.id !== 'poll'),
+        'full',
+      );
       const count = sb.requests({ paymentNo: order.paymentNo }).length;
       await sleep(300);
       assert.equal(sb.requests({ paymentNo: order.paymentNo }).length, count, 'nothing sent after removal');
@@ -248,7 +298,15 @@ describe('upp-poll resilience (sandbox over HTTP)', function () {
       assert.equal(queries(order.paymentNo).length, 9 + (spent - saved.jobs[0].attempts));
       await sleep(700);
       // Once finished, the job is gone from the store.
-      assert.equal(await new Promise((resolve) => helper.getNode('poll').context().get('jobs', (err, v) => resolve(v))), undefined);
+      assert.equal(
+        await new Promise((resolve) =>
+          helper
+            .getNode('poll')
+            .context()
+            .get('jobs', (err, v) => resolve(v)),
+        ),
+        undefined,
+      );
     });
 
     // The helper keeps the context module across tests, and its unload() starts a context clean it does not await:

@@ -28,7 +28,13 @@ describe('upp-poll node (sandbox over HTTP)', function () {
 
   before(async () => {
     sb = await startSandbox({ port: 0, slowMs: SLOW_MS });
-    client = new core.UppClient({ baseUrl: sb.url, isvId: '20000', partnerId: '12345', key: KEY, retry: { baseDelayMs: 10, maxDelayMs: 20 } });
+    client = new core.UppClient({
+      baseUrl: sb.url,
+      isvId: '20000',
+      partnerId: '12345',
+      key: KEY,
+      retry: { baseDelayMs: 10, maxDelayMs: 20 },
+    });
     process.on('unhandledRejection', onRejection);
   });
   after(async () => {
@@ -38,7 +44,11 @@ describe('upp-poll node (sandbox over HTTP)', function () {
   });
   afterEach(async () => {
     await helper.unload();
-    assert.deepEqual(rejections.map((r) => (r && r.stack) || String(r)), [], 'no unhandled rejections');
+    assert.deepEqual(
+      rejections.map((r) => (r && r.stack) || String(r)),
+      [],
+      'no unhandled rejections',
+    );
   });
 
   /** Loads config + poll + three (or four) helper nodes; returns the nodes and a list of [port, msg] outputs. */
@@ -54,7 +64,9 @@ describe('upp-poll node (sandbox over HTTP)', function () {
     await helper.load([configNode, pollNode], flow, { cfg: { key: KEY } });
     const outputs = [];
     const progress = [];
-    ['s', 'f', 'u'].forEach((id, port) => helper.getNode(id).on('input', (msg) => outputs.push({ port: ['success', 'failed', 'undetermined'][port], msg })));
+    ['s', 'f', 'u'].forEach((id, port) =>
+      helper.getNode(id).on('input', (msg) => outputs.push({ port: ['success', 'failed', 'undetermined'][port], msg })),
+    );
     helper.getNode('p').on('input', (msg) => progress.push(msg));
     const poll = helper.getNode('poll');
     const errors = [];
@@ -69,7 +81,13 @@ describe('upp-poll node (sandbox over HTTP)', function () {
   /** Creates a scan-code order and returns the pending message the scan-code node would send. */
   async function scanOrder(tradeFee, extra = {}) {
     const paymentNo = uid('P');
-    const result = await client.scanCode({ paymentNo, channelProduct: 'ali_scan_code', expireTime: extra.expireTime ?? expireIn(10 * 60000), tradeFee, subject: 'poll test' });
+    const result = await client.scanCode({
+      paymentNo,
+      channelProduct: 'ali_scan_code',
+      expireTime: extra.expireTime ?? expireIn(10 * 60000),
+      tradeFee,
+      subject: 'poll test',
+    });
     const { payload, upp } = describeResult(result);
     return { paymentNo, msg: { payload, upp, topic: 'his-order', his: { patient: 'Z' } } };
   }
@@ -133,7 +151,13 @@ describe('upp-poll node (sandbox over HTTP)', function () {
     it('barcode order (bizType barcode_pay from msg.upp.endpoint barCode) polled until paid', async () => {
       const { poll, outputs } = await load();
       const paymentNo = uid('B');
-      const result = await client.barCode({ paymentNo, authCode: '281234567890123456', expireTime: expireIn(600000), tradeFee: '2.22', subject: 'bar' });
+      const result = await client.barCode({
+        paymentNo,
+        authCode: '281234567890123456',
+        expireTime: expireIn(600000),
+        tradeFee: '2.22',
+        subject: 'bar',
+      });
       const { payload, upp } = describeResult(result);
       delete upp.bizType;
       poll.receive({ payload, upp });
@@ -180,7 +204,10 @@ describe('upp-poll node (sandbox over HTTP)', function () {
       assert.equal(msg.upp.poll.close.outcome, 'not_closed');
       assert.equal(msg.upp.poll.close.isCloseOrder, 'N');
       assert.equal(msg.upp.closed, false);
-      assert.deepEqual(sb.requests({ paymentNo: order.paymentNo }).map((r) => r.endpoint), ['scanCode', 'query', 'close', 'query']);
+      assert.deepEqual(
+        sb.requests({ paymentNo: order.paymentNo }).map((r) => r.endpoint),
+        ['scanCode', 'query', 'close', 'query'],
+      );
     });
 
     it('close race with a close that only counts as closed (rejected): paid after all -> success', async () => {
@@ -240,7 +267,10 @@ describe('upp-poll node (sandbox over HTTP)', function () {
       assert.equal(outputs[0].msg.upp.tradeStatus, 'wait_pay');
       assert.equal(closes(order.paymentNo).length, 0);
       await sleep(300);
-      assert.ok(statuses.some((s) => s.fill === 'blue' && /polling/.test(s.text)), 'a polling status was shown');
+      assert.ok(
+        statuses.some((s) => s.fill === 'blue' && /polling/.test(s.text)),
+        'a polling status was shown',
+      );
       assert.equal(statuses.at(-1).fill, 'yellow');
     });
 
@@ -291,11 +321,17 @@ describe('upp-poll node (sandbox over HTTP)', function () {
       assert.ok(Date.now() - t0 < 2000);
       assert.equal(outputs[0].port, 'failed');
       assert.equal(outputs[0].msg.upp.poll.expired, true);
-      assert.deepEqual(sb.requests({ paymentNo: order.paymentNo }).map((r) => r.endpoint), ['scanCode', 'close', 'query']);
+      assert.deepEqual(
+        sb.requests({ paymentNo: order.paymentNo }).map((r) => r.endpoint),
+        ['scanCode', 'close', 'query'],
+      );
     });
 
     it('query timeouts count as attempts, never as a failure', async () => {
-      const { poll, outputs, progress } = await load({ attempts: 2, closeOnGiveUp: false, progress: true, outputs: 4 }, { readTimeout: '100' });
+      const { poll, outputs, progress } = await load(
+        { attempts: 2, closeOnGiveUp: false, progress: true, outputs: 4 },
+        { readTimeout: '100' },
+      );
       const order = await scanOrder('1.00');
       // The first attempt times out on each of the client's 3 tries; the second is answered (wait_pay).
       sb.armFault('slow', { endpoint: 'query', paymentNo: order.paymentNo, times: 3 });
@@ -331,7 +367,10 @@ describe('upp-poll node (sandbox over HTTP)', function () {
       assert.equal(outputs.length, 1);
       assert.equal(outputs[0].port, 'success');
       assert.equal(progress.length, 2);
-      assert.deepEqual(progress.map((m) => m.upp.poll.attempt), [1, 2]);
+      assert.deepEqual(
+        progress.map((m) => m.upp.poll.attempt),
+        [1, 2],
+      );
       assert.equal(progress[0].upp.outcome, 'pending');
       assert.equal(progress[0].upp.poll.msgid, outputs[0].msg._msgid);
       assert.equal(progress[0].res, undefined);

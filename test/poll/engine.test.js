@@ -17,7 +17,12 @@ describe('poll engine', () => {
   const onRejection = (reason) => rejections.push(reason);
   before(() => process.on('unhandledRejection', onRejection));
   after(() => process.off('unhandledRejection', onRejection));
-  afterEach(() => assert.deepEqual(rejections.map((r) => (r && r.stack) || String(r)), []));
+  afterEach(() =>
+    assert.deepEqual(
+      rejections.map((r) => (r && r.stack) || String(r)),
+      [],
+    ),
+  );
 
   describe('MinHeap', () => {
     it('pops in due order (FIFO on ties), supports moving and removing items', () => {
@@ -88,7 +93,10 @@ describe('poll engine', () => {
       for (let i = 0; i < 100; i++) s.schedule({ id: i, due: 0, heapIndex: -1, heapSeq: 0 }, now + 5 + i);
       await until(() => order.length === 100, 'all jobs');
       assert.equal(most, 5);
-      assert.deepEqual(order, [...order].sort((a, b) => a - b));
+      assert.deepEqual(
+        order,
+        [...order].sort((a, b) => a - b),
+      );
       assert.equal(s.lag.count, 100);
       assert.ok(s.lag.percentile(0.5) >= 0);
     });
@@ -126,7 +134,10 @@ describe('poll engine', () => {
       e.submit(pay(), 'm1');
       await until(() => finals.length, 'a final');
       assert.deepEqual(errors, []);
-      assert.deepEqual(calls.map((c) => c.endpoint), ['query', 'query', 'query', 'close', 'query']);
+      assert.deepEqual(
+        calls.map((c) => c.endpoint),
+        ['query', 'query', 'query', 'close', 'query'],
+      );
       const { final } = finals[0];
       assert.equal(final.route, 'failed');
       assert.equal(final.reason, 'closed');
@@ -144,7 +155,9 @@ describe('poll engine', () => {
       assert.equal(one.finals[0].final.info.assumed, true);
       assert.equal(one.finals[0].final.info.close.reason, 'timeout');
 
-      const b = fakeClient((endpoint, _f, n) => (endpoint === 'close' ? result('close', 'N') : result('query', n === 2 ? 'pay_failed' : 'wait_pay')));
+      const b = fakeClient((endpoint, _f, n) =>
+        endpoint === 'close' ? result('close', 'N') : result('query', n === 2 ? 'pay_failed' : 'wait_pay'),
+      );
       const two = engine(b.client, { attempts: 1 });
       two.e.submit(pay(), 'm');
       await until(() => two.finals.length, 'a final');
@@ -163,7 +176,10 @@ describe('poll engine', () => {
       await until(() => errors.length === 2, 'two errors');
       await sleep(30);
       assert.equal(errors.length, 2);
-      assert.deepEqual(errors.map((x) => x.token), ['m1', 'm2']);
+      assert.deepEqual(
+        errors.map((x) => x.token),
+        ['m1', 'm2'],
+      );
       assert.match(errors[0].err.message, /a bug/);
       assert.equal(finals.length, 0);
       assert.equal(e.stats().jobs, 0);
@@ -191,14 +207,20 @@ describe('poll engine', () => {
 
     it('refund: assumed success when attempts run out; progress is reported per attempt', async () => {
       const progress = [];
-      const { client } = fakeClient(() => result('refundQuery', 'refund_exception', { envelope: { result: true, kind: '0', msg: '退款处理中' } }));
+      const { client } = fakeClient(() =>
+        result('refundQuery', 'refund_exception', { envelope: { result: true, kind: '0', msg: '退款处理中' } }),
+      );
       const { e, finals } = engine(client, {}, { onProgress: (token, p) => progress.push([token, p.attempt, p.nextAt !== undefined]) });
       e.submit(refund(), 'r');
       await until(() => finals.length, 'a final');
       assert.equal(finals[0].final.route, 'success');
       assert.equal(finals[0].final.reason, 'assumed_refunded');
       assert.equal(finals[0].final.info.lastMsg, '退款处理中');
-      assert.deepEqual(progress, [['r', 1, true], ['r', 2, true], ['r', 3, false]]);
+      assert.deepEqual(progress, [
+        ['r', 1, true],
+        ['r', 2, true],
+        ['r', 3, false],
+      ]);
       const { upp } = describeFinal(finals[0].final);
       assert.equal(upp.assumed, true);
       assert.equal(upp.msg, '退款处理中');
@@ -230,7 +252,10 @@ describe('poll engine', () => {
 
       const b = fakeClient(() => result('query', 'wait_pay'));
       const second = engine(b.client, { attempts: 5, intervalMs: 5, closeOnGiveUp: false });
-      assert.equal(second.e.restore(records, (saved) => JSON.parse(saved)), 1);
+      assert.equal(
+        second.e.restore(records, (saved) => JSON.parse(saved)),
+        1,
+      );
       await until(() => second.finals.length, 'a final');
       assert.equal(b.calls.length, 3, 'only the attempts left');
       assert.equal(second.finals[0].final.info.attempts, 5);
@@ -249,7 +274,16 @@ describe('poll engine', () => {
     it('restore() skips records that are not job records (whatever the store gave back)', async () => {
       const { client, calls } = fakeClient(() => result('refundQuery', 'refund_success'));
       const { e, finals } = engine(client);
-      const n = e.restore([null, { v: 2 }, { v: 1, mode: 'payment', msgs: ['x'] }, { v: 1, mode: 'other', msgs: ['x'] }, { v: 1, mode: 'refund', requestNo: 'R7', msgs: ['ok'], attempts: 'bad', nextAt: -5 }], (saved) => saved);
+      const n = e.restore(
+        [
+          null,
+          { v: 2 },
+          { v: 1, mode: 'payment', msgs: ['x'] },
+          { v: 1, mode: 'other', msgs: ['x'] },
+          { v: 1, mode: 'refund', requestNo: 'R7', msgs: ['ok'], attempts: 'bad', nextAt: -5 },
+        ],
+        (saved) => saved,
+      );
       assert.equal(n, 1);
       await until(() => finals.length, 'a final');
       assert.equal(finals[0].token, 'ok');
@@ -288,26 +322,63 @@ describe('poll engine', () => {
       assert.equal(poll.modeOf({ upp: { endpoint: 'refundQuery' } }, 'auto'), 'refund');
       assert.equal(poll.modeOf({ payload: { paymentNo: 'p', requestNo: 'r' } }, 'auto'), 'refund');
       assert.equal(poll.modeOf({ upp: { request: { paymentNo: 'p' } } }, 'auto'), 'payment');
-      assert.throws(() => poll.modeOf({ payload: 'x' }, 'auto'), (err) => err.field === 'mode' && err.code === 'ERR_UPP_INPUT');
+      assert.throws(
+        () => poll.modeOf({ payload: 'x' }, 'auto'),
+        (err) => err.field === 'mode' && err.code === 'ERR_UPP_INPUT',
+      );
     });
 
     it('fields from msg.upp, then msg.upp.request, then msg.payload; bizType from the endpoint; expireTime parsed as UTC+8', () => {
-      const t = poll.readTarget({ upp: { endpoint: 'barCode', request: { paymentNo: 'A1', expireTime: '2030-01-01 08:00:00' } }, payload: { paymentNo: 'ignored' } }, 'auto');
+      const t = poll.readTarget(
+        {
+          upp: { endpoint: 'barCode', request: { paymentNo: 'A1', expireTime: '2030-01-01 08:00:00' } },
+          payload: { paymentNo: 'ignored' },
+        },
+        'auto',
+      );
       assert.deepEqual(t, { mode: 'payment', paymentNo: 'A1', bizType: 'barcode_pay', expireAt: Date.UTC(2030, 0, 1, 0, 0, 0) });
       assert.equal(poll.readTarget({ payload: { paymentNo: 12345, bizType: 'scan_pay' } }, 'auto').paymentNo, '12345');
-      assert.equal(poll.readTarget({ payload: { paymentNo: 'A', bizType: 'scan_pay', expireTime: new Date(5000) } }, 'auto').expireAt, 5000);
+      assert.equal(
+        poll.readTarget({ payload: { paymentNo: 'A', bizType: 'scan_pay', expireTime: new Date(5000) } }, 'auto').expireAt,
+        5000,
+      );
       assert.deepEqual(poll.readTarget({ upp: { endpoint: 'refund', requestNo: 'R1' } }, 'auto'), { mode: 'refund', requestNo: 'R1' });
-      assert.throws(() => poll.readTarget({ payload: { paymentNo: 'A', bizType: 'scan_pay', expireTime: '2030-02-30 00:00:00' } }, 'auto'), (e) => e.field === 'expireTime');
-      assert.throws(() => poll.readTarget({ payload: { requestNo: 'R'.repeat(33) } }, 'auto'), (e) => e.field === 'requestNo' && e.rule === 'max_length');
+      assert.throws(
+        () => poll.readTarget({ payload: { paymentNo: 'A', bizType: 'scan_pay', expireTime: '2030-02-30 00:00:00' } }, 'auto'),
+        (e) => e.field === 'expireTime',
+      );
+      assert.throws(
+        () => poll.readTarget({ payload: { requestNo: 'R'.repeat(33) } }, 'auto'),
+        (e) => e.field === 'requestNo' && e.rule === 'max_length',
+      );
     });
 
     it('settings: defaults, decimals for the interval, bad values name the field', () => {
       const d = poll.pollSettings({});
-      assert.deepEqual(d, { mode: 'auto', intervalMs: 5000, attempts: undefined, closeOnGiveUp: true, assumeRefunded: true, progress: false, concurrency: 50 });
+      assert.deepEqual(d, {
+        mode: 'auto',
+        intervalMs: 5000,
+        attempts: undefined,
+        closeOnGiveUp: true,
+        assumeRefunded: true,
+        progress: false,
+        concurrency: 50,
+      });
       assert.equal(poll.pollSettings({ interval: '0.05' }).intervalMs, 50);
       assert.equal(poll.pollSettings({ closeOnGiveUp: false, assumeRefunded: 'false' }).closeOnGiveUp, false);
-      for (const [field, value] of [['interval', 0], ['interval', 'x'], ['attempts', 0], ['attempts', 2.5], ['concurrency', -1], ['mode', 'both']]) {
-        assert.throws(() => poll.pollSettings({ [field]: value }), (e) => e.field === field && typeof e.messageZh === 'string', `${field}=${value}`);
+      for (const [field, value] of [
+        ['interval', 0],
+        ['interval', 'x'],
+        ['attempts', 0],
+        ['attempts', 2.5],
+        ['concurrency', -1],
+        ['mode', 'both'],
+      ]) {
+        assert.throws(
+          () => poll.pollSettings({ [field]: value }),
+          (e) => e.field === field && typeof e.messageZh === 'string',
+          `${field}=${value}`,
+        );
       }
     });
 

@@ -23,7 +23,13 @@ describe('upp-poll regressions (issue 10, sandbox over HTTP)', function () {
 
   before(async () => {
     sb = await startSandbox({ port: 0, key: KEY });
-    client = new core.UppClient({ baseUrl: sb.url, isvId: '20000', partnerId: '12345', key: KEY, retry: { baseDelayMs: 10, maxDelayMs: 20 } });
+    client = new core.UppClient({
+      baseUrl: sb.url,
+      isvId: '20000',
+      partnerId: '12345',
+      key: KEY,
+      retry: { baseDelayMs: 10, maxDelayMs: 20 },
+    });
   });
   after(async () => {
     await client.destroy();
@@ -41,7 +47,9 @@ describe('upp-poll regressions (issue 10, sandbox over HTTP)', function () {
     ];
     await helper.load([configNode, pollNode], flow, { cfg: { key: KEY } });
     const outputs = [];
-    ['s', 'f', 'u'].forEach((id, port) => helper.getNode(id).on('input', (msg) => outputs.push({ port: ['success', 'failed', 'undetermined'][port], msg })));
+    ['s', 'f', 'u'].forEach((id, port) =>
+      helper.getNode(id).on('input', (msg) => outputs.push({ port: ['success', 'failed', 'undetermined'][port], msg })),
+    );
     const poll = helper.getNode('poll');
     const statuses = [];
     poll.on('call:status', (call) => statuses.push(call.args[0]));
@@ -49,7 +57,13 @@ describe('upp-poll regressions (issue 10, sandbox over HTTP)', function () {
   }
 
   const order = (paymentNo, tradeFee, expireMs = 10 * 60_000) =>
-    client.scanCode({ paymentNo, channelProduct: 'ali_scan_code', expireTime: core.formatChinaTime(Date.now() + expireMs), tradeFee, subject: 'poll regression' });
+    client.scanCode({
+      paymentNo,
+      channelProduct: 'ali_scan_code',
+      expireTime: core.formatChinaTime(Date.now() + expireMs),
+      tradeFee,
+      subject: 'poll regression',
+    });
   const closes = (paymentNo) => sb.requests({ endpoint: 'close', paymentNo });
   const queries = (paymentNo) => sb.requests({ endpoint: 'query', paymentNo });
   const warnings = () =>
@@ -106,20 +120,29 @@ describe('upp-poll regressions (issue 10, sandbox over HTTP)', function () {
     assert.ok(closeAt >= core.parseChinaTime(result.request.expireTime) - 5, 'closed at the expiry, not before');
   });
 
-  it('item 8: a cap that ends before the order\'s expireTime is warned about at runtime', async () => {
+  it("item 8: a cap that ends before the order's expireTime is warned about at runtime", async () => {
     const { poll, outputs } = await load({ attempts: 2 });
     const paymentNo = uid('P');
     const { payload, upp } = describeResult(await order(paymentNo, '1.00'));
     poll.receive({ payload, upp });
     await until(() => outputs.length, 'an output');
-    assert.ok(warnings().some((e) => e.msg === 'upp-poll.warnings.capBeforeExpiry'), 'the cap warning');
+    assert.ok(
+      warnings().some((e) => e.msg === 'upp-poll.warnings.capBeforeExpiry'),
+      'the cap warning',
+    );
   });
 
   it('item 8: with the default memory context store the node warns at deploy (log and status)', async () => {
     const { statuses } = await load();
-    assert.ok(warnings().some((e) => e.msg === 'upp-poll.warnings.memoryStore'), 'the deploy warning');
+    assert.ok(
+      warnings().some((e) => e.msg === 'upp-poll.warnings.memoryStore'),
+      'the deploy warning',
+    );
     await sleep(50);
-    assert.ok(statuses.some((s) => s.fill === 'yellow' && s.text === 'upp-poll.status.memoryStore'), JSON.stringify(statuses));
+    assert.ok(
+      statuses.some((s) => s.fill === 'yellow' && s.text === 'upp-poll.status.memoryStore'),
+      JSON.stringify(statuses),
+    );
   });
 
   it('item 8: when Node-RED stops with the memory store, every dropped paymentNo / requestNo is logged', async () => {

@@ -46,7 +46,11 @@ describe('poll regressions (issue 10)', () => {
     });
 
     it('one mismatch among timeouts is enough: the give-up closes nothing and assumes nothing', async () => {
-      const { client, calls } = fakeClient((endpoint, _f, n) => (n === 2 ? mismatched('query', 'wait_pay') : { ...result('query', undefined), verified: false, outcome: 'pending', reason: 'timeout' }));
+      const { client, calls } = fakeClient((endpoint, _f, n) =>
+        n === 2
+          ? mismatched('query', 'wait_pay')
+          : { ...result('query', undefined), verified: false, outcome: 'pending', reason: 'timeout' },
+      );
       const { e, finals } = engine(client, { attempts: 4 });
       e.submit(pay('P1', { expectedAmount: '1000.00' }), 'm');
       await until(() => finals.length, 'a final');
@@ -111,13 +115,29 @@ describe('poll regressions (issue 10)', () => {
   });
 
   it('a face-pay order (endpoint faceCode) is polled as a payment: bizType from the schema map, amount from the request', () => {
-    const msg = { payload: { tradeFee: '0.01' }, upp: { endpoint: 'faceCode', request: { paymentNo: 'F1', tradeFee: '88.00', expireTime: '2030-01-01 08:00:00' } } };
-    assert.deepEqual(poll.readTarget(msg, 'auto'), { mode: 'payment', paymentNo: 'F1', bizType: 'face_pay', expireAt: Date.UTC(2030, 0, 1, 0, 0, 0), expectedAmount: '88.00' });
+    const msg = {
+      payload: { tradeFee: '0.01' },
+      upp: { endpoint: 'faceCode', request: { paymentNo: 'F1', tradeFee: '88.00', expireTime: '2030-01-01 08:00:00' } },
+    };
+    assert.deepEqual(poll.readTarget(msg, 'auto'), {
+      mode: 'payment',
+      paymentNo: 'F1',
+      bizType: 'face_pay',
+      expireAt: Date.UTC(2030, 0, 1, 0, 0, 0),
+      expectedAmount: '88.00',
+    });
     // msg.payload after an action node is the platform's answer: never the amount the answers are checked against.
-    assert.equal(poll.readTarget({ payload: { tradeFee: '0.01' }, upp: { endpoint: 'query', paymentNo: 'F1', bizType: 'face_pay' } }, 'auto').expectedAmount, undefined);
+    assert.equal(
+      poll.readTarget({ payload: { tradeFee: '0.01' }, upp: { endpoint: 'query', paymentNo: 'F1', bizType: 'face_pay' } }, 'auto')
+        .expectedAmount,
+      undefined,
+    );
     // A plain HIS row (no msg.upp) gives its own amount.
     assert.equal(poll.readTarget({ payload: { paymentNo: 'F1', bizType: 'scan_pay', tradeFee: 12.5 } }, 'auto').expectedAmount, '12.50');
-    assert.equal(poll.readTarget({ upp: { endpoint: 'refund', request: { requestNo: 'R1', refundFee: '3.00' } } }, 'auto').expectedAmount, '3.00');
+    assert.equal(
+      poll.readTarget({ upp: { endpoint: 'refund', request: { requestNo: 'R1', refundFee: '3.00' } } }, 'auto').expectedAmount,
+      '3.00',
+    );
   });
 
   describe('item 7: expireTime and clocks', () => {
@@ -131,7 +151,10 @@ describe('poll regressions (issue 10)', () => {
       }
       // The documented text, a Date and a real number are accepted.
       const at = Date.UTC(2026, 10, 28, 7, 41, 0);
-      assert.equal(poll.readTarget({ payload: { paymentNo: 'P1', bizType: 'scan_pay', expireTime: '2026-11-28 15:41:00' } }, 'auto').expireAt, at);
+      assert.equal(
+        poll.readTarget({ payload: { paymentNo: 'P1', bizType: 'scan_pay', expireTime: '2026-11-28 15:41:00' } }, 'auto').expireAt,
+        at,
+      );
       assert.equal(poll.readTarget({ payload: { paymentNo: 'P1', bizType: 'scan_pay', expireTime: new Date(at) } }, 'auto').expireAt, at);
       assert.equal(poll.readTarget({ payload: { paymentNo: 'P1', bizType: 'scan_pay', expireTime: at } }, 'auto').expireAt, at);
     });
@@ -179,7 +202,7 @@ describe('poll regressions (issue 10)', () => {
       e.stop();
     });
 
-    it('attempts blank and no expireTime: the manual\'s 8 queries, then the give-up', async () => {
+    it("attempts blank and no expireTime: the manual's 8 queries, then the give-up", async () => {
       const { client, calls } = fakeClient((endpoint) => (endpoint === 'close' ? result('close', 'Y') : result('query', 'wait_pay')));
       const { e, finals } = engine(client, { intervalMs: 2, attempts: undefined });
       e.submit(pay('P1'), 'm');
@@ -198,10 +221,13 @@ describe('poll regressions (issue 10)', () => {
       e.submit(pay('P1', { expireAt: before + 3_600_000 }), 'm');
       e.submit(refund('R1'), 'r');
       const jobs = e.openJobs();
-      assert.deepEqual(jobs.map((j) => [j.key, j.paymentNo ?? j.requestNo, j.attempts, j.maxAttempts, j.waiting]), [
-        ['payment:P1', 'P1', 0, undefined, 1],
-        ['refund:R1', 'R1', 0, 8, 1],
-      ]);
+      assert.deepEqual(
+        jobs.map((j) => [j.key, j.paymentNo ?? j.requestNo, j.attempts, j.maxAttempts, j.waiting]),
+        [
+          ['payment:P1', 'P1', 0, undefined, 1],
+          ['refund:R1', 'R1', 0, 8, 1],
+        ],
+      );
       for (const j of jobs) {
         assert.ok(j.nextAt >= before + 59_000 && j.nextAt <= Date.now() + 60_000, `nextAt ${j.nextAt - before}`);
         assert.ok(j.ageMs >= 0);

@@ -23,7 +23,16 @@ function result(endpoint, status, extra = {}) {
     ...extra,
   };
 }
-const timeout = (endpoint) => ({ endpoint, outcome: endpoint === 'close' ? 'success' : 'pending', verified: false, assumed: endpoint === 'close', reason: 'timeout', request: {}, attempts: 3, elapsedMs: 30 });
+const timeout = (endpoint) => ({
+  endpoint,
+  outcome: endpoint === 'close' ? 'success' : 'pending',
+  verified: false,
+  assumed: endpoint === 'close',
+  reason: 'timeout',
+  request: {},
+  attempts: 3,
+  elapsedMs: 30,
+});
 
 /** A fake client answering from scripts: script(endpoint, fields, callIndex) returns a result or throws. */
 function fakeClient(script, delayMs = 1) {

@@ -21,7 +21,15 @@ const FAULTS = ['slow', 'reset', 'refused', 'http500', 'malformed', 'bad_sign', 
 const ENDPOINTS = ['network', 'scanCode', 'barCode', 'query', 'refund', 'refundQuery', 'close'];
 const READS = new Set(['network', 'query', 'refundQuery']);
 /** The core's reason code each fault must be reported with. */
-const REASON = { slow: 'timeout', reset: 'connection_reset', http500: 'http_status', malformed: 'unparsable', bad_sign: 'bad_signature', unsigned_error: 'unsigned', rejected: 'rejected' };
+const REASON = {
+  slow: 'timeout',
+  reset: 'connection_reset',
+  http500: 'http_status',
+  malformed: 'unparsable',
+  bad_sign: 'bad_signature',
+  unsigned_error: 'unsigned',
+  rejected: 'rejected',
+};
 /** Faults after which the sandbox has applied the request (the order or refund exists). */
 const APPLIED = new Set(['slow', 'reset', 'http500', 'malformed', 'bad_sign']);
 /** Magic cents of each fault (docs/sandbox.md). */
@@ -53,7 +61,6 @@ const MISMATCHED_FIELD = {
   mismatch_amount: (endpoint) => (endpoint === 'refund' || endpoint === 'refundQuery' ? 'refundFee' : 'tradeFee'),
 };
 
-
 describe('reliability: fault matrix (7 endpoints x 8 faults, plus answers about something else, through the nodes)', function () {
   this.timeout(120000);
   let sb;
@@ -69,13 +76,25 @@ describe('reliability: fault matrix (7 endpoints x 8 faults, plus answers about 
   const expireIn = () => Date.now() + 10 * 60_000;
   async function scanOrder(fee) {
     const paymentNo = uid('MS');
-    const r = await client.scanCode({ paymentNo, channelProduct: 'ali_scan_code', expireTime: expireIn(), tradeFee: fee, subject: '挂号费' });
+    const r = await client.scanCode({
+      paymentNo,
+      channelProduct: 'ali_scan_code',
+      expireTime: expireIn(),
+      tradeFee: fee,
+      subject: '挂号费',
+    });
     assert.equal(r.status, 'wait_pay');
     return paymentNo;
   }
   async function paidOrder(fee = '20.00') {
     const paymentNo = uid('MP');
-    const r = await client.barCode({ paymentNo, authCode: '283456789012345678', expireTime: expireIn(), tradeFee: fee, subject: '门诊缴费' });
+    const r = await client.barCode({
+      paymentNo,
+      authCode: '283456789012345678',
+      expireTime: expireIn(),
+      tradeFee: fee,
+      subject: '门诊缴费',
+    });
     assert.equal(r.status, 'pay_success');
     return paymentNo;
   }
@@ -105,7 +124,11 @@ describe('reliability: fault matrix (7 endpoints x 8 faults, plus answers about 
       case 'refund': {
         const paymentNo = await paidOrder();
         const requestNo = uid('FR');
-        return { paymentNo, requestNo, payload: { paymentNo, bizType: 'barcode_pay', requestNo, refundNo: uid('RN'), refundFee: `1.${cents ?? '03'}` } };
+        return {
+          paymentNo,
+          requestNo,
+          payload: { paymentNo, bizType: 'barcode_pay', requestNo, refundNo: uid('RN'), refundFee: `1.${cents ?? '03'}` },
+        };
       }
       case 'refundQuery': {
         const paymentNo = await paidOrder();
@@ -166,7 +189,8 @@ describe('reliability: fault matrix (7 endpoints x 8 faults, plus answers about 
 
   /** Runs one cell: `arm` is 'persistent' (every attempt faulted), 'once' (the first only) or 'cents' (magic cents). */
   async function cell(endpoint, fault, arm) {
-    const prepared = fault === 'insert_field' ? await preparePaidClose() : await prepare(endpoint, arm === 'cents' ? CENTS[fault] : undefined);
+    const prepared =
+      fault === 'insert_field' ? await preparePaidClose() : await prepare(endpoint, arm === 'cents' ? CENTS[fault] : undefined);
     if (arm === 'binding' && endpoint === 'query') prepared.payload.tradeFee = '10.00'; // the order's amount (scanOrder)
     if (arm === 'binding' && endpoint === 'refundQuery') prepared.payload.refundFee = '1.03'; // the refund's amount
     const filter = filterFor(endpoint, prepared);
@@ -183,8 +207,20 @@ describe('reliability: fault matrix (7 endpoints x 8 faults, plus answers about 
     const arrival = await through(fault === 'refused' ? `${endpoint}Dead` : endpoint, prepared.payload);
     const requests = sb.requests(filter).filter((r) => r.seq > seqBefore);
     checkInvariants(endpoint, arrival, requests);
-    const left = endpoint === 'refund' ? sb.refund(prepared.requestNo) : endpoint === 'scanCode' || endpoint === 'barCode' ? sb.order(prepared.paymentNo) : undefined;
-    cells.push({ kind: arm, endpoint, fault, output: arrival.sink, reason: arrival.msg.upp?.reason ?? arrival.msg.upp?.error?.reason, requests: requests.length });
+    const left =
+      endpoint === 'refund'
+        ? sb.refund(prepared.requestNo)
+        : endpoint === 'scanCode' || endpoint === 'barCode'
+          ? sb.order(prepared.paymentNo)
+          : undefined;
+    cells.push({
+      kind: arm,
+      endpoint,
+      fault,
+      output: arrival.sink,
+      reason: arrival.msg.upp?.reason ?? arrival.msg.upp?.error?.reason,
+      requests: requests.length,
+    });
     return { arrival, requests, prepared, left };
   }
 
@@ -192,7 +228,8 @@ describe('reliability: fault matrix (7 endpoints x 8 faults, plus answers about 
   for (const endpoint of ENDPOINTS) {
     for (const fault of FAULTS) plan.push([endpoint, fault, 'persistent']);
     if (READS.has(endpoint)) for (const fault of FAULTS) if (fault !== 'refused') plan.push([endpoint, fault, 'once']);
-    if (['scanCode', 'barCode', 'refund'].includes(endpoint)) for (const fault of FAULTS) if (fault !== 'refused') plan.push([endpoint, fault, 'cents']);
+    if (['scanCode', 'barCode', 'refund'].includes(endpoint))
+      for (const fault of FAULTS) if (fault !== 'refused') plan.push([endpoint, fault, 'cents']);
   }
   // Answers about something else (issue 10): a correctly signed answer for another paymentNo / amount / requestNo,
   // and a field inserted after signing by a keyless man-in-the-middle. Each cell names the endpoint, the fault and
@@ -224,7 +261,11 @@ describe('reliability: fault matrix (7 endpoints x 8 faults, plus answers about 
     client = new core.UppClient({ baseUrl: sb.url, ...IDS, key: KEY, proxy: 'none' });
     const dead = `http://127.0.0.1:${await h.closedPort()}`;
     const timeouts = { payTimeout: String(TIMEOUT_MS), readTimeout: String(TIMEOUT_MS) };
-    const flow = [{ id: 'f1', type: 'tab', label: 'fault matrix' }, h.configNode('cfg', sb.url, timeouts), h.configNode('cfgDead', dead, timeouts)];
+    const flow = [
+      { id: 'f1', type: 'tab', label: 'fault matrix' },
+      h.configNode('cfg', sb.url, timeouts),
+      h.configNode('cfgDead', dead, timeouts),
+    ];
     const sinkIds = [];
     for (const endpoint of ENDPOINTS) {
       for (const [id, server] of [
@@ -236,8 +277,14 @@ describe('reliability: fault matrix (7 endpoints x 8 faults, plus answers about 
         sinkIds.push(...sinks.map((s) => s.id));
       }
     }
-    flow.push({ id: 'catcher', type: 'catch', z: 'f1', name: '', scope: null, uncaught: false, wires: [['caught']] }, { id: 'caught', type: 'helper', z: 'f1', wires: [] });
-    flow.push({ id: 'audit', type: 'upp-audit', z: 'f1', name: '', configs: ['cfg', 'cfgDead'], endpoints: [], wires: [['auditSink']] }, { id: 'auditSink', type: 'helper', z: 'f1', wires: [] });
+    flow.push(
+      { id: 'catcher', type: 'catch', z: 'f1', name: '', scope: null, uncaught: false, wires: [['caught']] },
+      { id: 'caught', type: 'helper', z: 'f1', wires: [] },
+    );
+    flow.push(
+      { id: 'audit', type: 'upp-audit', z: 'f1', name: '', configs: ['cfg', 'cfgDead'], endpoints: [], wires: [['auditSink']] },
+      { id: 'auditSink', type: 'helper', z: 'f1', wires: [] },
+    );
     await helper.load(h.NODES, flow, { cfg: { key: KEY }, cfgDead: { key: KEY } });
     helper.getNode('auditSink').on('input', (msg) => audit.push(msg.payload));
     collector = new h.Collector();
@@ -264,7 +311,9 @@ describe('reliability: fault matrix (7 endpoints x 8 faults, plus answers about 
     const dir = path.resolve(__dirname, '..', '..', 'test-artifacts', 'reliability');
     fs.mkdirSync(dir, { recursive: true });
     fs.writeFileSync(path.join(dir, 'fault-matrix.json'), `${JSON.stringify({ summary, cells }, null, 2)}\n`);
-    console.log(`      fault matrix: ${summary.cells} cells tried (${JSON.stringify(summary.byKind)}), ${summary.requestsChecked} sandbox requests checked`);
+    console.log(
+      `      fault matrix: ${summary.cells} cells tried (${JSON.stringify(summary.byKind)}), ${summary.requestsChecked} sandbox requests checked`,
+    );
   });
 
   it('audit: one record per HTTP attempt of every cell, the body as the sandbox got it, the outcome the node gave, no key', () => {
@@ -275,16 +324,29 @@ describe('reliability: fault matrix (7 endpoints x 8 faults, plus answers about 
       const { arrival, requests, prepared } = result(endpoint, fault, arm);
       const node = fault === 'refused' ? `${endpoint}Dead` : endpoint;
       const idField = endpoint === 'refund' || endpoint === 'refundQuery' ? 'requestNo' : 'paymentNo';
-      const records = audit.filter((r) => r.node === node && r.endpoint === endpoint && r[idField] === prepared[idField]).sort((a, b) => a.attempt - b.attempt);
+      const records = audit
+        .filter((r) => r.node === node && r.endpoint === endpoint && r[idField] === prepared[idField])
+        .sort((a, b) => a.attempt - b.attempt);
       const where = `${endpoint}/${fault}/${arm}`;
       if (fault === 'refused') {
         assert.ok(records.length >= 1, `${where}: the refused attempts are listed`);
-        assert.ok(records.every((r) => r.transport === 'not_sent' && r.outcome === 'not_sent' && r.response === null), where);
+        assert.ok(
+          records.every((r) => r.transport === 'not_sent' && r.outcome === 'not_sent' && r.response === null),
+          where,
+        );
         assert.equal(records.at(-1).attempts, records.length, `${where}: every attempt listed`);
         continue;
       }
-      assert.deepEqual(records.map((r) => r.request).sort(), requests.map((r) => r.raw).sort(), `${where}: one record per request the sandbox got`);
-      assert.deepEqual(records.map((r) => r.attempt), records.map((_, i) => i + 1), `${where}: attempts 1..n`);
+      assert.deepEqual(
+        records.map((r) => r.request).sort(),
+        requests.map((r) => r.raw).sort(),
+        `${where}: one record per request the sandbox got`,
+      );
+      assert.deepEqual(
+        records.map((r) => r.attempt),
+        records.map((_, i) => i + 1),
+        `${where}: attempts 1..n`,
+      );
       const last = records.at(-1);
       assert.equal(last.final, true);
       if (arrival.sink !== 'caught') {
@@ -295,13 +357,23 @@ describe('reliability: fault matrix (7 endpoints x 8 faults, plus answers about 
       for (const r of records.slice(0, -1)) assert.equal(r.outcome, 'retried', `${where}: an earlier attempt was retried`);
       checked += records.length;
     }
-    const networkRequests = plan.filter(([e, f]) => e === 'network' && f !== 'refused').reduce((n, [e, f, a]) => n + result(e, f, a).requests.length, 0);
-    assert.equal(audit.filter((r) => r.node === 'network' && r.endpoint === 'network').length, networkRequests, 'network tests: one record per request');
+    const networkRequests = plan
+      .filter(([e, f]) => e === 'network' && f !== 'refused')
+      .reduce((n, [e, f, a]) => n + result(e, f, a).requests.length, 0);
+    assert.equal(
+      audit.filter((r) => r.node === 'network' && r.endpoint === 'network').length,
+      networkRequests,
+      'network tests: one record per request',
+    );
     assert.ok(checked > 100, `records checked: ${checked}`);
   });
 
   it('ran without unhandled rejections', () => {
-    assert.deepEqual(unhandled.map((r) => String(r?.stack ?? r)), [], 'unhandled promise rejections');
+    assert.deepEqual(
+      unhandled.map((r) => String(r?.stack ?? r)),
+      [],
+      'unhandled promise rejections',
+    );
   });
 
   for (const endpoint of ENDPOINTS) {
@@ -347,7 +419,8 @@ describe('reliability: fault matrix (7 endpoints x 8 faults, plus answers about 
           if (endpoint !== 'refundQuery') assert.equal(msg.upp.paymentNo, prepared.paymentNo);
           if (prepared.requestNo) assert.equal(msg.upp.requestNo, prepared.requestNo);
           // Pending was the only safe answer: the faults that apply the request left the order or refund behind.
-          if (endpoint !== 'query' && endpoint !== 'refundQuery') assert.equal(Boolean(left), APPLIED.has(fault), `order/refund exists after ${fault}`);
+          if (endpoint !== 'query' && endpoint !== 'refundQuery')
+            assert.equal(Boolean(left), APPLIED.has(fault), `order/refund exists after ${fault}`);
         });
       }
 

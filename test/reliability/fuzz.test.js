@@ -47,7 +47,11 @@ function assertNamesField(err, fieldNames) {
 }
 
 function prototypeIsClean() {
-  assert.deepEqual(Object.getOwnPropertyNames(Object.prototype).filter((k) => !PROTO_KEYS.includes(k)), [], 'Object.prototype gained keys');
+  assert.deepEqual(
+    Object.getOwnPropertyNames(Object.prototype).filter((k) => !PROTO_KEYS.includes(k)),
+    [],
+    'Object.prototype gained keys',
+  );
   assert.equal({}.polluted, undefined);
 }
 const PROTO_KEYS = Object.getOwnPropertyNames(Object.prototype);
@@ -70,7 +74,11 @@ describe('reliability: fuzzing every input (fast-check)', function () {
   });
   afterEach(() => {
     const list = unhandled.splice(0);
-    assert.deepEqual(list.map((r) => String(r?.stack ?? r)), [], 'unhandled promise rejections');
+    assert.deepEqual(
+      list.map((r) => String(r?.stack ?? r)),
+      [],
+      'unhandled promise rejections',
+    );
     prototypeIsClean();
   });
 
@@ -110,7 +118,10 @@ describe('reliability: fuzzing every input (fast-check)', function () {
               if (fields[name] === undefined) continue;
               const wire = fields[name].value;
               assert.match(wire, /^\d{1,8}\.\d{2}$/);
-              assert.ok(new core.Decimal(wire).equals(new core.Decimal(String(input[name]))), `${name}: ${show(input[name])} went out as ${wire}`);
+              assert.ok(
+                new core.Decimal(wire).equals(new core.Decimal(String(input[name]))),
+                `${name}: ${show(input[name])} went out as ${wire}`,
+              );
             }
           }),
           params(RUNS),
@@ -120,36 +131,43 @@ describe('reliability: fuzzing every input (fast-check)', function () {
 
     it('any value at all as the whole input: a named error or a request, never a crash', () => {
       fc.assert(
-        fc.property(fc.constantFrom(...ACTION_ENDPOINTS), fc.oneof(hostileValue, fc.anything(), hostileObject(hostileValue)), (endpoint, input) => {
-          counts.core += 1;
-          try {
-            core.validateRequest(endpoint, input);
-            counts.coreAccepted += 1;
-          } catch (err) {
-            counts.coreRejected += 1;
-            assertNamesField(err, ['payload', ...core.ENDPOINTS[endpoint].request.map((s) => s.name)]);
-          }
-        }),
+        fc.property(
+          fc.constantFrom(...ACTION_ENDPOINTS),
+          fc.oneof(hostileValue, fc.anything(), hostileObject(hostileValue)),
+          (endpoint, input) => {
+            counts.core += 1;
+            try {
+              core.validateRequest(endpoint, input);
+              counts.coreAccepted += 1;
+            } catch (err) {
+              counts.coreRejected += 1;
+              assertNamesField(err, ['payload', ...core.ENDPOINTS[endpoint].request.map((s) => s.name)]);
+            }
+          },
+        ),
         params(RUNS),
       );
     });
 
     it('amounts: 1e3, 0.1+0.2, -0 and friends are taken exactly or refused naming the field', () => {
       fc.assert(
-        fc.property(fc.oneof(hostileValue, fc.double(), fc.float(), fc.stringMatching(/^-?\d{0,10}(\.\d{0,4})?([eE][+-]?\d{1,3})?$/)), (amount) => {
-          counts.core += 1;
-          let text;
-          try {
-            text = core.normalizeAmount('tradeFee', amount);
-          } catch (err) {
-            counts.coreRejected += 1;
-            assertNamesField(err, ['tradeFee']);
-            return;
-          }
-          counts.coreAccepted += 1;
-          assert.match(text, /^\d{1,8}\.\d{2}$/);
-          assert.ok(new core.Decimal(text).equals(new core.Decimal(String(amount))), `${show(amount)} -> ${text}`);
-        }),
+        fc.property(
+          fc.oneof(hostileValue, fc.double(), fc.float(), fc.stringMatching(/^-?\d{0,10}(\.\d{0,4})?([eE][+-]?\d{1,3})?$/)),
+          (amount) => {
+            counts.core += 1;
+            let text;
+            try {
+              text = core.normalizeAmount('tradeFee', amount);
+            } catch (err) {
+              counts.coreRejected += 1;
+              assertNamesField(err, ['tradeFee']);
+              return;
+            }
+            counts.coreAccepted += 1;
+            assert.match(text, /^\d{1,8}\.\d{2}$/);
+            assert.ok(new core.Decimal(text).equals(new core.Decimal(String(amount))), `${show(amount)} -> ${text}`);
+          },
+        ),
         params(RUNS),
       );
       assert.equal(core.normalizeAmount('tradeFee', 1e3), '1000.00');
@@ -163,7 +181,14 @@ describe('reliability: fuzzing every input (fast-check)', function () {
     for (const profile of ['v1', 'v2']) {
       it(`profile ${profile}: every request the client sends is recorded with signatureValid = true`, async () => {
         const sb = await h.startSandbox({ port: 0, profile, slowMs: 20 });
-        const client = new core.UppClient({ baseUrl: sb.url, ...IDS, key: KEY, profile, proxy: 'none', timeouts: { payMs: 2000, readMs: 2000 } });
+        const client = new core.UppClient({
+          baseUrl: sb.url,
+          ...IDS,
+          key: KEY,
+          profile,
+          proxy: 'none',
+          timeouts: { payMs: 2000, readMs: 2000 },
+        });
         try {
           await fc.assert(
             fc.asyncProperty(fc.constantFrom(...ACTION_ENDPOINTS), fc.nat(), async (endpoint, n) => {
@@ -174,7 +199,10 @@ describe('reliability: fuzzing every input (fast-check)', function () {
               try {
                 result = await client.call(endpoint, input);
               } catch (err) {
-                    assertNamesField(err, core.ENDPOINTS[endpoint].request.map((s) => s.name));
+                assertNamesField(
+                  err,
+                  core.ENDPOINTS[endpoint].request.map((s) => s.name),
+                );
                 assert.equal(sb.requests().length, 0, 'nothing is sent after an input error');
                 return;
               }
@@ -186,7 +214,8 @@ describe('reliability: fuzzing every input (fast-check)', function () {
               assert.ok(['success', 'pending', 'failed'].includes(result.outcome));
               const refused = refusedField(result.envelope?.msg, result.request);
               assert.equal(refused, undefined, `the client sent a ${refused} the platform refuses: ${recorded[0].raw.slice(0, 300)}`);
-              if (result.outcome === 'failed') assert.ok(result.verified && ['pay_failed', 'refund_failed', 'N'].includes(result.status), result.status);
+              if (result.outcome === 'failed')
+                assert.ok(result.verified && ['pay_failed', 'refund_failed', 'N'].includes(result.status), result.status);
             }),
             params(SANDBOX_RUNS),
           );
@@ -201,7 +230,16 @@ describe('reliability: fuzzing every input (fast-check)', function () {
   describe('through the nodes (test helper, sandbox over HTTP)', () => {
     let sb;
     let collector;
-    const NODE_IDS = { network: 'network', scanCode: 'scanCode', barCode: 'barCode', query: 'query', refund: 'refund', refundQuery: 'refundQuery', close: 'close', poll: 'poll' };
+    const NODE_IDS = {
+      network: 'network',
+      scanCode: 'scanCode',
+      barCode: 'barCode',
+      query: 'query',
+      refund: 'refund',
+      refundQuery: 'refundQuery',
+      close: 'close',
+      poll: 'poll',
+    };
     const tags = [];
 
     before(async () => {
@@ -214,9 +252,23 @@ describe('reliability: fuzzing every input (fast-check)', function () {
         flow.push(node, ...sinks);
         sinkIds.push(...sinks.map((s) => s.id));
       };
-      for (const endpoint of ['network', ...ACTION_ENDPOINTS]) add({ id: NODE_IDS[endpoint], type: h.TYPE_OF[endpoint], name: '', server: 'cfg' });
-      add({ id: 'poll', type: 'upp-poll', name: '', server: 'cfg', mode: 'auto', interval: '0.01', attempts: '2', closeOnGiveUp: true, assumeRefunded: true });
-      flow.push({ id: 'catcher', type: 'catch', z: 'f1', name: '', scope: null, uncaught: false, wires: [['caught']] }, { id: 'caught', type: 'helper', z: 'f1', wires: [] });
+      for (const endpoint of ['network', ...ACTION_ENDPOINTS])
+        add({ id: NODE_IDS[endpoint], type: h.TYPE_OF[endpoint], name: '', server: 'cfg' });
+      add({
+        id: 'poll',
+        type: 'upp-poll',
+        name: '',
+        server: 'cfg',
+        mode: 'auto',
+        interval: '0.01',
+        attempts: '2',
+        closeOnGiveUp: true,
+        assumeRefunded: true,
+      });
+      flow.push(
+        { id: 'catcher', type: 'catch', z: 'f1', name: '', scope: null, uncaught: false, wires: [['caught']] },
+        { id: 'caught', type: 'helper', z: 'f1', wires: [] },
+      );
       await helper.load(h.NODES, flow, { cfg: { key: KEY } });
       collector = new h.Collector();
       collector.attach([...sinkIds, 'caught']);
@@ -252,7 +304,11 @@ describe('reliability: fuzzing every input (fast-check)', function () {
         if (/:failed$/.test(first.sink) && nodeId !== 'poll') assert.ok(first.msg.upp.verified, 'failed only on a verified answer');
         if (nodeId !== 'poll' && nodeId !== 'network') {
           const refused = refusedField(first.msg.upp.msg, first.msg.upp.request ?? {});
-          assert.equal(refused, undefined, `${nodeId} sent a ${refused} the platform refuses: ${sent.map((r) => r.raw.slice(0, 300)).join(' ')}`);
+          assert.equal(
+            refused,
+            undefined,
+            `${nodeId} sent a ${refused} the platform refuses: ${sent.map((r) => r.raw.slice(0, 300)).join(' ')}`,
+          );
         }
       }
     }
@@ -298,23 +354,41 @@ describe('reliability: fuzzing every input (fast-check)', function () {
         { requiredKeys: [] },
       );
       await fc.assert(
-        fc.asyncProperty(fc.oneof(target.map((upp) => ({ upp })), target.map((payload) => ({ payload })), fc.anything().map((payload) => ({ payload }))), async (msg) => {
-          await one('poll', msg, ['mode', 'paymentNo', 'requestNo', 'bizType', 'expireTime']);
-        }),
+        fc.asyncProperty(
+          fc.oneof(
+            target.map((upp) => ({ upp })),
+            target.map((payload) => ({ payload })),
+            fc.anything().map((payload) => ({ payload })),
+          ),
+          async (msg) => {
+            await one('poll', msg, ['mode', 'paymentNo', 'requestNo', 'bizType', 'expireTime']);
+          },
+        ),
         params(Math.max(10, Math.round(NODE_RUNS / 2))),
       );
     });
 
     it('every fuzzed message left exactly once (no late second output or error)', async () => {
       await h.sleep(300);
-      const wrong = tags.filter((t) => collector.arrivals(t).length !== 1).map((t) => `${t}: ${collector.arrivals(t).map((a) => a.sink).join(', ')}`);
+      const wrong = tags
+        .filter((t) => collector.arrivals(t).length !== 1)
+        .map(
+          (t) =>
+            `${t}: ${collector
+              .arrivals(t)
+              .map((a) => a.sink)
+              .join(', ')}`,
+        );
       assert.deepEqual(wrong, []);
       assert.ok(tags.length > 0);
     });
   });
 
   it('hostile keys were really own properties of the inputs (the generator works)', () => {
-    const [obj] = fc.sample(hostileObject(fc.constant(1)).filter((o) => Object.keys(o).length > 0), { numRuns: 1, seed: 1 });
+    const [obj] = fc.sample(
+      hostileObject(fc.constant(1)).filter((o) => Object.keys(o).length > 0),
+      { numRuns: 1, seed: 1 },
+    );
     assert.ok(Object.keys(obj).length > 0);
     const o = {};
     Object.defineProperty(o, '__proto__', { value: { polluted: 1 }, enumerable: true });

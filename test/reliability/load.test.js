@@ -28,7 +28,16 @@ const SCAN_CENTS = ['00', '01', '21', '22', '23', '31', '32', '40', '41', '91', 
 const BAR_CENTS = ['00', '01', '21', '22', '31', '41', '91', '92', '93', '94', '95', '96', '97'];
 const REFUND_CENTS = ['00', '01', '02', '03', '10', '11', '12', '13', '91', '92', '93', '94', '95', '96', '97'];
 const FAULTS = ['slow', 'reset', 'http500', 'malformed', 'bad_sign', 'unsigned_error', 'rejected'];
-const TERMINALS = ['payFailed', 'payUndetermined', 'refunded', 'refundFailed', 'refundDone', 'refundPollFailed', 'refundUndetermined', 'caught'];
+const TERMINALS = [
+  'payFailed',
+  'payUndetermined',
+  'refunded',
+  'refundFailed',
+  'refundDone',
+  'refundPollFailed',
+  'refundUndetermined',
+  'caught',
+];
 
 /** A small seeded PRNG (mulberry32), so a failing run can be repeated with RELIABILITY_SEED. */
 function prng(seed) {
@@ -66,7 +75,20 @@ describe(`reliability: load and exactly-once (${N} messages, ${WINDOW} in flight
       h.configNode('cfg', sb.url, { payTimeout: '500', readTimeout: '500' }),
       { id: 'scan', type: 'upp-scancode', z, name: '', server: 'cfg', wires: [['refund'], ['pollPay']] },
       { id: 'bar', type: 'upp-barcode', z, name: '', server: 'cfg', wires: [['refund'], ['pollPay']] },
-      { id: 'pollPay', type: 'upp-poll', z, name: '', server: 'cfg', mode: 'payment', interval: '0.02', attempts: '4', concurrency: '200', closeOnGiveUp: true, assumeRefunded: true, wires: [['refund'], ['payFailed'], ['payUndetermined']] },
+      {
+        id: 'pollPay',
+        type: 'upp-poll',
+        z,
+        name: '',
+        server: 'cfg',
+        mode: 'payment',
+        interval: '0.02',
+        attempts: '4',
+        concurrency: '200',
+        closeOnGiveUp: true,
+        assumeRefunded: true,
+        wires: [['refund'], ['payFailed'], ['payUndetermined']],
+      },
       {
         id: 'refund',
         type: 'upp-refund',
@@ -80,7 +102,20 @@ describe(`reliability: load and exactly-once (${N} messages, ${WINDOW} in flight
         ...msgField('refundFee', 'refundReq.refundFee'),
         wires: [['refunded'], ['pollRefund'], ['refundFailed']],
       },
-      { id: 'pollRefund', type: 'upp-poll', z, name: '', server: 'cfg', mode: 'refund', interval: '0.02', attempts: '3', concurrency: '200', closeOnGiveUp: true, assumeRefunded: true, wires: [['refundDone'], ['refundPollFailed'], ['refundUndetermined']] },
+      {
+        id: 'pollRefund',
+        type: 'upp-poll',
+        z,
+        name: '',
+        server: 'cfg',
+        mode: 'refund',
+        interval: '0.02',
+        attempts: '3',
+        concurrency: '200',
+        closeOnGiveUp: true,
+        assumeRefunded: true,
+        wires: [['refundDone'], ['refundPollFailed'], ['refundUndetermined']],
+      },
       { id: 'catcher', type: 'catch', z, name: '', scope: null, uncaught: false, wires: [['caught']] },
       ...TERMINALS.map(sink),
       // Taps: every message that reaches the refund node (to check its order is paid at the platform).
@@ -105,7 +140,9 @@ describe(`reliability: load and exactly-once (${N} messages, ${WINDOW} in flight
     const dir = path.resolve(__dirname, '..', '..', 'test-artifacts', 'reliability');
     fs.mkdirSync(dir, { recursive: true });
     fs.writeFileSync(path.join(dir, 'load.json'), `${JSON.stringify(report, null, 2)}\n`);
-    console.log(`      load: ${JSON.stringify({ messages: report.messages, finals: report.finals, lost: report.lost, duplicated: report.duplicated, byOutput: report.byOutput, requests: report.requests, seconds: report.seconds, latencyMs: report.latencyMs, assumedRefunds: report.assumedRefunds, assumedRefundsWithoutRecord: report.assumedRefundsWithoutRecord, assumedRefundsFailedAtPlatform: report.assumedRefundsFailedAtPlatform, heapDeltaMB: report.heapDeltaMB, gc: report.gc })}`);
+    console.log(
+      `      load: ${JSON.stringify({ messages: report.messages, finals: report.finals, lost: report.lost, duplicated: report.duplicated, byOutput: report.byOutput, requests: report.requests, seconds: report.seconds, latencyMs: report.latencyMs, assumedRefunds: report.assumedRefunds, assumedRefundsWithoutRecord: report.assumedRefundsWithoutRecord, assumedRefundsFailedAtPlatform: report.assumedRefundsFailedAtPlatform, heapDeltaMB: report.heapDeltaMB, gc: report.gc })}`,
+    );
   });
 
   /** One message's random plan: pay channel, magic cents for the amount and the refund, maybe an armed fault. */
@@ -125,7 +162,8 @@ describe(`reliability: load and exactly-once (${N} messages, ${WINDOW} in flight
   }
 
   function inject(tag, p) {
-    for (const f of p.faults) sb.armFault(f.fault, { endpoint: f.endpoint, times: f.times, paymentNo: f.paymentNo, requestNo: f.requestNo });
+    for (const f of p.faults)
+      sb.armFault(f.fault, { endpoint: f.endpoint, times: f.times, paymentNo: f.paymentNo, requestNo: f.requestNo });
     const payload =
       p.kind === 'scan'
         ? { paymentNo: p.paymentNo, channelProduct: 'ali_scan_code', tradeFee: p.tradeFee, subject: '门诊缴费' }
@@ -193,8 +231,16 @@ describe(`reliability: load and exactly-once (${N} messages, ${WINDOW} in flight
       if (r.endpoint === 'scanCode' || r.endpoint === 'barCode') sentPays.set(r.body.paymentNo, (sentPays.get(r.body.paymentNo) ?? 0) + 1);
       if (r.endpoint === 'refund') sentRefunds.set(r.body.requestNo, (sentRefunds.get(r.body.requestNo) ?? 0) + 1);
     }
-    assert.deepEqual([...sentPays].filter(([, n]) => n > 1), [], 'a pay request sent twice');
-    assert.deepEqual([...sentRefunds].filter(([, n]) => n > 1), [], 'a refund request sent twice');
+    assert.deepEqual(
+      [...sentPays].filter(([, n]) => n > 1),
+      [],
+      'a pay request sent twice',
+    );
+    assert.deepEqual(
+      [...sentRefunds].filter(([, n]) => n > 1),
+      [],
+      'a refund request sent twice',
+    );
     return { requests: all.length, payRequests: sentPays.size, refundRequests: sentRefunds.size };
   }
 
@@ -224,7 +270,11 @@ describe(`reliability: load and exactly-once (${N} messages, ${WINDOW} in flight
     }
     Object.assign(report, { finals: tags.length - lost, lost, duplicated, byOutput });
     const latency = tags.map((t) => (collector.arrivals(t)[0]?.at ?? 0) - plans.get(t).t0).sort((a, b) => a - b);
-    report.latencyMs = { p50: latency[Math.floor(latency.length / 2)], p99: latency[Math.floor(latency.length * 0.99)], max: latency.at(-1) };
+    report.latencyMs = {
+      p50: latency[Math.floor(latency.length / 2)],
+      p99: latency[Math.floor(latency.length * 0.99)],
+      max: latency.at(-1),
+    };
     assert.equal(lost, 0, 'messages lost');
     assert.equal(duplicated, 0, 'messages that came out twice');
 
@@ -241,11 +291,13 @@ describe(`reliability: load and exactly-once (${N} messages, ${WINDOW} in flight
       const [{ sink, msg }] = collector.arrivals(tag);
       const order = sb.order(p.paymentNo);
       const refund = sb.refund(p.requestNo);
-      const say = (text) => problems.push(`${tag} ${sink}: ${text} (plan ${JSON.stringify(p)}, upp ${JSON.stringify(msg.upp).slice(0, 400)})`);
+      const say = (text) =>
+        problems.push(`${tag} ${sink}: ${text} (plan ${JSON.stringify(p)}, upp ${JSON.stringify(msg.upp).slice(0, 400)})`);
       switch (sink) {
         case 'payFailed':
           if (order && order.tradeStatus === 'pay_success') say('reported failed, but the platform has it paid');
-          if (msg.upp.poll.reason === 'final' && !(msg.upp.verified && msg.upp.tradeStatus === 'pay_failed')) say('failed without a verified pay_failed');
+          if (msg.upp.poll.reason === 'final' && !(msg.upp.verified && msg.upp.tradeStatus === 'pay_failed'))
+            say('failed without a verified pay_failed');
           if (refund) say('a refund was made for an unpaid order');
           break;
         case 'refundFailed':
@@ -260,8 +312,8 @@ describe(`reliability: load and exactly-once (${N} messages, ${WINDOW} in flight
             // Counted as refunded by the manual's rule; how many of those the platform never made (see docs/reliability.md).
             if (!refund) assumedNoRecord += 1;
             else if (refund.tradeStatus === 'refund_failed') assumedButFailed += 1;
-          }
-          else if (!refund || !['refund_success', 'refund_apply_success'].includes(refund.tradeStatus)) say(`refund reported done without being assumed, platform says ${refund?.tradeStatus}`);
+          } else if (!refund || !['refund_success', 'refund_apply_success'].includes(refund.tradeStatus))
+            say(`refund reported done without being assumed, platform says ${refund?.tradeStatus}`);
           if (!order || order.tradeStatus !== 'pay_success') say('refunded an order that is not paid');
           break;
         case 'payUndetermined':
@@ -276,7 +328,8 @@ describe(`reliability: load and exactly-once (${N} messages, ${WINDOW} in flight
       if (!tag || !tag.startsWith('M')) continue;
       const p = plans.get(tag);
       const order = sb.order(p.paymentNo);
-      if (!order || order.tradeStatus !== 'pay_success') problems.push(`${tag} reached the refund without a paid order (${order?.tradeStatus})`);
+      if (!order || order.tradeStatus !== 'pay_success')
+        problems.push(`${tag} reached the refund without a paid order (${order?.tradeStatus})`);
       if (arrivals.length !== 1) problems.push(`${tag} reached the refund ${arrivals.length} times`);
     }
     report.assumedRefunds = assumedRefunds;
@@ -291,7 +344,11 @@ describe(`reliability: load and exactly-once (${N} messages, ${WINDOW} in flight
       assert.equal(stats.jobs, 0, `${id} still has jobs`);
       assert.equal(stats.inFlight, 0, `${id} still has queries in flight`);
     }
-    assert.deepEqual(unhandled.map((r) => String(r?.stack ?? r)), [], 'unhandled promise rejections');
+    assert.deepEqual(
+      unhandled.map((r) => String(r?.stack ?? r)),
+      [],
+      'unhandled promise rejections',
+    );
 
     // Memory back to the baseline once the test's own records are dropped.
     for (const tag of tags) collector.forget(tag);

@@ -34,7 +34,19 @@ describe(`reliability: a poll node's memory over ${JOBS * ATTEMPTS} queries`, fu
       [
         { id: z, type: 'tab', label: 'poll memory' },
         h.configNode('cfg', sb.url, { readTimeout: '500' }),
-        { id: 'poll', type: 'upp-poll', z, name: '', server: 'cfg', mode: 'refund', interval: '0.01', attempts: String(ATTEMPTS), concurrency: '200', assumeRefunded: true, wires: [['done'], ['done'], ['done']] },
+        {
+          id: 'poll',
+          type: 'upp-poll',
+          z,
+          name: '',
+          server: 'cfg',
+          mode: 'refund',
+          interval: '0.01',
+          attempts: String(ATTEMPTS),
+          concurrency: '200',
+          assumeRefunded: true,
+          wires: [['done'], ['done'], ['done']],
+        },
         { id: 'done', type: 'helper', z, wires: [] },
         { id: 'catcher', type: 'catch', z, name: '', scope: null, uncaught: false, wires: [['done']] },
       ],
@@ -91,8 +103,17 @@ describe(`reliability: a poll node's memory over ${JOBS * ATTEMPTS} queries`, fu
     await drive(JOBS, 'M');
     const queries = helper.getNode('poll').pollEngine.stats().queries - queries0;
     const after = await heapMB();
-    Object.assign(report, { jobs: JOBS, queries, heapBeforeMB: +before.toFixed(1), heapAfterMB: +after.toFixed(1), bytesPerQuery: Math.round(((after - before) * 1048576) / queries) });
+    Object.assign(report, {
+      jobs: JOBS,
+      queries,
+      heapBeforeMB: +before.toFixed(1),
+      heapAfterMB: +after.toFixed(1),
+      bytesPerQuery: Math.round(((after - before) * 1048576) / queries),
+    });
     assert.equal(queries, JOBS * ATTEMPTS);
-    assert.ok(report.bytesPerQuery < BYTES_PER_QUERY, `the heap grew by ${report.bytesPerQuery} bytes per query (${(after - before).toFixed(1)} MB over ${queries} queries)`);
+    assert.ok(
+      report.bytesPerQuery < BYTES_PER_QUERY,
+      `the heap grew by ${report.bytesPerQuery} bytes per query (${(after - before).toFixed(1)} MB over ${queries} queries)`,
+    );
   });
 });

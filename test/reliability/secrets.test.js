@@ -93,29 +93,67 @@ async function scenarios(sb, client) {
   const bar = (fee) => ({ paymentNo: uid('SB'), authCode: '134567890123456789', tradeFee: fee, subject: '门诊缴费' });
 
   list.push(['network', {}], ['networkWrong', {}], ['networkEnv', {}], ['networkDead', {}]);
-  for (const fault of FAULTS) list.push(['network', {}, () => sb.armFault(fault, { endpoint: 'network', times: fault === 'slow' ? 1 : 3 })]);
+  for (const fault of FAULTS)
+    list.push(['network', {}, () => sb.armFault(fault, { endpoint: 'network', times: fault === 'slow' ? 1 : 3 })]);
   for (const cents of ['00', '01', '41', '91', '92', '93', '94', '95', '96', '97']) list.push(['scan', scan(`12.${cents}`)]);
-  list.push(['scan', scan('1e3')], ['scan', scan('12.30', { subject: 'a,b' })], ['scan', scan('12.30', { expireTime: '2019-01-01 00:00:00' })], ['scanDead', scan('12.30')], ['scanNoKey', scan('12.30')]);
+  list.push(
+    ['scan', scan('1e3')],
+    ['scan', scan('12.30', { subject: 'a,b' })],
+    ['scan', scan('12.30', { expireTime: '2019-01-01 00:00:00' })],
+    ['scanDead', scan('12.30')],
+    ['scanNoKey', scan('12.30')],
+  );
   for (const cents of ['00', '01', '41', '95', '96', '97']) list.push(['bar', bar(`20.${cents}`)]);
   const paid = await paidOrder();
   const waiting = await scanOrder('10.00');
   const declined = await scanOrder('10.00');
   sb.decline(declined);
-  list.push(['query', { paymentNo: paid, bizType: 'barcode_pay' }], ['query', { paymentNo: waiting, bizType: 'scan_pay' }], ['query', { paymentNo: declined, bizType: 'scan_pay' }], ['query', { paymentNo: 'nope', bizType: 'scan_pay' }]);
-  for (const fault of FAULTS) list.push(['query', { paymentNo: paid, bizType: 'barcode_pay' }, () => sb.armFault(fault, { endpoint: 'query', paymentNo: paid, times: fault === 'slow' ? 1 : 3 })]);
+  list.push(
+    ['query', { paymentNo: paid, bizType: 'barcode_pay' }],
+    ['query', { paymentNo: waiting, bizType: 'scan_pay' }],
+    ['query', { paymentNo: declined, bizType: 'scan_pay' }],
+    ['query', { paymentNo: 'nope', bizType: 'scan_pay' }],
+  );
+  for (const fault of FAULTS)
+    list.push([
+      'query',
+      { paymentNo: paid, bizType: 'barcode_pay' },
+      () => sb.armFault(fault, { endpoint: 'query', paymentNo: paid, times: fault === 'slow' ? 1 : 3 }),
+    ]);
   for (const cents of ['00', '02', '03', '10', '91', '92', '95', '96', '97']) {
-    list.push(['refund', { paymentNo: paid, bizType: 'barcode_pay', requestNo: uid('SQ'), refundNo: uid('RN'), refundFee: `0.${cents === '00' ? '50' : cents}` }]);
+    list.push([
+      'refund',
+      {
+        paymentNo: paid,
+        bizType: 'barcode_pay',
+        requestNo: uid('SQ'),
+        refundNo: uid('RN'),
+        refundFee: `0.${cents === '00' ? '50' : cents}`,
+      },
+    ]);
   }
   const refunded = await refundOf(paid, '1.00');
   const failedRefund = await refundOf(paid, '1.03');
   list.push(['refundQuery', { requestNo: refunded }], ['refundQuery', { requestNo: failedRefund }], ['refundQuery', { requestNo: 'nope' }]);
-  for (const fault of FAULTS) list.push(['refundQuery', { requestNo: refunded }, () => sb.armFault(fault, { endpoint: 'refundQuery', requestNo: refunded, times: fault === 'slow' ? 1 : 3 })]);
-  list.push(['close', { paymentNo: await scanOrder('10.00'), bizType: 'scan_pay' }], ['close', { paymentNo: paid, bizType: 'barcode_pay' }]);
+  for (const fault of FAULTS)
+    list.push([
+      'refundQuery',
+      { requestNo: refunded },
+      () => sb.armFault(fault, { endpoint: 'refundQuery', requestNo: refunded, times: fault === 'slow' ? 1 : 3 }),
+    ]);
+  list.push(
+    ['close', { paymentNo: await scanOrder('10.00'), bizType: 'scan_pay' }],
+    ['close', { paymentNo: paid, bizType: 'barcode_pay' }],
+  );
   for (const fault of FAULTS) {
     const p = await scanOrder('10.00');
     list.push(['close', { paymentNo: p, bizType: 'scan_pay' }, () => sb.armFault(fault, { endpoint: 'close', paymentNo: p })]);
   }
-  list.push(['pollPay', { paymentNo: await scanOrder('10.22'), bizType: 'scan_pay' }], ['pollPay', { paymentNo: await scanOrder('10.00'), bizType: 'scan_pay' }], ['pollPay', { paymentNo: await scanOrder('10.31'), bizType: 'scan_pay' }]);
+  list.push(
+    ['pollPay', { paymentNo: await scanOrder('10.22'), bizType: 'scan_pay' }],
+    ['pollPay', { paymentNo: await scanOrder('10.00'), bizType: 'scan_pay' }],
+    ['pollPay', { paymentNo: await scanOrder('10.31'), bizType: 'scan_pay' }],
+  );
   list.push(['pollPay', { paymentNo: 'x'.repeat(40), bizType: 'scan_pay' }]);
   const exception = await refundOf(await paidOrder(), '1.10');
   const later = await refundOf(await paidOrder(), '1.12');
@@ -128,7 +166,18 @@ function uppNodes(sb, deadUrl, z) {
   const cfg = (id, url, extra = {}) => ({ ...h.configNode(id, url, { payTimeout: '400', readTimeout: '400', ...extra }) });
   const configs = [cfg('cfg', sb.url), cfg('cfgWrong', sb.url), cfg('cfgEnv', sb.url), cfg('cfgDead', deadUrl), cfg('cfgNoKey', sb.url)];
   const action = (id, type, server) => ({ id, type, z, name: '', server });
-  const poll = (id, mode) => ({ id, type: 'upp-poll', z, name: '', server: 'cfg', mode, interval: '0.02', attempts: '3', closeOnGiveUp: true, assumeRefunded: true });
+  const poll = (id, mode) => ({
+    id,
+    type: 'upp-poll',
+    z,
+    name: '',
+    server: 'cfg',
+    mode,
+    interval: '0.02',
+    attempts: '3',
+    closeOnGiveUp: true,
+    assumeRefunded: true,
+  });
   const nodes = [
     action('network', 'upp-network', 'cfg'),
     action('networkWrong', 'upp-network', 'cfgWrong'),
@@ -188,9 +237,18 @@ describe('reliability: the key never leaks', function () {
         flow.push(node, ...sinks);
         sinkIds.push(...sinks.map((s) => s.id));
       }
-      flow.push({ id: 'catcher', type: 'catch', z, name: '', scope: null, uncaught: false, wires: [['caught']] }, { id: 'caught', type: 'helper', z, wires: [] });
-      flow.push({ id: 'statuses', type: 'status', z, name: '', scope: null, wires: [['statusSink']] }, { id: 'statusSink', type: 'helper', z, wires: [] });
-      flow.push({ id: 'audit', type: 'upp-audit', z, name: '', configs: [], endpoints: [], wires: [['auditSink']] }, { id: 'auditSink', type: 'helper', z, wires: [] });
+      flow.push(
+        { id: 'catcher', type: 'catch', z, name: '', scope: null, uncaught: false, wires: [['caught']] },
+        { id: 'caught', type: 'helper', z, wires: [] },
+      );
+      flow.push(
+        { id: 'statuses', type: 'status', z, name: '', scope: null, wires: [['statusSink']] },
+        { id: 'statusSink', type: 'helper', z, wires: [] },
+      );
+      flow.push(
+        { id: 'audit', type: 'upp-audit', z, name: '', configs: [], endpoints: [], wires: [['auditSink']] },
+        { id: 'auditSink', type: 'helper', z, wires: [] },
+      );
       // Console and stdout/stderr of this process while the flows run.
       for (const method of ['log', 'info', 'warn', 'error', 'debug', 'trace']) {
         const original = console[method];
@@ -250,15 +308,22 @@ describe('reliability: the key never leaks', function () {
       hay.add('UppClient inspected', uppClient);
       hay.add('UppClient JSON', JSON.stringify(uppClient));
       hay.add('UppClient options', uppClient.options);
-      for (const id of ['network', 'scan', 'refund', 'pollPay']) hay.add(`node ${id} JSON`, JSON.stringify(helper.getNode(id), (k, v) => (k.startsWith('_') || k === 'credentials' ? undefined : v)));
+      for (const id of ['network', 'scan', 'refund', 'pollPay'])
+        hay.add(
+          `node ${id} JSON`,
+          JSON.stringify(helper.getNode(id), (k, v) => (k.startsWith('_') || k === 'credentials' ? undefined : v)),
+        );
       hay.add('runtime flows', helper._redNodes.getFlows()?.flows);
       const checked = hay.assertClean();
       // The searches saw what they should: the sinks, errors, statuses and log.
       assert.ok(outcomes.caught >= 5, `errors seen: ${JSON.stringify(outcomes)}`);
-      for (const kind of ['runtime log', 'status node', 'UppClient inspected', 'audit record']) assert.ok(hay.kinds[kind] > 0, `nothing captured from ${kind}`);
+      for (const kind of ['runtime log', 'status node', 'UppClient inspected', 'audit record'])
+        assert.ok(hay.kinds[kind] > 0, `nothing captured from ${kind}`);
       assert.ok(hay.kinds['audit record'] >= list.length, `audit records: ${hay.kinds['audit record']}`);
       assert.ok(Object.keys(hay.kinds).some((k) => k.endsWith('.status()')));
-      console.log(`      secrets (in process): ${list.length} scenarios, ${checked} items searched (${Object.keys(hay.kinds).length} kinds), outputs ${JSON.stringify(outcomes)}`);
+      console.log(
+        `      secrets (in process): ${list.length} scenarios, ${checked} items searched (${Object.keys(hay.kinds).length} kinds), outputs ${JSON.stringify(outcomes)}`,
+      );
     });
   });
 
@@ -278,16 +343,40 @@ describe('reliability: the key never leaks', function () {
       const flow = [{ id: z, type: 'tab', label: 'secrets' }];
       for (const c of configs) flow.push(credentials[c.id] ? { ...c, credentials: credentials[c.id] } : c);
       for (const def of nodes) {
-        flow.push({ id: `in-${def.id}`, type: 'http in', z, name: '', url: `/${def.id}`, method: 'post', upload: false, swaggerDoc: '', wires: [[def.id]] });
+        flow.push({
+          id: `in-${def.id}`,
+          type: 'http in',
+          z,
+          name: '',
+          url: `/${def.id}`,
+          method: 'post',
+          upload: false,
+          swaggerDoc: '',
+          wires: [[def.id]],
+        });
         const outs = h.OUTPUTS[def.type];
         flow.push({ ...def, wires: outs.map((o) => [`out-${def.id}-${o}`]) });
         for (const o of outs) {
-          flow.push({ id: `out-${def.id}-${o}`, type: 'change', z, name: '', rules: [{ t: 'set', p: 'out', pt: 'msg', to: `${def.id}:${o}`, tot: 'str' }], wires: [['replyFn']] });
+          flow.push({
+            id: `out-${def.id}-${o}`,
+            type: 'change',
+            z,
+            name: '',
+            rules: [{ t: 'set', p: 'out', pt: 'msg', to: `${def.id}:${o}`, tot: 'str' }],
+            wires: [['replyFn']],
+          });
         }
       }
       flow.push(
         { id: 'catcher', type: 'catch', z, name: '', scope: null, uncaught: false, wires: [['caughtOut']] },
-        { id: 'caughtOut', type: 'change', z, name: '', rules: [{ t: 'set', p: 'out', pt: 'msg', to: 'caught', tot: 'str' }], wires: [['replyFn']] },
+        {
+          id: 'caughtOut',
+          type: 'change',
+          z,
+          name: '',
+          rules: [{ t: 'set', p: 'out', pt: 'msg', to: 'caught', tot: 'str' }],
+          wires: [['replyFn']],
+        },
         {
           id: 'replyFn',
           type: 'function',
@@ -298,11 +387,47 @@ describe('reliability: the key never leaks', function () {
           wires: [['res'], ['dbg']],
         },
         { id: 'res', type: 'http response', z, name: '', statusCode: '', headers: {}, wires: [] },
-        { id: 'dbg', type: 'debug', z, name: 'dbg everything', active: true, tosidebar: true, console: true, tostatus: false, complete: 'true', targetType: 'full', wires: [] },
+        {
+          id: 'dbg',
+          type: 'debug',
+          z,
+          name: 'dbg everything',
+          active: true,
+          tosidebar: true,
+          console: true,
+          tostatus: false,
+          complete: 'true',
+          targetType: 'full',
+          wires: [],
+        },
         { id: 'audit', type: 'upp-audit', z, name: '', configs: [], endpoints: [], wires: [['dbgAudit']] },
-        { id: 'dbgAudit', type: 'debug', z, name: 'dbg audit', active: true, tosidebar: true, console: true, tostatus: false, complete: 'true', targetType: 'full', wires: [] },
+        {
+          id: 'dbgAudit',
+          type: 'debug',
+          z,
+          name: 'dbg audit',
+          active: true,
+          tosidebar: true,
+          console: true,
+          tostatus: false,
+          complete: 'true',
+          targetType: 'full',
+          wires: [],
+        },
         { id: 'statuses', type: 'status', z, name: '', scope: null, wires: [['dbgStatus']] },
-        { id: 'dbgStatus', type: 'debug', z, name: 'dbg statuses', active: true, tosidebar: true, console: true, tostatus: false, complete: 'true', targetType: 'full', wires: [] },
+        {
+          id: 'dbgStatus',
+          type: 'debug',
+          z,
+          name: 'dbg statuses',
+          active: true,
+          tosidebar: true,
+          console: true,
+          tostatus: false,
+          complete: 'true',
+          targetType: 'full',
+          wires: [],
+        },
       );
       const deployed = await red.request('POST', '/flows', { body: flow, headers: { 'Node-RED-Deployment-Type': 'full' } });
       assert.equal(deployed.status, 204, deployed.text);
@@ -347,15 +472,23 @@ describe('reliability: the key never leaks', function () {
           assert.match(r.text, /key:\s*\{\s*type:\s*['"]password['"]/, 'the key is a password credential in the editor');
         }
       }
-      for (const id of ['pollPay', 'pollRefund']) hay.add(`GET /context/node/${id}`, (await red.request('GET', `/context/node/${id}`)).text);
+      for (const id of ['pollPay', 'pollRefund'])
+        hay.add(`GET /context/node/${id}`, (await red.request('GET', `/context/node/${id}`)).text);
       // The UPP sidebar's endpoints: the overview, and "query now" on every item and for a payment of each config.
       const ops = await red.request('GET', '/upp/ops');
       assert.equal(ops.status, 200, ops.text);
       hay.add('GET /upp/ops', ops.text);
-      assert.ok(ops.json.configs.some((c) => c.id === 'cfg' && c.endpoints.length > 0), 'the sidebar saw the calls');
-      for (const item of ops.json.attention) hay.add(`POST /upp/ops/query item ${item.kind}`, (await red.request('POST', '/upp/ops/query', { body: { item: item.id } })).text);
+      assert.ok(
+        ops.json.configs.some((c) => c.id === 'cfg' && c.endpoints.length > 0),
+        'the sidebar saw the calls',
+      );
+      for (const item of ops.json.attention)
+        hay.add(`POST /upp/ops/query item ${item.kind}`, (await red.request('POST', '/upp/ops/query', { body: { item: item.id } })).text);
       for (const config of ['cfg', 'cfgWrong', 'cfgEnv', 'cfgDead', 'cfgNoKey']) {
-        hay.add(`POST /upp/ops/query ${config}`, (await red.request('POST', '/upp/ops/query', { body: { config, paymentNo: 'SECRETQ1', bizType: 'scan_pay' } })).text);
+        hay.add(
+          `POST /upp/ops/query ${config}`,
+          (await red.request('POST', '/upp/ops/query', { body: { config, paymentNo: 'SECRETQ1', bizType: 'scan_pay' } })).text,
+        );
       }
       hay.add('GET /upp/ops after queries', (await red.request('GET', '/upp/ops')).text);
       // Files on disk: flows.json has no credentials, flows_cred.json is encrypted.
@@ -380,7 +513,9 @@ describe('reliability: the key never leaks', function () {
       hay.add('sandbox access log', accessLog.join('\n'));
       assert.ok(trace.length > 50, `${trace.length} requests traced`);
       const checked = hay.assertClean();
-      console.log(`      secrets (Node-RED ${red.version()} child): ${list.length} scenarios over HTTP ${JSON.stringify(outs)}, ${trace.length} sandbox request bodies, ${checked} items searched in total`);
+      console.log(
+        `      secrets (Node-RED ${red.version()} child): ${list.length} scenarios over HTTP ${JSON.stringify(outs)}, ${trace.length} sandbox request bodies, ${checked} items searched in total`,
+      );
     });
   });
 });

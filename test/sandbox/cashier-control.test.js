@@ -16,7 +16,11 @@ async function form(url, fields) {
   return { status: res.statusCode, text: await res.body.text() };
 }
 async function api(sb, method, path, body) {
-  const res = await h.request(`${sb.origin}${path}`, { method, body: body === undefined ? undefined : JSON.stringify(body), headers: { 'content-type': 'application/json' } });
+  const res = await h.request(`${sb.origin}${path}`, {
+    method,
+    body: body === undefined ? undefined : JSON.stringify(body),
+    headers: { 'content-type': 'application/json' },
+  });
   const text = await res.body.text();
   return { status: res.statusCode, json: JSON.parse(text) };
 }
@@ -212,7 +216,11 @@ describe('sandbox: control API (origin root, whatever the prefix)', function () 
     data(await send(sb, 'network', {}, opts));
     assert.equal((await api(sb, 'POST', '/_sandbox/faults', { fault: 'nope' })).status, 400);
     assert.equal((await api(sb, 'POST', '/_sandbox/faults', { fault: 'slow', endpoint: 'x' })).status, 400);
-    const res = await h.request(`${sb.origin}/_sandbox/faults`, { method: 'POST', body: '{oops', headers: { 'content-type': 'application/json' } });
+    const res = await h.request(`${sb.origin}/_sandbox/faults`, {
+      method: 'POST',
+      body: '{oops',
+      headers: { 'content-type': 'application/json' },
+    });
     assert.equal(res.statusCode, 400);
     await res.body.text();
   });
@@ -272,19 +280,26 @@ describe('sandbox: access log and close()', function () {
     const once = () =>
       new Promise((resolve, reject) => {
         const { body } = h.core.encodeRequest(h.IDS, {}, h.KEY, 'v1', Date.now());
-        const req = http.request(`${sb.url}/access/network`, { method: 'POST', agent, headers: { 'content-type': 'application/json' } }, (res) => {
-          let text = '';
-          res.setEncoding('utf8');
-          res.on('data', (chunk) => (text += chunk));
-          res.on('end', () => resolve({ reused: req.reusedSocket, tree: h.core.parseLossless(text), status: res.statusCode }));
-        });
+        const req = http.request(
+          `${sb.url}/access/network`,
+          { method: 'POST', agent, headers: { 'content-type': 'application/json' } },
+          (res) => {
+            let text = '';
+            res.setEncoding('utf8');
+            res.on('data', (chunk) => (text += chunk));
+            res.on('end', () => resolve({ reused: req.reusedSocket, tree: h.core.parseLossless(text), status: res.statusCode }));
+          },
+        );
         req.on('error', reject);
         req.end(body);
       });
     try {
       const answers = [await once(), await once(), await once()];
       answers.forEach((a) => h.verified(a));
-      assert.deepEqual(answers.map((a) => a.reused), [false, true, true]);
+      assert.deepEqual(
+        answers.map((a) => a.reused),
+        [false, true, true],
+      );
     } finally {
       agent.destroy();
       await sb.close();

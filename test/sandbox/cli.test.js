@@ -34,7 +34,24 @@ function startCli(args, env = {}) {
 describe('sandbox: upp-sandbox CLI', function () {
   it('starts with options, prints the URL and the magic values but never the key, and stops on SIGTERM', async () => {
     const key = 'cli-secret-key-0042';
-    const cli = startCli(['--port', '0', '--prefix', '/x', '--profile', 'v2', '--key', key, '--isv-id', '321', '--partner-id', '654', '--slow-ms', '300', '--require-body', '--no-data-sign']);
+    const cli = startCli([
+      '--port',
+      '0',
+      '--prefix',
+      '/x',
+      '--profile',
+      'v2',
+      '--key',
+      key,
+      '--isv-id',
+      '321',
+      '--partner-id',
+      '654',
+      '--slow-ms',
+      '300',
+      '--require-body',
+      '--no-data-sign',
+    ]);
     try {
       const url = await cli.ready;
       assert.match(url, /^http:\/\/127\.0\.0\.1:\d+\/x$/);
@@ -96,7 +113,10 @@ describe('sandbox: upp-sandbox CLI', function () {
       const out = cli.output();
       assert.match(out, /edition 2\.1, isvId 20000, partnerId 12345, profile v1, key: default test key/);
       assert.match(out, /answers signed v2-mixed\/iso-time/);
-      assert.match(out, /paths: \/access\/\{network,scanCode,barCode,paymentQuery,refund,refundQuery,close,faceCode,yuntaiBills,channelBIlls\}/);
+      assert.match(
+        out,
+        /paths: \/access\/\{network,scanCode,barCode,paymentQuery,refund,refundQuery,close,faceCode,yuntaiBills,channelBIlls\}/,
+      );
     } finally {
       cli.child.kill('SIGTERM');
     }

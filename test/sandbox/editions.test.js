@@ -9,7 +9,12 @@ const ALL = ['network', 'scanCode', 'barCode', 'query', 'refund', 'refundQuery',
 
 /** Sends through the core's own validation and path table for this edition. */
 const sendAs = (sb, edition, endpoint, input, opts = {}) =>
-  send(sb, endpoint, input, { style: core.EDITIONS[edition].pathStyle, profile: core.EDITIONS[edition].requestProfile, ...opts, wire: core.validateRequest(endpoint, input, Date.now(), edition) });
+  send(sb, endpoint, input, {
+    style: core.EDITIONS[edition].pathStyle,
+    profile: core.EDITIONS[edition].requestProfile,
+    ...opts,
+    wire: core.validateRequest(endpoint, input, Date.now(), edition),
+  });
 const order = (extra = {}) => ({ paymentNo: uid(), expireTime: inMinutes(10), tradeFee: '5.00', subject: '门诊缴费', ...extra });
 const face = (extra = {}) => order({ channelProduct: 'ali_face_code', faceCode: 'FC0123456789', ...extra });
 
@@ -46,7 +51,14 @@ describe('sandbox: editions', function () {
       return c;
     };
     try {
-      const input = { paymentNo: uid(), authCode: '283456789012345678', expireTime: Date.now() + 600_000, tradeFee: '3.00', subject: 's', body: '药费' };
+      const input = {
+        paymentNo: uid(),
+        authCode: '283456789012345678',
+        expireTime: Date.now() + 600_000,
+        tradeFee: '3.00',
+        subject: 's',
+        body: '药费',
+      };
       const own = await client('2.2', sandboxes['2.2']).barCode(input);
       assert.deepEqual([own.outcome, own.verified], ['success', 'v1']);
       const old = await client('1.0', sandboxes['1.0']).barCode({ ...input, paymentNo: uid() });
@@ -69,12 +81,18 @@ describe('sandbox: editions', function () {
       delete wire.body;
       rejected(await send(sb, 'barCode', null, { style: 'v2', profile, wire }), '字段 body 非法', profile);
       rejected(await send(sb, 'barCode', null, { style: 'v2', profile, wire: { ...wire, body: '药费,挂号' } }), '字段 body 非法', profile);
-      assert.equal(dataOf(await send(sb, 'barCode', null, { style: 'v2', profile, wire: { ...wire, body: '药费' } }), profile).tradeStatus, 'pay_success');
+      assert.equal(
+        dataOf(await send(sb, 'barCode', null, { style: 'v2', profile, wire: { ...wire, body: '药费' } }), profile).tradeStatus,
+        'pay_success',
+      );
     }
   });
 
   it('authCode: String(64) in 1.0, String(256) from 2.0', async () => {
-    const wire = (edition, length) => ({ ...core.validateRequest('barCode', order({ authCode: '28' }), Date.now(), edition), authCode: '28'.padEnd(length, '7') });
+    const wire = (edition, length) => ({
+      ...core.validateRequest('barCode', order({ authCode: '28' }), Date.now(), edition),
+      authCode: '28'.padEnd(length, '7'),
+    });
     rejected(await send(sandboxes['1.0'], 'barCode', null, { wire: wire('1.0', 65) }), '字段 authCode 非法');
     dataOf(await send(sandboxes['1.0'], 'barCode', null, { wire: wire('1.0', 64) }));
     dataOf(await send(sandboxes['2.0'], 'barCode', null, { style: 'v2', wire: wire('2.0', 256) }));
@@ -92,7 +110,10 @@ describe('sandbox: editions', function () {
     const sb = sandboxes['2.1'];
     const input = face();
     const data = dataOf(await sendAs(sb, '2.1', 'faceCode', input));
-    assert.deepEqual([data.tradeStatus, data.channelProduct, data.channelType, data.paymentNo, data.tradeFee], ['pay_success', 'ali_face_code', 'ali', input.paymentNo, '5.00']);
+    assert.deepEqual(
+      [data.tradeStatus, data.channelProduct, data.channelType, data.paymentNo, data.tradeFee],
+      ['pay_success', 'ali_face_code', 'ali', input.paymentNo, '5.00'],
+    );
     assert.equal(data.sign, undefined);
     assert.deepEqual([sb.order(input.paymentNo).bizType, sb.order(input.paymentNo).endpoint], ['face_pay', 'faceCode']);
     assert.equal(dataOf(await sendAs(sb, '2.1', 'query', { bizType: 'face_pay', paymentNo: input.paymentNo })).tradeStatus, 'pay_success');
@@ -128,12 +149,42 @@ describe('sandbox: editions', function () {
       const rows = dataOf(res);
       const order1 = sb.order(paid.paymentNo);
       assert.deepEqual(rows, [
-        { partnerId: '12345', isvId: '20000', tradeType: 'pay', bizType: 'barcode_pay', channelType: 'ten', channelProduct: 'ten_bar_code', billsDate: day, derateFee: '0.00', tradeFee: '12.00', tradeTime: order1.paymentTime, outTradeNo: order1.outPaymentNo, inTradeNo: order1.inPaymentNo, tradeNo: paid.paymentNo },
-        { partnerId: '12345', isvId: '20000', tradeType: 'refund', bizType: 'barcode_pay', channelType: 'ten', channelProduct: 'ten_bar_code', billsDate: day, derateFee: '0.00', tradeFee: '2.00', tradeTime: refunded.refundTime, outTradeNo: refunded.outRefundNo, tradeNo: refund.refundNo },
+        {
+          partnerId: '12345',
+          isvId: '20000',
+          tradeType: 'pay',
+          bizType: 'barcode_pay',
+          channelType: 'ten',
+          channelProduct: 'ten_bar_code',
+          billsDate: day,
+          derateFee: '0.00',
+          tradeFee: '12.00',
+          tradeTime: order1.paymentTime,
+          outTradeNo: order1.outPaymentNo,
+          inTradeNo: order1.inPaymentNo,
+          tradeNo: paid.paymentNo,
+        },
+        {
+          partnerId: '12345',
+          isvId: '20000',
+          tradeType: 'refund',
+          bizType: 'barcode_pay',
+          channelType: 'ten',
+          channelProduct: 'ten_bar_code',
+          billsDate: day,
+          derateFee: '0.00',
+          tradeFee: '2.00',
+          tradeTime: refunded.refundTime,
+          outTradeNo: refunded.outRefundNo,
+          tradeNo: refund.refundNo,
+        },
       ]);
       assert.match(res.text, /"derateFee":0\.00,"tradeFee":12\.00/, 'amounts as number literals with their scale');
       const channel = dataOf(await sendAs(sb, '2.1', 'channelBills', range));
-      assert.deepEqual(channel, rows.map(({ derateFee, ...rest }) => rest));
+      assert.deepEqual(
+        channel,
+        rows.map(({ derateFee, ...rest }) => rest),
+      );
       // the core client reads them as rows, verified
       const c = new core.UppClient({ baseUrl: sb.url, isvId: 20000, partnerId: 12345, key: KEY, edition: '2.1', proxy: 'none' });
       const r = await c.yuntaiBills(range);

@@ -11,7 +11,11 @@ async function sendWithin(sb, endpoint, input, ms) {
   const fields = core.validateRequest(endpoint, input);
   const { body } = core.encodeRequest(IDS, fields, KEY, 'v1', Date.now());
   try {
-    const res = await h.request(`${sb.url}${core.ENDPOINTS[endpoint].paths['manual-1.0']}`, { method: 'POST', body, signal: AbortSignal.timeout(ms) });
+    const res = await h.request(`${sb.url}${core.ENDPOINTS[endpoint].paths['manual-1.0']}`, {
+      method: 'POST',
+      body,
+      signal: AbortSignal.timeout(ms),
+    });
     return { status: res.statusCode, text: await res.body.text() };
   } catch (err) {
     return { error: err.name };

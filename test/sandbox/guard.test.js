@@ -9,12 +9,15 @@ const { assert, scanOrder } = h;
 /** A raw request with exactly these headers (undici would not let a test forge Host). */
 function raw(sb, method, path, { headers = {}, body = '' } = {}) {
   return new Promise((resolve, reject) => {
-    const req = http.request({ host: '127.0.0.1', port: sb.port, method, path, headers: { 'content-length': Buffer.byteLength(body), ...headers } }, (res) => {
-      let text = '';
-      res.setEncoding('utf8');
-      res.on('data', (chunk) => (text += chunk));
-      res.on('end', () => resolve({ status: res.statusCode, text }));
-    });
+    const req = http.request(
+      { host: '127.0.0.1', port: sb.port, method, path, headers: { 'content-length': Buffer.byteLength(body), ...headers } },
+      (res) => {
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk) => (text += chunk));
+        res.on('end', () => resolve({ status: res.statusCode, text }));
+      },
+    );
     req.on('error', reject);
     req.end(body);
   });
@@ -49,7 +52,11 @@ describe('sandbox: control API and cashier refuse cross-site requests', function
     assert.equal((await raw(sb, 'POST', path, { headers: { ...json, host: `rebind.evil.example:${sb.port}` } })).status, 403);
     assert.equal((await raw(sb, 'POST', path, { headers: { ...json, host: own, origin: 'https://evil.example' } })).status, 403);
     assert.equal((await raw(sb, 'POST', path, { headers: { ...json, host: own, origin: 'null' } })).status, 403);
-    assert.equal((await raw(sb, 'POST', path, { headers: { ...json, host: `127.0.0.1:${sb.port + 1}` } })).status, 403, 'another port is another origin');
+    assert.equal(
+      (await raw(sb, 'POST', path, { headers: { ...json, host: `127.0.0.1:${sb.port + 1}` } })).status,
+      403,
+      'another port is another origin',
+    );
     for (const type of ['text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x', undefined]) {
       const headers = type ? { host: own, 'content-type': type } : { host: own };
       assert.equal((await raw(sb, 'POST', path, { headers })).status, 415, String(type));
@@ -72,7 +79,9 @@ describe('sandbox: control API and cashier refuse cross-site requests', function
     for (const host of names) {
       const { paymentNo } = await scanOrder(sb, '12.00');
       const origin = `http://${host.toLowerCase()}`;
-      const res = await raw(sb, 'POST', `/_sandbox/orders/${paymentNo}/pay`, { headers: { host, origin, 'content-type': 'application/json; charset=utf-8' } });
+      const res = await raw(sb, 'POST', `/_sandbox/orders/${paymentNo}/pay`, {
+        headers: { host, origin, 'content-type': 'application/json; charset=utf-8' },
+      });
       assert.equal(res.status, 200, `${host}: ${res.text}`);
       assert.equal(status(paymentNo), 'pay_success');
     }
@@ -86,10 +95,16 @@ describe('sandbox: control API and cashier refuse cross-site requests', function
     const formType = { 'content-type': 'application/x-www-form-urlencoded' };
     assert.equal((await raw(sb, 'GET', `${url.pathname}${url.search}`, { headers: { host: `localhost:${sb.port}` } })).status, 200);
     assert.equal((await raw(sb, 'GET', `${url.pathname}${url.search}`, { headers: { host: 'rebind.evil.example' } })).status, 403);
-    const cross = await raw(sb, 'POST', '/_sandbox/cashier/pay', { headers: { ...formType, host: own, origin: 'http://evil.example' }, body: form });
+    const cross = await raw(sb, 'POST', '/_sandbox/cashier/pay', {
+      headers: { ...formType, host: own, origin: 'http://evil.example' },
+      body: form,
+    });
     assert.equal(cross.status, 403);
     assert.equal(status(paymentNo), 'wait_pay');
-    const same = await raw(sb, 'POST', '/_sandbox/cashier/pay', { headers: { ...formType, host: own, origin: `http://${own}` }, body: form });
+    const same = await raw(sb, 'POST', '/_sandbox/cashier/pay', {
+      headers: { ...formType, host: own, origin: `http://${own}` },
+      body: form,
+    });
     assert.equal(same.status, 200, same.text);
     assert.equal(status(paymentNo), 'pay_success');
   });
@@ -100,7 +115,9 @@ describe('sandbox: control API and cashier refuse cross-site requests', function
       const { data } = await scanOrder(proxied, '12.00');
       const url = new URL(data.sign);
       assert.equal(url.host, 'pay.example.org');
-      const page = await raw(proxied, 'GET', `${url.pathname}${url.search}`, { headers: { host: 'pay.example.org', origin: 'https://pay.example.org' } });
+      const page = await raw(proxied, 'GET', `${url.pathname}${url.search}`, {
+        headers: { host: 'pay.example.org', origin: 'https://pay.example.org' },
+      });
       assert.equal(page.status, 200);
       assert.equal((await raw(proxied, 'GET', '/_sandbox', { headers: { host: 'other.example.org' } })).status, 403);
     } finally {
@@ -111,7 +128,10 @@ describe('sandbox: control API and cashier refuse cross-site requests', function
   it('the signed endpoints are not affected (any Host: they need the key)', async () => {
     const res = await h.send(sb, 'network', {});
     assert.equal(res.status, 200);
-    const spoofed = await raw(sb, 'POST', '/access/network', { headers: { host: 'anything.example', 'content-type': 'text/plain' }, body: res.body });
+    const spoofed = await raw(sb, 'POST', '/access/network', {
+      headers: { host: 'anything.example', 'content-type': 'text/plain' },
+      body: res.body,
+    });
     assert.equal(spoofed.status, 200);
     assert.equal(JSON.parse(spoofed.text).result, true);
   });

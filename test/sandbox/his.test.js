@@ -32,7 +32,11 @@ async function fakeHis(reply) {
 }
 
 const control = async (sb, method, path, json) => {
-  const res = await fetch(`${sb.origin}${path}`, { method, headers: { 'Content-Type': 'application/json' }, body: json === undefined ? undefined : JSON.stringify(json) });
+  const res = await fetch(`${sb.origin}${path}`, {
+    method,
+    headers: { 'Content-Type': 'application/json' },
+    body: json === undefined ? undefined : JSON.stringify(json),
+  });
   return { status: res.status, body: await res.json() };
 };
 
@@ -54,9 +58,10 @@ describe('sandbox: the platform asks the HIS before refunding late payments', fu
     dataOf(await send(sb, 'close', { paymentNo, bizType: 'scan_pay' }));
     return { paymentNo, outPaymentNo: data.outPaymentNo };
   }
-  const latePay = (paymentNo, extra = {}) => control(sb, 'POST', `/_sandbox/orders/${encodeURIComponent(paymentNo)}/late-pay`, { wait: true, ...extra });
+  const latePay = (paymentNo, extra = {}) =>
+    control(sb, 'POST', `/_sandbox/orders/${encodeURIComponent(paymentNo)}/late-pay`, { wait: true, ...extra });
 
-  it('asks the order view with the payment\'s serials and refunds on result:true with no paid record', async () => {
+  it("asks the order view with the payment's serials and refunds on result:true with no paid record", async () => {
     const order = await closedOrder();
     answer = () => ({ json: { result: true, msg: '', data: [] } });
     const res = await latePay(order.paymentNo);
@@ -77,7 +82,15 @@ describe('sandbox: the platform asks the HIS before refunding late payments', fu
       [() => ({ json: { result: true, msg: '', data: null } }), 'unreadable'],
       [() => ({ json: { result: true, msg: '' } }), 'unreadable'],
       [() => ({ text: 'not json' }), 'unreadable'],
-      [() => ({ json: { result: true, data: [{ tradeType: 'paid', tradeFee: '5.00', tradeTime: '2026-11-28 10:00:00', outTradeNo: 'x', tradeNo: 'y' }] } }), 'unreadable'],
+      [
+        () => ({
+          json: {
+            result: true,
+            data: [{ tradeType: 'paid', tradeFee: '5.00', tradeTime: '2026-11-28 10:00:00', outTradeNo: 'x', tradeNo: 'y' }],
+          },
+        }),
+        'unreadable',
+      ],
     ];
     for (const [reply, kind] of cases) {
       const order = await closedOrder();
@@ -93,23 +106,46 @@ describe('sandbox: the platform asks the HIS before refunding late payments', fu
     const rechecked = await control(sb, 'POST', '/_sandbox/his/recheck');
     assert.ok(rechecked.body.length >= cases.length);
     for (const late of (await control(sb, 'GET', '/_sandbox/late-payments')).body.filter((l) => l.decisions.length > 1)) {
-      assert.deepEqual(late.decisions.map((d) => d.action), ['hold', 'refund']);
+      assert.deepEqual(
+        late.decisions.map((d) => d.action),
+        ['hold', 'refund'],
+      );
       assert.equal(late.state, 'refunded');
     }
     const all = (await control(sb, 'GET', '/_sandbox/his')).body.decisions;
-    assert.deepEqual(all.map((d) => d.seq), [...all.map((d) => d.seq)].sort((a, b) => a - b), 'decisions in order');
+    assert.deepEqual(
+      all.map((d) => d.seq),
+      [...all.map((d) => d.seq)].sort((a, b) => a - b),
+      'decisions in order',
+    );
   });
 
   it('keeps a payment the HIS has paid (same platform serial), and refunds a second payment through another channel', async () => {
     const order = await closedOrder('7.00');
-    answer = (req) => ({ json: { result: true, msg: '', data: [{ tradeType: 'pay', tradeFee: '7.00', tradeTime: '2026-11-28 10:00:00', outTradeNo: req.outPaymentNo, tradeNo: req.paymentNo }] } });
+    answer = (req) => ({
+      json: {
+        result: true,
+        msg: '',
+        data: [
+          { tradeType: 'pay', tradeFee: '7.00', tradeTime: '2026-11-28 10:00:00', outTradeNo: req.outPaymentNo, tradeNo: req.paymentNo },
+        ],
+      },
+    });
     const kept = await latePay(order.paymentNo);
     assert.equal(kept.body.state, 'kept');
     assert.match(kept.body.decisions[0].why, /the HIS has this payment as paid/);
 
     const { paymentNo, data } = await scanOrder(sb, '9.00');
     sb.pay(paymentNo);
-    answer = (req) => ({ json: { result: true, msg: '', data: [{ tradeType: 'pay', tradeFee: '9.00', tradeTime: '2026-11-28 10:00:00', outTradeNo: data.outPaymentNo, tradeNo: req.paymentNo }] } });
+    answer = (req) => ({
+      json: {
+        result: true,
+        msg: '',
+        data: [
+          { tradeType: 'pay', tradeFee: '9.00', tradeTime: '2026-11-28 10:00:00', outTradeNo: data.outPaymentNo, tradeNo: req.paymentNo },
+        ],
+      },
+    });
     assert.equal((await latePay(paymentNo, { channelType: 'ali' })).status, 400, 'another channel than the first payment');
     const second = await latePay(paymentNo, { channelType: 'ten' });
     assert.equal(second.body.kind, 'second_channel');
@@ -132,12 +168,20 @@ describe('sandbox: the platform asks the HIS before refunding late payments', fu
     const page = await (await fetch(view.payUrl)).text();
     assert.match(page, /id="late-pay"/);
     const u = new URL(view.payUrl);
-    const res = await fetch(`${sb.origin}/_sandbox/cashier/late`, { method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ order: u.searchParams.get('order'), t: u.searchParams.get('t') }).toString() });
+    const res = await fetch(`${sb.origin}/_sandbox/cashier/late`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ order: u.searchParams.get('order'), t: u.searchParams.get('t') }).toString(),
+    });
     const html = await res.text();
     assert.equal(res.status, 200);
     assert.match(html, /data-state="held"/);
     assert.match(html, /result is false: down/);
-    const wrongToken = await fetch(`${sb.origin}/_sandbox/cashier/late`, { method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ order: u.searchParams.get('order'), t: 'nope' }).toString() });
+    const wrongToken = await fetch(`${sb.origin}/_sandbox/cashier/late`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ order: u.searchParams.get('order'), t: 'nope' }).toString(),
+    });
     assert.equal(wrongToken.status, 404);
   });
 
@@ -161,13 +205,29 @@ describe('sandbox: the platform asks the HIS before refunding late payments', fu
   });
 
   it('the rule as a function: refund without a paid record of this payment or with it refunded, else keep', () => {
-    const pay = (outTradeNo, fee = '5.00') => ({ tradeType: 'pay', tradeFee: fee, tradeTime: '2026-11-28 10:00:00', outTradeNo, tradeNo: 'P' });
-    const refund = (fee) => ({ tradeType: 'refund', tradeFee: fee, tradeTime: '2026-11-28 10:05:00', outTradeNo: `R${fee}`, tradeNo: `RF${fee}` });
+    const pay = (outTradeNo, fee = '5.00') => ({
+      tradeType: 'pay',
+      tradeFee: fee,
+      tradeTime: '2026-11-28 10:00:00',
+      outTradeNo,
+      tradeNo: 'P',
+    });
+    const refund = (fee) => ({
+      tradeType: 'refund',
+      tradeFee: fee,
+      tradeTime: '2026-11-28 10:05:00',
+      outTradeNo: `R${fee}`,
+      tradeNo: `RF${fee}`,
+    });
     assert.equal(hisDecide({ outPaymentNo: 'A' }, []).action, 'refund');
     assert.equal(hisDecide({ outPaymentNo: 'A' }, [pay('A')]).action, 'hold');
     assert.equal(hisDecide({ outPaymentNo: 'B' }, [pay('A')]).action, 'refund');
     assert.equal(hisDecide({ outPaymentNo: 'A' }, [pay('A'), refund('5.00')]).action, 'refund');
-    assert.equal(hisDecide({ outPaymentNo: 'A' }, [pay('A'), refund('4.99')]).action, 'hold', 'a partial refund: the HIS still keeps money');
+    assert.equal(
+      hisDecide({ outPaymentNo: 'A' }, [pay('A'), refund('4.99')]).action,
+      'hold',
+      'a partial refund: the HIS still keeps money',
+    );
   });
 
   it('--his-order-url and --his-bill-url reach the options', () => {

@@ -75,7 +75,12 @@ describe('sandbox: pay outcomes by the cents of tradeFee', function () {
       const { paymentNo, data } = await order(sb, '3.23');
       assert.equal(data.tradeStatus, 'wait_pay');
       assert.deepEqual(
-        [await statusOf(sb, paymentNo, bizType), await statusOf(sb, paymentNo, bizType), await statusOf(sb, paymentNo, bizType), await statusOf(sb, paymentNo, bizType)],
+        [
+          await statusOf(sb, paymentNo, bizType),
+          await statusOf(sb, paymentNo, bizType),
+          await statusOf(sb, paymentNo, bizType),
+          await statusOf(sb, paymentNo, bizType),
+        ],
         ['wait_pay', 'wait_pay', 'pay_success', 'pay_success'],
       );
     });
@@ -155,7 +160,10 @@ describe('sandbox: cents 40 and expiry (injected clock)', function () {
     assert.ok(clock + 3_600_000 < Date.now(), 'the injected clock lies in the past');
     assert.equal((await scanOrder(sb, '1.00', { expireTime: inMinutes(1, clock) }, at())).data.tradeStatus, 'wait_pay');
     const input = h.scanInput('1.00', { expireTime: inMinutes(-1, clock) });
-    h.rejected(await send(sb, 'scanCode', null, { wire: h.core.validateRequest('scanCode', input, clock - 3_600_000), now: clock }), '字段 expireTime 非法');
+    h.rejected(
+      await send(sb, 'scanCode', null, { wire: h.core.validateRequest('scanCode', input, clock - 3_600_000), now: clock }),
+      '字段 expireTime 非法',
+    );
   });
 });
 

@@ -16,7 +16,10 @@ describe('sandbox: paths, profiles and signatures', function () {
         assert.equal(sb.origin, `http://127.0.0.1:${sb.port}`);
       });
 
-      for (const [style, edition] of [['manual-1.0', '1.0'], ['v2', '2.0']]) {
+      for (const [style, edition] of [
+        ['manual-1.0', '1.0'],
+        ['v2', '2.0'],
+      ]) {
         it(`edition ${edition} serves all seven endpoints at the ${style} paths, every answer signed (${profile}, strict)`, async () => {
           const own = await h.startSandbox({ port: 0, profile, prefix: '/hs-access-facepay/', edition });
           try {
@@ -39,7 +42,10 @@ describe('sandbox: paths, profiles and signatures', function () {
 
         const bar = barInput('30.00');
         assert.equal(dataOf(await send(sb, 'barCode', bar, o), profile).tradeStatus, 'pay_success');
-        assert.equal(dataOf(await send(sb, 'query', { bizType: 'barcode_pay', paymentNo: bar.paymentNo }, o), profile).tradeStatus, 'pay_success');
+        assert.equal(
+          dataOf(await send(sb, 'query', { bizType: 'barcode_pay', paymentNo: bar.paymentNo }, o), profile).tradeStatus,
+          'pay_success',
+        );
 
         const requestNo = uid('R');
         const refund = { paymentNo: bar.paymentNo, refundFee: '10.00', bizType: 'barcode_pay', requestNo, refundNo: `N${requestNo}` };
@@ -47,7 +53,10 @@ describe('sandbox: paths, profiles and signatures', function () {
         assert.equal(dataOf(await send(sb, 'refundQuery', { requestNo }, o), profile).refundNo, `N${requestNo}`);
         assert.equal(dataOf(await send(sb, 'close', { bizType: 'scan_pay', paymentNo: scan.paymentNo }, o), profile).isCloseOrder, 'Y');
 
-        const paths = sb.requests().slice(-7).map((r) => r.path);
+        const paths = sb
+          .requests()
+          .slice(-7)
+          .map((r) => r.path);
         for (const name of ['network', 'scanCode', 'barCode', 'query', 'refund', 'refundQuery', 'close']) {
           assert.ok(paths.includes(core.endpointPath(name, style, '/hs-access-facepay')), `${name} at ${style}`);
         }
@@ -99,14 +108,25 @@ describe('sandbox: paths, profiles and signatures', function () {
     it('checks isvId, partnerId (JSON numbers matching this front-end), version and timestamp first', async () => {
       rejected(await send(sb, 'network', {}, { ids: { isvId: '20001', partnerId: '12345' } }), '字段 isvId 非法');
       rejected(await send(sb, 'network', {}, { ids: { isvId: '20000', partnerId: '9' } }), '字段 partnerId 非法');
-      const tree = { isvId: '20000', partnerId: new core.LosslessNumber('12345'), version: '1.0.0', timestamp: new core.LosslessNumber('1') };
+      const tree = {
+        isvId: '20000',
+        partnerId: new core.LosslessNumber('12345'),
+        version: '1.0.0',
+        timestamp: new core.LosslessNumber('1'),
+      };
       const sign = core.md5Sign(core.canonicalOf(tree, 'v1'), KEY); // v1 quotes numbers: a string isvId signs the same
       rejected(await post(`${sb.url}/access/network`, core.writeJson({ ...tree, sign }, { canonical: false })), '字段 isvId 非法');
       for (const [field, value] of [
         ['version', '1.0.1'],
         ['timestamp', '1700000000000'],
       ]) {
-        const t = { isvId: new core.LosslessNumber('20000'), partnerId: new core.LosslessNumber('12345'), version: '1.0.0', timestamp: new core.LosslessNumber('1'), [field]: value };
+        const t = {
+          isvId: new core.LosslessNumber('20000'),
+          partnerId: new core.LosslessNumber('12345'),
+          version: '1.0.0',
+          timestamp: new core.LosslessNumber('1'),
+          [field]: value,
+        };
         const s = core.md5Sign(core.canonicalOf(t, 'v1'), KEY);
         rejected(await post(`${sb.url}/access/network`, core.writeJson({ ...t, sign: s }, { canonical: false })), `字段 ${field} 非法`);
       }
@@ -216,7 +236,14 @@ describe('sandbox: field validation (first bad field, Chinese message)', functio
 
   const N = (text) => new core.LosslessNumber(text);
   const scanWire = (over = {}) => {
-    const wire = { paymentNo: uid(), channelProduct: 'ali_scan_code', expireTime: inMinutes(10), tradeFee: N('10.00'), subject: 'ok', ...over };
+    const wire = {
+      paymentNo: uid(),
+      channelProduct: 'ali_scan_code',
+      expireTime: inMinutes(10),
+      tradeFee: N('10.00'),
+      subject: 'ok',
+      ...over,
+    };
     for (const [k, v] of Object.entries(wire)) if (v === undefined) delete wire[k];
     return wire;
   };

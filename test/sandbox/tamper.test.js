@@ -122,7 +122,11 @@ describe('sandbox: mismatch and insert_field faults', function () {
 
   it('the control API arms them too, and GET /_sandbox lists field and value', async () => {
     const post = (body) =>
-      h.request(`${sb.origin}/_sandbox/faults`, { method: 'POST', body: JSON.stringify(body), headers: { 'content-type': 'application/json' } });
+      h.request(`${sb.origin}/_sandbox/faults`, {
+        method: 'POST',
+        body: JSON.stringify(body),
+        headers: { 'content-type': 'application/json' },
+      });
     const ok = await post({ fault: 'insert_field', endpoint: 'close', field: 'tradeStatus', value: '' });
     assert.equal(ok.statusCode, 200, await ok.body.text());
     const bad = await post({ fault: 'insert_field', endpoint: 'close' });

@@ -53,7 +53,9 @@ export function canonicalOf(tree: JsonTree, profile: SignProfile, dropDataSign =
 }
 
 export function md5Sign(canonical: string, key: string): string {
-  return createHash('md5').update(canonical + key, 'utf8').digest('hex');
+  return createHash('md5')
+    .update(canonical + key, 'utf8')
+    .digest('hex');
 }
 
 export interface CanonicalOptions {
@@ -82,9 +84,7 @@ export function signaturesEqual(expected: string, received: string): boolean {
   return timingSafeEqual(a, b);
 }
 
-export type VerifyOutcome =
-  | { verified: VerifiedVariant }
-  | { verified: false; problem: 'unsigned' | 'bad_signature' };
+export type VerifyOutcome = { verified: VerifiedVariant } | { verified: false; problem: 'unsigned' | 'bad_signature' };
 
 export interface VerifyOptions {
   /**

@@ -11,21 +11,117 @@ const { ENDPOINTS, ENUMS, Decimal } = core;
 const HOSTILE_KEYS = ['__proto__', 'constructor', 'prototype', 'toString', 'valueOf', 'toJSON', 'hasOwnProperty', 'then', 'toStringTag'];
 
 const HOSTILE_STRINGS = [
-  '', ' ', '  12.30', '12.30 ', '1e3', '1E3', '0.1', '12.3', '12.30', '12.345', '-1', '+1', '.5', '5.', '00012.30', '１２.３０', '0x10', 'NaN', 'Infinity', '-0', '0', '0.00',
-  '99999999.99', '100000000.00', '1_000', '2099-12-31 23:59:59', '2026-02-30 00:00:00', '2019-01-01T12:00:00', '2099-01-01 24:00:00', '9999-12-31 23:59:59',
-  '{"a":1}', '[1,2]', 'null', 'true', '{', '__proto__', 'constructor', '[object Decimal]', '{"__proto__":{"polluted":1}}', 'a,b', '门诊，缴费', '\u0000', '\ud800',
-  '\udc00x', '😀', '\u2028\u2029', '\r\n', '"', '\\', '<script>alert(1)</script>', '${UPP_KEY}', '%s%n', 'ali_scan_code', 'ten_bar_code', 'scan_pay', 'barcode_pay',
-  'outpatient', 'x'.repeat(32), 'x'.repeat(33), '字'.repeat(64), '字'.repeat(65), 'x'.repeat(128), 'x'.repeat(129), 'x'.repeat(256), 'x'.repeat(257),
+  '',
+  ' ',
+  '  12.30',
+  '12.30 ',
+  '1e3',
+  '1E3',
+  '0.1',
+  '12.3',
+  '12.30',
+  '12.345',
+  '-1',
+  '+1',
+  '.5',
+  '5.',
+  '00012.30',
+  '１２.３０',
+  '0x10',
+  'NaN',
+  'Infinity',
+  '-0',
+  '0',
+  '0.00',
+  '99999999.99',
+  '100000000.00',
+  '1_000',
+  '2099-12-31 23:59:59',
+  '2026-02-30 00:00:00',
+  '2019-01-01T12:00:00',
+  '2099-01-01 24:00:00',
+  '9999-12-31 23:59:59',
+  '{"a":1}',
+  '[1,2]',
+  'null',
+  'true',
+  '{',
+  '__proto__',
+  'constructor',
+  '[object Decimal]',
+  '{"__proto__":{"polluted":1}}',
+  'a,b',
+  '门诊，缴费',
+  '\u0000',
+  '\ud800',
+  '\udc00x',
+  '😀',
+  '\u2028\u2029',
+  '\r\n',
+  '"',
+  '\\',
+  '<script>alert(1)</script>',
+  '${UPP_KEY}',
+  '%s%n',
+  'ali_scan_code',
+  'ten_bar_code',
+  'scan_pay',
+  'barcode_pay',
+  'outpatient',
+  'x'.repeat(32),
+  'x'.repeat(33),
+  '字'.repeat(64),
+  '字'.repeat(65),
+  'x'.repeat(128),
+  'x'.repeat(129),
+  'x'.repeat(256),
+  'x'.repeat(257),
 ];
 
 const HOSTILE_NUMBERS = [
-  1e3, 0.1 + 0.2, -0, 0, 1, 12.3, 12.3, 0.01, 0.001, 1e-7, 5e-324, 1e21, 1e20, 3e14, 253402271999999, 253402272000000, 8.64e15, 8.64e15 + 1,
-  Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER + 2, Number.MAX_VALUE, Number.EPSILON, NaN, Infinity, -Infinity, -1, -12.3, 99999999.99, 100000000, 1234567.891,
+  1e3,
+  0.1 + 0.2,
+  -0,
+  0,
+  1,
+  12.3,
+  12.3,
+  0.01,
+  0.001,
+  1e-7,
+  5e-324,
+  1e21,
+  1e20,
+  3e14,
+  253402271999999,
+  253402272000000,
+  8.64e15,
+  8.64e15 + 1,
+  Number.MAX_SAFE_INTEGER,
+  Number.MAX_SAFE_INTEGER + 2,
+  Number.MAX_VALUE,
+  Number.EPSILON,
+  NaN,
+  Infinity,
+  -Infinity,
+  -1,
+  -12.3,
+  99999999.99,
+  100000000,
+  1234567.891,
 ];
 
 /** Objects that pass duck-typing checks they should not: a fake Decimal (decimal.js's isDecimal() reads
  * `toStringTag`), a toJSON() that returns undefined (JSON.stringify then returns undefined, not text). */
-const TRICK_OBJECTS = [{ toStringTag: '[object Decimal]' }, { toJSON: () => undefined }, { toJSON: () => 'x'.repeat(300) }, Object.create(null), new Date(NaN), new Date(8.64e15), Buffer.from('12.30')];
+const TRICK_OBJECTS = [
+  { toStringTag: '[object Decimal]' },
+  { toJSON: () => undefined },
+  { toJSON: () => 'x'.repeat(300) },
+  Object.create(null),
+  new Date(NaN),
+  new Date(8.64e15),
+  Buffer.from('12.30'),
+];
 
 /** Objects with hostile own keys (and a fake Decimal tag). */
 function hostileObject(values) {
@@ -45,7 +141,10 @@ const hugeString = fc
 /** Anything a field might be given by a careless flow. */
 const hostileValue = fc.oneof(
   { weight: 4, arbitrary: fc.constantFrom(...HOSTILE_STRINGS) },
-  { weight: 4, arbitrary: fc.oneof(fc.constantFrom(...HOSTILE_NUMBERS), fc.double(), fc.integer(), fc.integer({ min: Date.now(), max: 9e15 })) },
+  {
+    weight: 4,
+    arbitrary: fc.oneof(fc.constantFrom(...HOSTILE_NUMBERS), fc.double(), fc.integer(), fc.integer({ min: Date.now(), max: 9e15 })),
+  },
   { weight: 2, arbitrary: fc.string({ unit: 'binary', maxLength: 80 }) },
   { weight: 2, arbitrary: fc.string({ unit: 'grapheme', maxLength: 40 }) },
   { weight: 1, arbitrary: hugeString },
@@ -56,7 +155,17 @@ const hostileValue = fc.oneof(
   { weight: 1, arbitrary: fc.object({ maxDepth: 1 }) },
   { weight: 1, arbitrary: hostileObject(fc.oneof(fc.constantFrom(...HOSTILE_STRINGS), fc.integer(), fc.constant(null))) },
   { weight: 1, arbitrary: fc.constantFrom(...TRICK_OBJECTS) },
-  { weight: 1, arbitrary: fc.constantFrom(new Decimal('12.30'), new Decimal('12.345'), new Decimal('-1'), new Decimal('NaN'), new Decimal('1e3'), new Decimal('0.1').plus('0.2')) },
+  {
+    weight: 1,
+    arbitrary: fc.constantFrom(
+      new Decimal('12.30'),
+      new Decimal('12.345'),
+      new Decimal('-1'),
+      new Decimal('NaN'),
+      new Decimal('1e3'),
+      new Decimal('0.1').plus('0.2'),
+    ),
+  },
 );
 
 const idText = fc.stringMatching(/^[A-Za-z0-9_-]{1,32}$/);
@@ -97,7 +206,11 @@ function validValue(spec) {
 
 /** One field: valid most of the time, hostile or missing otherwise. */
 function fieldValue(spec, hostileWeight = 1) {
-  return fc.oneof({ weight: 5, arbitrary: validValue(spec) }, { weight: hostileWeight, arbitrary: hostileValue }, { weight: 1, arbitrary: fc.constant(undefined) });
+  return fc.oneof(
+    { weight: 5, arbitrary: validValue(spec) },
+    { weight: hostileWeight, arbitrary: hostileValue },
+    { weight: 1, arbitrary: fc.constant(undefined) },
+  );
 }
 
 /** A request input object for an endpoint, with a hostile extra key now and then. */
@@ -125,4 +238,17 @@ function show(value) {
   }
 }
 
-module.exports = { fc, TRICK_OBJECTS, HOSTILE_KEYS, HOSTILE_STRINGS, HOSTILE_NUMBERS, hostileValue, hostileObject, validValue, fieldValue, requestInput, scanProducts, show };
+module.exports = {
+  fc,
+  TRICK_OBJECTS,
+  HOSTILE_KEYS,
+  HOSTILE_STRINGS,
+  HOSTILE_NUMBERS,
+  hostileValue,
+  hostileObject,
+  validValue,
+  fieldValue,
+  requestInput,
+  scanProducts,
+  show,
+};

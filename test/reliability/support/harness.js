@@ -9,7 +9,18 @@ const core = require('../../../dist/nodes/core');
 const { startSandbox } = require('../../../dist/nodes/sandbox');
 
 const DIST = path.resolve(__dirname, '..', '..', '..', 'dist', 'nodes');
-const NODE_TYPES = ['upp-config', 'upp-network', 'upp-scancode', 'upp-barcode', 'upp-query', 'upp-refund', 'upp-refund-query', 'upp-close', 'upp-poll', 'upp-audit'];
+const NODE_TYPES = [
+  'upp-config',
+  'upp-network',
+  'upp-scancode',
+  'upp-barcode',
+  'upp-query',
+  'upp-refund',
+  'upp-refund-query',
+  'upp-close',
+  'upp-poll',
+  'upp-audit',
+];
 const NODES = NODE_TYPES.map((type) => require(path.join(DIST, `${type}.js`)));
 
 const KEY = 'sandbox-key-0001';
@@ -26,7 +37,15 @@ const OUTPUTS = {
   'upp-close': ['closed', 'notClosed'],
   'upp-poll': ['success', 'failed', 'undetermined'],
 };
-const TYPE_OF = { network: 'upp-network', scanCode: 'upp-scancode', barCode: 'upp-barcode', query: 'upp-query', refund: 'upp-refund', refundQuery: 'upp-refund-query', close: 'upp-close' };
+const TYPE_OF = {
+  network: 'upp-network',
+  scanCode: 'upp-scancode',
+  barCode: 'upp-barcode',
+  query: 'upp-query',
+  refund: 'upp-refund',
+  refundQuery: 'upp-refund-query',
+  close: 'upp-close',
+};
 
 let counter = 0;
 const uid = (prefix = 'R') => `${prefix}${process.pid.toString(36)}${Date.now().toString(36)}${(++counter).toString(36)}`.slice(0, 32);

@@ -21,7 +21,9 @@ async function freePort() {
 }
 
 function nodeRedMain() {
-  const base = process.env.UPP_NODE_RED_PATH ? path.resolve(process.env.UPP_NODE_RED_PATH) : path.dirname(require.resolve('node-red/package.json'));
+  const base = process.env.UPP_NODE_RED_PATH
+    ? path.resolve(process.env.UPP_NODE_RED_PATH)
+    : path.dirname(require.resolve('node-red/package.json'));
   return path.join(base, 'red.js');
 }
 
@@ -34,7 +36,10 @@ async function startNodeRed({ credentialSecret, logLevel = 'trace', settings = {
   const link = path.join(userDir, 'node_modules', '@hisflow', 'node-red-upp');
   fs.mkdirSync(path.dirname(link), { recursive: true });
   fs.symlinkSync(ROOT, link, 'dir');
-  fs.writeFileSync(path.join(userDir, 'package.json'), JSON.stringify({ name: 'upp-reliability-userdir', version: '0.0.0', private: true }));
+  fs.writeFileSync(
+    path.join(userDir, 'package.json'),
+    JSON.stringify({ name: 'upp-reliability-userdir', version: '0.0.0', private: true }),
+  );
   const port = await freePort();
   const settingsFile = path.join(userDir, 'settings.js');
   const all = {

@@ -71,10 +71,24 @@ function plain(value) {
 const inMinutes = (minutes, now = Date.now()) => core.formatChinaTime(now + minutes * 60_000);
 
 function scanInput(tradeFee, extra = {}) {
-  return { paymentNo: uid(), channelProduct: 'ali_scan_code', expireTime: inMinutes(10, extra.now), tradeFee, subject: '门诊缴费', ...extra };
+  return {
+    paymentNo: uid(),
+    channelProduct: 'ali_scan_code',
+    expireTime: inMinutes(10, extra.now),
+    tradeFee,
+    subject: '门诊缴费',
+    ...extra,
+  };
 }
 function barInput(tradeFee, extra = {}) {
-  return { paymentNo: uid(), authCode: '283456789012345678', expireTime: inMinutes(10, extra.now), tradeFee, subject: '门诊缴费', ...extra };
+  return {
+    paymentNo: uid(),
+    authCode: '283456789012345678',
+    expireTime: inMinutes(10, extra.now),
+    tradeFee,
+    subject: '门诊缴费',
+    ...extra,
+  };
 }
 
 /** Places an order and returns { paymentNo, data }. */
