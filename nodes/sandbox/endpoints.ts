@@ -4,7 +4,7 @@
 import Decimal from 'decimal.js';
 import type { Edition, EndpointName } from '../core/schema';
 import { LosslessNumber, type JsonObject } from '../core/codec/json';
-import { billRows } from './bills';
+import { billRows, type BillInputs } from './bills';
 import { formatChinaTime } from '../core/codec/time';
 import { barcodeProduct, bizTypeOf, type Ledger, type Order, type OrderKind, type Refund } from './ledger';
 import { payPlan, refundPlan } from './magic';
@@ -22,6 +22,8 @@ export interface Answer {
 
 export interface HandlerContext {
   ledger: Ledger;
+  /** What the bill downloads are built from: the ledger, late payments, seeded trades and discrepancies (bills.ts). */
+  bills: () => BillInputs;
   now: number;
   isvId: string;
   partnerId: string;
@@ -93,7 +95,7 @@ const HANDLERS: Partial<Record<EndpointName, Handler>> = {
     return ok(data);
   },
   refund: (tree, ctx) => refund(tree, ctx),
-  yuntaiBills: (tree, ctx) => bills('yuntai', tree, ctx),
+  yuntaiBills: (tree, ctx) => bills('platform', tree, ctx),
   channelBills: (tree, ctx) => bills('channel', tree, ctx),
   refundQuery: (tree, ctx) => {
     const found = ctx.ledger.refund(text(tree, 'requestNo') as string);
@@ -154,12 +156,12 @@ function refund(tree: JsonObject, ctx: HandlerContext): Answer {
   return ok(refundData(ctx.ledger.createRefund(input, plan), ctx), fault);
 }
 
-/** Bill downloads (spec 4.9-4.10): the day's settled trades from the ledger; the end date must not be before the start. */
-function bills(kind: 'yuntai' | 'channel', tree: JsonObject, ctx: HandlerContext): Answer {
+/** Bill downloads (spec 4.9-4.10): the range's settled trades (nodes/sandbox/bills.ts); the end must not be before the start. */
+function bills(source: 'platform' | 'channel', tree: JsonObject, ctx: HandlerContext): Answer {
   const startDate = text(tree, 'startDate') as string;
   const endDate = text(tree, 'endDate') as string;
   if (endDate < startDate) return fail(badField('endDate'));
-  return ok(billRows(kind, ctx.ledger, { isvId: ctx.isvId, partnerId: ctx.partnerId }, startDate, endDate));
+  return ok(billRows(source, ctx.bills(), startDate, endDate));
 }
 
 /** Pay / query data (spec 4.2-4.4); `withUrl` adds data.sign, the cashier URL, on scan-code order answers. */

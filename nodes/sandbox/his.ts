@@ -71,6 +71,8 @@ export class HisDesk {
     readonly settings: HisSettings,
     private readonly clock: () => number,
     private readonly log: (line: string) => void,
+    /** The platform bill of a day (the server's, nodes/sandbox/bills.ts), for reconcile(). */
+    private readonly bill: (date: string) => RawRow[],
   ) {}
 
   configure(urls: { orderUrl?: string | null; billUrl?: string | null }): HisSettings {
@@ -217,51 +219,9 @@ export class HisDesk {
     return { ok: true, report };
   }
 
-  /** The platform's bill of a day: paid orders, refunds that moved money, late payments and their refunds. */
+  /** The platform's bill of a day, as the bill download serves it (nodes/sandbox/bills.ts: one source for both). */
   platformBill(date: string): RawRow[] {
-    const rows: RawRow[] = [];
-    for (const order of this.ledger.allOrders()) {
-      if (order.status === 'pay_success' && order.paidAt !== undefined) {
-        rows.push({
-          tradeType: 'pay',
-          tradeNo: order.paymentNo,
-          outTradeNo: order.outPaymentNo,
-          inTradeNo: order.inPaymentNo,
-          tradeFee: order.tradeFee,
-          tradeTime: formatChinaTime(order.paidAt),
-        });
-      }
-    }
-    for (const refund of this.ledger.allRefunds()) {
-      if (refund.status === 'refund_success' || refund.status === 'refund_apply_success') {
-        rows.push({
-          tradeType: 'refund',
-          tradeNo: refund.refundNo,
-          outTradeNo: refund.outRefundNo,
-          tradeFee: refund.refundFee,
-          tradeTime: formatChinaTime(refund.refundedAt ?? refund.createdAt),
-        });
-      }
-    }
-    for (const late of this.#late.values()) {
-      rows.push({
-        tradeType: 'pay',
-        tradeNo: late.paymentNo,
-        outTradeNo: late.outPaymentNo,
-        inTradeNo: late.inPaymentNo,
-        tradeFee: late.tradeFee,
-        tradeTime: late.paymentTime,
-      });
-      if (late.state === 'refunded')
-        rows.push({
-          tradeType: 'refund',
-          tradeNo: late.refundNo,
-          outTradeNo: late.outRefundNo,
-          tradeFee: late.tradeFee,
-          tradeTime: late.refundTime,
-        });
-    }
-    return rows.filter((row) => String(row.tradeTime).startsWith(date));
+    return this.bill(date);
   }
 
   reset(): void {

@@ -14,7 +14,14 @@ export type {
   RequestFilter,
   PayStatus,
   RefundStatus,
+  BillSource,
+  BillRowView,
+  SeedTrade,
+  DiscrepancyKind,
+  DiscrepancySpec,
+  DiscrepancyView,
 } from './types';
 export { FAULT_NAMES } from './types';
+export { DISCREPANCY_KINDS } from './bill-book';
 export { MAGIC_SUMMARY } from './magic';
 export { HisDesk, decide as hisDecide, type LatePayment, type LateKind, type LateState, type HisDecision, type HisSettings } from './his';

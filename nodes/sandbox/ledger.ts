@@ -54,6 +54,28 @@ export type NewOrder = Pick<Order, 'paymentNo' | 'kind' | 'tradeFee' | 'subject'
 /** What a refund request brings; the ledger fills in the rest of the Refund. */
 export type NewRefund = Pick<Refund, 'requestNo' | 'refundNo' | 'paymentNo' | 'refundFee' | 'bizData'>;
 
+/** A payment settled outside the API (Ledger.seedPayment). */
+export interface SeedPayment {
+  paymentNo: string;
+  kind: OrderKind;
+  tradeFee: string;
+  subject: string;
+  channelProduct: string;
+  paidAt: number;
+  outPaymentNo?: string;
+  inPaymentNo?: string;
+}
+
+/** A refund settled outside the API (Ledger.seedRefund). */
+export interface SeedRefund {
+  requestNo: string;
+  refundNo: string;
+  paymentNo: string;
+  refundFee: string;
+  refundedAt: number;
+  outRefundNo?: string;
+}
+
 /** Thrown by the manual controls (pay/decline/expire) when the order cannot make that move (ERR_UPP_SANDBOX_STATE). */
 export class SandboxStateError extends UppError {
   /** The control API's HTTP status: 404 no such order, 409 the order cannot make that move. */
@@ -190,6 +212,84 @@ export class Ledger {
 
   private applyExpiry(order: Order): void {
     if (order.status === 'wait_pay' && this.clock() >= order.expireAt) order.status = 'closed';
+  }
+
+  /**
+   * A payment settled at `paidAt` without going through the API (a demo's "yesterday", a test's day): an order that
+   * is pay_success from the start, so queries and refunds of it work as for any paid order. The caller has checked the
+   * fields (nodes/sandbox/bill-book.ts) and that paymentNo is new.
+   */
+  seedPayment(input: SeedPayment): Order {
+    const serial = input.outPaymentNo ?? this.serial('YT', input.paidAt);
+    if (this.byOutPaymentNo.has(serial)) {
+      throw new SandboxStateError({ en: `outTradeNo ${serial} is taken`, zh: `芸泰流水 ${serial} 已存在` }, 409);
+    }
+    const channelType = input.channelProduct.split('_')[0];
+    const order: Order = {
+      paymentNo: input.paymentNo,
+      kind: input.kind,
+      tradeFee: input.tradeFee,
+      subject: input.subject,
+      channelType,
+      channelProduct: input.channelProduct,
+      outPaymentNo: serial,
+      inPaymentNo: input.inPaymentNo ?? this.serial(channelType.toUpperCase(), input.paidAt),
+      expireTime: formatChinaTime(input.paidAt + 15 * 60_000),
+      expireAt: input.paidAt + 15 * 60_000,
+      token: randomBytes(8).toString('hex'),
+      status: 'pay_success',
+      paidAt: input.paidAt,
+      createdAt: input.paidAt,
+      queries: 0,
+      plan: { initial: 'pay_success', behaviour: `seeded: paid at ${formatChinaTime(input.paidAt)}` },
+      refunds: [],
+    };
+    this.orders.set(order.paymentNo, order);
+    this.byOutPaymentNo.set(order.outPaymentNo, order);
+    return order;
+  }
+
+  /** A refund settled at `refundedAt` (refund_success) of a paid order; never more than is left to refund. */
+  seedRefund(input: SeedRefund): Refund {
+    const order = this.order(input.paymentNo);
+    const quoted = JSON.stringify(input.paymentNo);
+    if (!order) throw new SandboxStateError(describeErrorText('sandbox_no_order', { paymentNo: quoted }), 404);
+    if (order.status !== 'pay_success') {
+      throw new SandboxStateError(
+        {
+          en: `Order ${quoted} is ${order.status}: only a paid order is refunded`,
+          zh: `订单 ${quoted} 状态为 ${order.status}：只有已支付订单可以退款`,
+        },
+        409,
+      );
+    }
+    if (this.refundsByRequestNo.has(input.requestNo)) {
+      throw new SandboxStateError({ en: `requestNo ${input.requestNo} is taken`, zh: `退款请求号 ${input.requestNo} 已存在` }, 409);
+    }
+    if (this.refundable(order).lessThan(input.refundFee)) {
+      throw new SandboxStateError(
+        {
+          en: `Refund ${input.refundFee} exceeds what is left of order ${quoted}`,
+          zh: `退款金额 ${input.refundFee} 超出订单 ${quoted} 可退金额`,
+        },
+        409,
+      );
+    }
+    const refund: Refund = {
+      requestNo: input.requestNo,
+      refundNo: input.refundNo,
+      paymentNo: input.paymentNo,
+      refundFee: input.refundFee,
+      outRefundNo: input.outRefundNo ?? this.serial('YTR', input.refundedAt),
+      status: 'refund_success',
+      refundedAt: input.refundedAt,
+      createdAt: input.refundedAt,
+      queries: 0,
+      plan: { initial: 'refund_success', behaviour: `seeded: refunded at ${formatChinaTime(input.refundedAt)}` },
+    };
+    this.refundsByRequestNo.set(refund.requestNo, refund);
+    order.refunds.push(refund.requestNo);
+    return refund;
   }
 
   // ---- refunds ----

@@ -8,6 +8,9 @@ import { verifyTree } from '../core/codec/canonical';
 import { isJsonObject, parseLossless, writeJson, type JsonObject } from '../core/codec/json';
 import { isUppError } from '../core/errors';
 import { dropUndefined } from '../core/objects';
+import { BillBook, type Discrepancy, type Trade } from './bill-book';
+import { billRow, billRows, plainRow } from './bills';
+import { billsControl, type BillControls } from './bills-control';
 import { cashierPage, lateMessage, notFoundPage } from './cashier';
 import { control, type Controls } from './control';
 import { answerRequest, MSG, servedEndpoint, type Answer } from './endpoints';
@@ -30,6 +33,11 @@ import {
   type RefundView,
   type RequestFilter,
   type Sandbox,
+  type BillRowView,
+  type BillSource,
+  type DiscrepancySpec,
+  type DiscrepancyView,
+  type SeedTrade,
 } from './types';
 
 const JSON_TYPE = 'application/json;charset=UTF-8';
@@ -43,7 +51,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   return sandbox;
 }
 
-export class SandboxServer implements Sandbox, Controls {
+export class SandboxServer implements Sandbox, Controls, BillControls {
   url = '';
   origin = '';
   port = 0;
@@ -54,6 +62,8 @@ export class SandboxServer implements Sandbox, Controls {
   protected readonly ledger: Ledger;
   /** The platform's side of the HIS views: late and second payments, decisions, reconciliation (his.ts). */
   readonly his: HisDesk;
+  /** Seeded trades and injected discrepancies of the bills (bill-book.ts). */
+  protected readonly book: BillBook;
   protected readonly recorder = new Recorder();
   protected readonly faults = new FaultBoard();
   private readonly timers = new Set<NodeJS.Timeout>();
@@ -73,7 +83,14 @@ export class SandboxServer implements Sandbox, Controls {
       `${this.publicBase}/_sandbox/cashier?order=${encodeURIComponent(order.outPaymentNo)}&t=${order.token}`;
     this.ledger = new Ledger(options.now, cashierUrl);
     const hisSettings = { timeoutMs: options.hisTimeoutMs, retryMs: options.hisRetryMs };
-    this.his = new HisDesk(this.ledger, hisSettings, options.now, (text) => this.log(text));
+    this.book = new BillBook(this.ledger, options.now);
+    this.his = new HisDesk(
+      this.ledger,
+      hisSettings,
+      options.now,
+      (text) => this.log(text),
+      (date) => this.bill('platform', date, date),
+    );
     this.his.configure({ orderUrl: options.hisOrderUrl, billUrl: options.hisBillUrl }); // checks the URLs
     this.server = http.createServer((req, res) => this.onRequest(req, res));
   }
@@ -137,7 +154,51 @@ export class SandboxServer implements Sandbox, Controls {
     this.faults.arm(fault, opts);
   }
 
+  seedTrades(date: string, trades: SeedTrade[]): BillRowView[] {
+    return this.book.seed(date, trades).map((trade) => this.billRowOf(trade));
+  }
+
+  injectDiscrepancy(spec: DiscrepancySpec): DiscrepancyView {
+    return this.discrepancyView(this.book.inject(spec));
+  }
+
+  discrepancies(): DiscrepancyView[] {
+    return this.book.list().map((item) => this.discrepancyView(item));
+  }
+
+  clearDiscrepancies(): void {
+    this.book.clear();
+  }
+
+  bill(source: BillSource, startDate: string, endDate: string = startDate): BillRowView[] {
+    const start = this.book.day(startDate, 'startDate');
+    const end = this.book.day(endDate, 'endDate');
+    if (end < start) throw new TypeError(`endDate ${end} is before startDate ${start}`);
+    return billRows(source, this.billInputs(), start, end).map(plainRow);
+  }
+
+  /** What the bills are built from (nodes/sandbox/bills.ts). */
+  protected billInputs() {
+    return {
+      ledger: this.ledger,
+      late: this.his.latePayments(),
+      book: this.book,
+      ids: { isvId: this.o.isvId, partnerId: this.o.partnerId },
+    };
+  }
+
+  /** A seeded or injected trade as its first bill shows it (the platform's, or the channel's for a channel-only one). */
+  private billRowOf(trade: Trade): BillRowView {
+    return plainRow(billRow(trade.bills[0], { isvId: this.o.isvId, partnerId: this.o.partnerId }, trade));
+  }
+
+  private discrepancyView(item: Discrepancy): DiscrepancyView {
+    const { trade, bills, ...rest } = item;
+    return dropUndefined({ ...rest, bills: [...bills], row: trade && this.billRowOf(trade) });
+  }
+
   reset(): void {
+    this.book.clear();
     this.his.reset();
     this.ledger.reset();
     this.faults.clear();
@@ -222,7 +283,8 @@ export class SandboxServer implements Sandbox, Controls {
     else if (!tree) answer = { result: false, msg: MSG.malformed };
     else {
       const rules = { edition: o.edition, requireBody: o.requireBody };
-      const context = { ledger: this.ledger, now: o.now(), isvId: o.isvId, partnerId: o.partnerId, ...rules };
+      const bills = () => this.billInputs();
+      const context = { ledger: this.ledger, bills, now: o.now(), isvId: o.isvId, partnerId: o.partnerId, ...rules };
       answer = answerRequest(endpoint, tree, signatureValid, { ...context, magicFaults: !armed });
     }
     this.deliver(res, record, answer, armed ?? (answer.fault && { fault: answer.fault }));
@@ -311,7 +373,10 @@ export class SandboxServer implements Sandbox, Controls {
       return this.sendControl(res, refused.status, { error: refused.error });
     }
     if (cashier) return this.onCashier(res, method, url, body);
-    const reply = (await hisControl(this.his, method, url.pathname, body)) ?? control(this, method, url.pathname, url.searchParams, body);
+    const reply =
+      (await hisControl(this.his, method, url.pathname, body)) ??
+      billsControl(this, method, url.pathname, url.searchParams, body) ??
+      control(this, method, url.pathname, url.searchParams, body);
     if (!reply) return this.sendText(res, 404, 'Not Found');
     this.sendControl(res, reply.status, reply.json ?? null);
   }

@@ -158,6 +158,17 @@ export interface Sandbox {
   expire(paymentNo: string): void;
   /** Arms a fault for the next `times` (default 1) requests matching endpoint / paymentNo / requestNo. */
   armFault(fault: FaultName, opts?: FaultOptions): void;
+  /**
+   * Settles trades on a day (yyyy-MM-dd, "today" or "yesterday" in China time) as paid orders and refunds of the
+   * ledger, and returns their platform bill rows (docs/sandbox.md, "Bills: seeding and discrepancies").
+   */
+  seedTrades(date: string, trades: SeedTrade[]): BillRowView[];
+  /** Injects a discrepancy into the bills of a day; a TypeError names a bad field. */
+  injectDiscrepancy(spec: DiscrepancySpec): DiscrepancyView;
+  discrepancies(): DiscrepancyView[];
+  clearDiscrepancies(): void;
+  /** The rows a bill download answers for a date range, as plain JSON (amounts as exact text). */
+  bill(source: BillSource, startDate: string, endDate?: string): BillRowView[];
   /** The platform's HIS side: late and second payments, the HIS view URLs, decisions, reconciliation (his.ts). */
   his: HisDesk;
   /** The settings (edition, paths, profile, sign variant, ids; never the key) and the armed faults, as GET /_sandbox. */
@@ -166,4 +177,57 @@ export interface Sandbox {
   reset(): void;
   /** Stops listening, destroys open sockets and clears timers (slow answers do not keep it open). */
   close(): Promise<void>;
+}
+
+/** The two bills (spec 4.9 platform, 4.10 channel). */
+export type BillSource = 'platform' | 'channel';
+/** The discrepancies the sandbox can put into a day's bills (nodes/sandbox/bill-book.ts). */
+export type DiscrepancyKind = 'his_never_recorded' | 'channel_only_refund' | 'amount_mismatch' | 'missing_day';
+
+/** A bill row as plain JSON: every value as its exact text ("12.30", "20000"). */
+export type BillRowView = Record<string, string>;
+
+/** A settled trade to seed (docs/sandbox.md). tradeNo is the HIS serial: the paymentNo of a pay, the refundNo of a refund. */
+export interface SeedTrade {
+  tradeType?: 'pay' | 'refund';
+  tradeNo: string;
+  tradeFee: string | number;
+  /** HH:mm:ss or yyyy-MM-dd HH:mm:ss on the day; default 10:00:00 plus one second per trade. */
+  tradeTime?: string;
+  /** Pay: e.g. ali_scan_code (default), ten_bar_code, uni_face_code. */
+  channelProduct?: string;
+  /** The platform serial (generated when absent). */
+  outTradeNo?: string;
+  /** Pay: the channel serial (generated when absent). */
+  inTradeNo?: string;
+  /** Refund: the paymentNo it refunds (seeded earlier, or in the same list before it). */
+  paymentNo?: string;
+  /** Refund: its requestNo (default tradeNo). */
+  requestNo?: string;
+}
+
+export interface DiscrepancySpec {
+  date: string;
+  kind: DiscrepancyKind;
+  /** Which bills it applies to (amount_mismatch, missing_day): default both. */
+  bills?: BillSource | BillSource[];
+  tradeNo?: string;
+  outTradeNo?: string;
+  tradeFee?: string | number;
+  tradeTime?: string;
+  paymentNo?: string;
+  channelProduct?: string;
+  inTradeNo?: string;
+}
+
+export interface DiscrepancyView {
+  id: string;
+  kind: DiscrepancyKind;
+  date: string;
+  bills: BillSource[];
+  outTradeNo?: string;
+  tradeNo?: string;
+  tradeFee?: string;
+  /** The row it added (his_never_recorded: on both bills; channel_only_refund: on the channel bill). */
+  row?: BillRowView;
 }

@@ -21,3 +21,19 @@ export function parseChinaTime(text: string): number | undefined {
   // Reject 2026-02-30 or 25:00:00, which Date.UTC would silently carry over.
   return formatChinaTime(ms) === text ? ms : undefined;
 }
+
+const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+
+/** The China-time calendar day of an instant, "yyyy-MM-dd" (bill dates, spec 8). */
+export function chinaDate(instant: Date | number): string {
+  return formatChinaTime(instant).slice(0, 10);
+}
+
+/** A "yyyy-MM-dd" day moved by whole days ("2026-03-01", -1 -> "2026-02-28"), or undefined when not a real day. */
+export function addDays(day: string, days: number): string | undefined {
+  const m = DATE.exec(day);
+  if (!m) return undefined;
+  const ms = Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]));
+  if (new Date(ms).toISOString().slice(0, 10) !== day) return undefined;
+  return new Date(ms + days * 86_400_000).toISOString().slice(0, 10);
+}
