@@ -420,8 +420,18 @@ describe('examples: all deployed in Node-RED (as npm start does) and run against
     );
     for (const inject of injects) assert.equal((await fetch(`${base}inject/${inject.id}`, { method: 'POST' })).status, 200);
     await until(() => sandbox.requests({ endpoint: 'barCode' }).length === before + injects.length, 'the barcode orders');
-    const slow = sandbox.requests({ endpoint: 'barCode' }).find((r) => r.body.tradeFee === '0.22');
-    await until(() => sandbox.order(slow.body.paymentNo)?.queries >= 2, 'the poll node querying the slow payment');
+    const sent = sandbox.requests({ endpoint: 'barCode' }).slice(before);
+    // Each window order is an HIS row written before it was sent; the outcome updates it with the platform's serials.
+    for (const request of sent) {
+      const paymentNo = request.body.paymentNo;
+      await until(async () => (await row(paymentNo))?.status === 'paid', `the HIS row of ${request.body.tradeFee} paid`, 30000);
+      const his = await row(paymentNo);
+      assert.equal(his.biz_type, 'barcode_pay');
+      assert.equal(his.amount, request.body.tradeFee);
+      assert.equal(his.out_payment_no, sandbox.order(paymentNo).outPaymentNo);
+    }
+    const slow = sent.find((r) => r.body.tradeFee === '0.22');
+    assert.ok(sandbox.order(slow.body.paymentNo).queries >= 2, 'the poll found the slow payment');
   });
 
   it('audit trail: every request the nodes sent is one JSON line in upp-audit.jsonl, with the exact body and answer', async () => {
