@@ -109,7 +109,7 @@ export function errorStatus(err: unknown): NodeStatusValue {
  * An outcome whose node is gone (deleted, or the flows started without it): a warning naming the ids and the outcome,
  * and a record in the global context (nodes/lib/handover.ts, UNDELIVERED_KEY), so a person can follow it up.
  */
-function reportUndelivered(node: Node, type: string, delivery: Delivery, t: Translate): void {
+export function reportUndelivered(node: Node, type: string, delivery: Delivery, t: Translate): void {
   const upp = (delivery.msg.upp ?? {}) as Record<string, unknown>;
   const request = (upp.request ?? {}) as Record<string, unknown>;
   const paymentNo = upp.paymentNo ?? request.paymentNo;
@@ -138,18 +138,13 @@ function reportUndelivered(node: Node, type: string, delivery: Delivery, t: Tran
 }
 
 /**
- * Hands an error to done(err) with the original msg (so a Catch node gets it), after putting the code, field and
- * rule in msg.upp.error (Node-RED's Catch copies only message, code and stack into msg.error).
+ * A call that ended in an error: the original msg goes to Catch with the code, field and rule in msg.upp.error
+ * (Node-RED's Catch copies only message, code and stack into msg.error).
  */
-export function failMessage(msg: NodeMessage, endpoint: EndpointName, err: unknown, lang: 'en' | 'zh', done: DoneFunction): void {
-  done(markFailed(msg, endpoint, err, lang));
-}
-
-/** The error in the user's language, with its code, field and rule put in msg.upp.error. */
-function markFailed(msg: NodeMessage, endpoint: EndpointName, err: unknown, lang: 'en' | 'zh'): Error {
+export function errorDelivery(msg: NodeMessage, endpoint: EndpointName, err: unknown, lang: 'en' | 'zh'): Delivery {
   const error = localizeError(asError(err), lang);
   msg.upp = { endpoint, error: describeError(error) };
-  return error;
+  return { msg, error, status: errorStatus(err) };
 }
 
 /**
@@ -206,7 +201,7 @@ export function registerActionNode(RED: NodeAPI, type: ActionType): void {
         });
         return await resultDelivery(spec, node, t, msg, result);
       } catch (err) {
-        return { msg, error: markFailed(msg, spec.endpoint, err, lang()), status: errorStatus(err) };
+        return errorDelivery(msg, spec.endpoint, err, lang());
       }
     }
 
