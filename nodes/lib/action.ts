@@ -109,7 +109,7 @@ export function errorStatus(err: unknown): NodeStatusValue {
  * An outcome whose node is gone (deleted, or the flows started without it): a warning naming the ids and the outcome,
  * and a record in the global context (nodes/lib/handover.ts, UNDELIVERED_KEY), so a person can follow it up.
  */
-function reportUndelivered(node: Node, type: string, delivery: Delivery, t: Translate): void {
+export function reportUndelivered(node: Node, type: string, delivery: Delivery, t: Translate): void {
   const upp = (delivery.msg.upp ?? {}) as Record<string, unknown>;
   const request = (upp.request ?? {}) as Record<string, unknown>;
   const paymentNo = upp.paymentNo ?? request.paymentNo;
