@@ -228,3 +228,43 @@ describe('nodes: upp-bills', function () {
     }
   });
 });
+
+describe('nodes: upp-bills in the audit trail', function () {
+  let sb;
+  before(async () => {
+    let tick = Date.parse(`${DAY}T04:00:00Z`);
+    sb = await s.startSandbox({ edition: '2.1', now: () => (tick += 1000) });
+    sb.seedTrades(DAY, [{ tradeNo: 'AU1', tradeFee: '9.90', outTradeNo: 'YT-AU1' }]);
+  });
+  after(() => sb.close());
+  s.standardHooks();
+
+  it('a bill download is one upp-audit record: the request as sent and the whole answer; left out when only other endpoints are ticked', async () => {
+    const AUDIT = require(path.join(DIST, 'upp-audit.js'));
+    for (const [endpoints, expected] of [
+      [['yuntaiBills'], 1],
+      [['query', 'refund'], 0],
+    ]) {
+      const f = [
+        ...flow(sb, { startDate: DAY }),
+        { id: 'a1', z: 'f1', type: 'upp-audit', name: '', configs: ['cfg'], endpoints, wires: [['audit']] },
+        { id: 'audit', z: 'f1', type: 'helper' },
+      ];
+      await load(f, configCredentials(), [BILLS, AUDIT]);
+      s.helper.getNode('cfg').getClient().options.now = () => NOW;
+      const records = [];
+      s.helper.getNode('audit').on('input', (m) => records.push(m.payload));
+      const r = await s.sendAndWait({ payload: {} }, 2);
+      assert.equal(r.port, 0);
+      // The record leaves the audit node when the call ends, before the bill leaves upp-bills: it has arrived by now.
+      assert.equal(records.length, expected, JSON.stringify(endpoints));
+      if (expected) {
+        const [rec] = records;
+        assert.deepEqual([rec.endpoint, rec.outcome, rec.path, rec.final], ['yuntaiBills', 'success', '/access/yuntaiBills', true]);
+        assert.match(rec.request, /"startDate":"2026-11-25"/);
+        assert.match(rec.response, /"tradeFee":9\.90,.*"outTradeNo":"YT-AU1"/);
+      }
+      if (expected) await s.unload(); // the next round loads its own flow
+    }
+  });
+});
