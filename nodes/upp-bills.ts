@@ -4,16 +4,16 @@
 // (nodes/lib/action.ts, handover.ts).
 import { ENDPOINTS, UppClientClosedError } from './core';
 import { billDates, downloadBill, BILL_ENDPOINT, BILL_SOURCES, type BillOutcome, type BillSource } from './bills';
-import type { DoneFunction, Node, NodeAPI, NodeDef, NodeMessage, NodeStatusValue, SendFunction } from './lib/red';
+import type { Node, NodeAPI, NodeDef, NodeMessage, NodeStatusValue } from './lib/red';
 import { localizeError, runtimeLang, translator, type Translate } from './lib/i18n';
 import { StatusTracker, statusOf } from './lib/status';
 import { CallTracker } from './lib/calls';
-import { Handover, type Delivery } from './lib/handover';
+import type { Delivery } from './lib/handover';
 import { fieldSettings, readField } from './lib/fields';
 import { describeError } from './lib/message';
 import { callerOf, configNodeOf } from './lib/config';
-import { errorStatus, reportUndelivered } from './lib/action';
-import { asError, sendThenDone } from './lib/util';
+import { errorStatus, serveCalls } from './lib/action';
+import { asError } from './lib/util';
 
 const TYPE = 'upp-bills';
 
@@ -64,31 +64,10 @@ export = function register(RED: NodeAPI): void {
       }
     }
 
-    // Downloads a previous instance left in flight (a redeploy) leave through this one.
-    const handover = new Handover(RED, node, {
-      deliver(delivery) {
-        status.set(delivery.status);
-        if (delivery.error) node.error(delivery.error, delivery.msg);
-        else sendThenDone(node, delivery.msg, () => node.send(delivery.out as (NodeMessage | null)[]), undefined);
-      },
-    });
-
-    node.on('input', (msg: NodeMessage, send: SendFunction, done: DoneFunction) => {
-      status.start();
-      void calls.run(async (signal) => {
-        const delivery = await handle(msg, signal);
-        if (handover.closed) return handover.handOver(delivery);
-        status.finish(delivery.status);
-        if (delivery.error) done(delivery.error);
-        else sendThenDone(node, msg, () => send(delivery.out as (NodeMessage | null)[]), done);
-      });
-    });
-
+    // Downloads a previous instance left in flight (a redeploy) leave through this one (nodes/lib/action.ts).
+    const served = serveCalls(RED, node, { type: TYPE, t, status, calls, handle });
     node.on('close', (removed: boolean, done: () => void) => {
-      const inFlight = calls.size;
-      status.clear();
-      if (inFlight > 0 && !removed) node.log(t('log.handingOver', { n: inFlight }));
-      handover.close(inFlight, removed, (delivery) => reportUndelivered(node, TYPE, delivery, t));
+      served.close(removed);
       done();
     });
   }
