@@ -29,7 +29,11 @@ export = function register(RED: NodeAPI): void {
         return statusOf.pending(t('status.bothEmpty', { date: report.date }));
       default:
         return statusOf.pending(
-          t('status.discrepancies', { date: report.date, n: report.discrepancies.length + report.invalid.length, flagged: report.flagged.length }),
+          t('status.discrepancies', {
+            date: report.date,
+            n: report.discrepancies.length + report.invalid.length,
+            flagged: report.flagged.length,
+          }),
         );
     }
   }

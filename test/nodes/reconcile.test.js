@@ -9,7 +9,13 @@ const reconcileNode = require(path.resolve(__dirname, '../../dist/nodes/upp-reco
 const catchNode = require('@node-red/nodes/core/common/25-catch.js');
 
 const DAY = '2026-11-25';
-const row = (n, fee, type = 'pay') => ({ tradeType: type, tradeFee: fee, tradeTime: `${DAY} 09:00:00`, outTradeNo: `YT${n}`, tradeNo: `HIS${n}` });
+const row = (n, fee, type = 'pay') => ({
+  tradeType: type,
+  tradeFee: fee,
+  tradeTime: `${DAY} 09:00:00`,
+  outTradeNo: `YT${n}`,
+  tradeNo: `HIS${n}`,
+});
 
 function flow(props = {}) {
   return [
@@ -33,7 +39,13 @@ describe('upp-reconcile node', function () {
   it('a balanced day leaves on output 1 with the report in msg.payload; the day comes from the bill download', async () => {
     await helper.load([reconcileNode, catchNode], flow());
     const got = next(['balanced', 'attention', 'caught']);
-    helper.getNode('r').receive({ bill: [row(1, '12.30')], payload: [row(1, 12.3)], upp: { endpoint: 'yuntaiBills', request: { startDate: DAY, endDate: DAY } } });
+    helper
+      .getNode('r')
+      .receive({
+        bill: [row(1, '12.30')],
+        payload: [row(1, 12.3)],
+        upp: { endpoint: 'yuntaiBills', request: { startDate: DAY, endDate: DAY } },
+      });
     const { id, msg } = await got;
     assert.equal(id, 'balanced');
     assert.equal(msg.payload.status, 'balanced');
@@ -45,11 +57,20 @@ describe('upp-reconcile node', function () {
   it('a day with discrepancies leaves on output 2; the source follows a channel bill download', async () => {
     await helper.load([reconcileNode, catchNode], flow());
     const got = next(['balanced', 'attention', 'caught']);
-    helper.getNode('r').receive({ bill: [row(1, '12.30'), row(2, '1.00')], payload: [row(1, '12.30')], upp: { endpoint: 'channelBills', request: { startDate: DAY } } });
+    helper
+      .getNode('r')
+      .receive({
+        bill: [row(1, '12.30'), row(2, '1.00')],
+        payload: [row(1, '12.30')],
+        upp: { endpoint: 'channelBills', request: { startDate: DAY } },
+      });
     const { id, msg } = await got;
     assert.equal(id, 'attention');
     assert.equal(msg.payload.source, 'channel');
-    assert.deepEqual(msg.payload.discrepancies.map((d) => d.kind), ['platform_only']);
+    assert.deepEqual(
+      msg.payload.discrepancies.map((d) => d.kind),
+      ['platform_only'],
+    );
   });
 
   it('an HIS query that returned nothing is an empty side on output 2, not a list of platform-only rows', async () => {
@@ -64,7 +85,10 @@ describe('upp-reconcile node', function () {
   });
 
   it('reads the rows from the configured properties', async () => {
-    await helper.load([reconcileNode, catchNode], flow({ bill: 'downloaded.rows', billType: 'msg', his: 'his', hisType: 'msg', date: DAY, dateType: 'str' }));
+    await helper.load(
+      [reconcileNode, catchNode],
+      flow({ bill: 'downloaded.rows', billType: 'msg', his: 'his', hisType: 'msg', date: DAY, dateType: 'str' }),
+    );
     const got = next(['balanced', 'attention', 'caught']);
     helper.getNode('r').receive({ downloaded: { rows: [row(1, '5.00')] }, his: [row(1, '5.00')], payload: 'ignored' });
     const { id } = await got;

@@ -22,8 +22,14 @@ describe('reconcile inputs', () => {
   });
 
   it('names the field of a bad day or a list that is not an array', () => {
-    assert.throws(() => readSources({ ...base, date: '2026-13-01' }), (e) => e.code === 'ERR_UPP_INPUT' && e.field === 'date' && e.rule === 'date_format');
-    assert.throws(() => readSources({ ...base, bill: null }), (e) => e.field === 'bill' && e.rule === 'rows' && /list of rows/.test(e.message) && /数组/.test(e.messageZh));
+    assert.throws(
+      () => readSources({ ...base, date: '2026-13-01' }),
+      (e) => e.code === 'ERR_UPP_INPUT' && e.field === 'date' && e.rule === 'date_format',
+    );
+    assert.throws(
+      () => readSources({ ...base, bill: null }),
+      (e) => e.field === 'bill' && e.rule === 'rows' && /list of rows/.test(e.message) && /数组/.test(e.messageZh),
+    );
   });
 
   it('source: setting, else a channel download, else platform', () => {
