@@ -407,8 +407,24 @@ describe('examples: all deployed in Node-RED (as npm start does) and run against
 
   it('payment query, close and the barcode window flow', async () => {
     const order = await call('POST', 'pay/scan', { tradeFee: '0.40' });
-    const q = await call('GET', `pay/query?paymentNo=${order.body.paymentNo}&bizType=scan_pay`);
+    const q = await call('GET', `pay/query?paymentNo=${order.body.paymentNo}`);
     assert.equal(q.body.outcome, 'pending');
+    assert.equal(q.body.his, 'pending', 'the HIS row beside the platform');
+    assert.equal(
+      sandbox.requests({ endpoint: 'query', paymentNo: order.body.paymentNo }).at(-1).body.bizType,
+      'scan_pay',
+      'bizType from the row',
+    );
+    // The HIS row's amount is the expected amount: an answer about another amount is never taken as the order's.
+    const paid = await call('POST', 'pay/scan', { tradeFee: '0.01' });
+    await until(async () => (await row(paid.body.paymentNo))?.status === 'paid', 'the paid row');
+    await execHisDatabase(hisDb, `UPDATE his_payment SET amount = '100.01' WHERE payment_no = '${paid.body.paymentNo}'`);
+    const bound = await call('GET', `pay/query?paymentNo=${paid.body.paymentNo}`);
+    assert.equal(bound.body.outcome, 'pending');
+    assert.equal(bound.body.reason, 'mismatch');
+    const unknown = await call('GET', 'pay/query?paymentNo=NOSUCHORDER1');
+    assert.equal(unknown.status, 404);
+    assert.equal(sandbox.requests({ endpoint: 'query', paymentNo: 'NOSUCHORDER1' }).length, 0, 'nothing sent for an unknown order');
     const close = await call('POST', 'pay/close', { paymentNo: order.body.paymentNo, bizType: 'scan_pay' });
     assert.equal(close.body.outcome, 'success');
     assert.equal(close.body.data.isCloseOrder, 'Y');
@@ -560,7 +576,7 @@ describe('examples: all deployed in Node-RED (as npm start does) and run against
   it('logged no warnings or errors but the expected ones', () => {
     const unexpected = problems().filter(
       (l) =>
-        !/assumed refunded|refused POST|HIS view \(order\) answered result:false|数据库查询失败|SQLITE_ERROR: no such table: his_refund/.test(
+        !/assumed refunded|refused POST|HIS view \(order\) answered result:false|数据库查询失败|SQLITE_ERROR: no such table: his_refund|answer not about this request \(paymentNo HIS\d+\): tradeFee: 100\.01 ≠ 0\.01/.test(
           l,
         ),
     );

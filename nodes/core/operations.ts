@@ -195,7 +195,7 @@ export async function callEndpoint(
   for (;;) {
     attempts += 1;
     const attemptStarted = Date.now();
-    const attempt = await ctx.transport.post(path, encoded.body, timeoutMs, call.signal);
+    const attempt = await ctx.transport.post(path, encoded.body, timeoutMs, call.signal, spec.maxResponseBytes);
     const last = attempts >= options.retry.attempts || call.signal?.aborted || ctx.isClosed();
     if (attempt.kind === 'not_sent') {
       publishAttempt(() => ({

@@ -109,7 +109,7 @@ export function errorStatus(err: unknown): NodeStatusValue {
  * An outcome whose node is gone (deleted, or the flows started without it): a warning naming the ids and the outcome,
  * and a record in the global context (nodes/lib/handover.ts, UNDELIVERED_KEY), so a person can follow it up.
  */
-function reportUndelivered(node: Node, type: string, delivery: Delivery, t: Translate): void {
+export function reportUndelivered(node: Node, type: string, delivery: Delivery, t: Translate): void {
   const upp = (delivery.msg.upp ?? {}) as Record<string, unknown>;
   const request = (upp.request ?? {}) as Record<string, unknown>;
   const paymentNo = upp.paymentNo ?? request.paymentNo;
@@ -138,13 +138,81 @@ function reportUndelivered(node: Node, type: string, delivery: Delivery, t: Tran
 }
 
 /**
- * Hands an error to done(err) with the original msg (so a Catch node gets it), after putting the code, field and
- * rule in msg.upp.error (Node-RED's Catch copies only message, code and stack into msg.error).
+ * A call that ended in an error: the original msg goes to Catch with the code, field and rule in msg.upp.error
+ * (Node-RED's Catch copies only message, code and stack into msg.error).
  */
-export function failMessage(msg: NodeMessage, endpoint: EndpointName, err: unknown, lang: 'en' | 'zh', done: DoneFunction): void {
+export function errorDelivery(msg: NodeMessage, endpoint: EndpointName, err: unknown, lang: 'en' | 'zh'): Delivery {
   const error = localizeError(asError(err), lang);
   msg.upp = { endpoint, error: describeError(error) };
-  done(error);
+  return { msg, error, status: errorStatus(err) };
+}
+
+/**
+ * A result as the message leaves the node: msg.payload and msg.upp, the pay URL and its QR code for a scan-code
+ * order, the output its outcome goes to and the status; a warning when the answer was about another order.
+ */
+async function resultDelivery(spec: ActionSpec, node: Node, t: Translate, msg: NodeMessage, result: UppResult): Promise<Delivery> {
+  const { payload, upp } = describeResult(result);
+  const refusal = platformRefusal(result);
+  if (refusal !== undefined) upp.platformMsg = refusal;
+  if (spec.endpoint === 'scanCode' && result.outcome === 'pending') {
+    // Only a pay URL a signature covers is the order's pay URL (issue 10 item 4); describeResult already left
+    // an unauthenticated one out of msg.payload.
+    if (result.payUrlVerified && typeof payload.sign === 'string') upp.payUrl = payload.sign;
+    else if (result.reason === 'not_final') upp.reason = 'pay_url_unverified';
+  }
+  if (typeof upp.payUrl === 'string' && upp.payUrl !== '') upp.qr = await payQr(upp.payUrl);
+  if (UNBOUND.has(result.reason)) node.warn(t(`warn.${result.reason}`, { ids: idsOf(upp), fields: unboundFields(result) }));
+  msg.payload = payload;
+  msg.upp = upp;
+  const out: (NodeMessage | null)[] = spec.outputs.map(() => null);
+  out[spec.route[result.outcome]] = msg;
+  return { msg, out, status: resultStatus(spec.endpoint, result, t) };
+}
+
+/** One message, start to finish: what to send, or the error for Catch. Never throws. */
+type CallHandler = (msg: NodeMessage, signal: AbortSignal) => Promise<Delivery>;
+
+/**
+ * The message side of a node that makes one call per message (the action nodes, the network test): the status
+ * while calls run, each outcome sent (or handed to done as the error for Catch), and the hand-over: outcomes of
+ * calls a previous instance left in flight (a redeploy) leave through this one. `close` on the node's close: the
+ * calls in flight keep running and their outcomes go to the instance that replaces this one, or, for a deleted
+ * node, are warned about and recorded (reportUndelivered).
+ */
+export function serveCalls(
+  RED: NodeAPI,
+  node: Node,
+  o: { type: string; t: Translate; status: StatusTracker; calls: CallTracker; handle: CallHandler },
+): { close(removed: boolean): void } {
+  const { type, t, status, calls } = o;
+  const handover = new Handover(RED, node, {
+    deliver(delivery) {
+      status.set(delivery.status);
+      if (delivery.error) node.error(delivery.error, delivery.msg);
+      else sendThenDone(node, delivery.msg, () => node.send(delivery.out as (NodeMessage | null)[]), undefined);
+    },
+  });
+
+  node.on('input', (msg: NodeMessage, send: SendFunction, done: DoneFunction) => {
+    status.start();
+    void calls.run(async (signal) => {
+      const delivery = await o.handle(msg, signal);
+      if (handover.closed) return handover.handOver(delivery);
+      status.finish(delivery.status);
+      if (delivery.error) done(delivery.error);
+      else sendThenDone(node, msg, () => send(delivery.out as (NodeMessage | null)[]), done);
+    });
+  });
+
+  return {
+    close(removed) {
+      const inFlight = calls.size;
+      status.clear();
+      if (inFlight > 0 && !removed) node.log(t('log.handingOver', { n: inFlight }));
+      handover.close(inFlight, removed, (delivery) => reportUndelivered(node, type, delivery, t));
+    },
+  };
 }
 
 export function registerActionNode(RED: NodeAPI, type: ActionType): void {
@@ -176,56 +244,17 @@ export function registerActionNode(RED: NodeAPI, type: ActionType): void {
           caller: callerOf(node, def),
           expectedAmount: expectedAmount as CallOptions['expectedAmount'],
         });
-        const { payload, upp } = describeResult(result);
-        const refusal = platformRefusal(result);
-        if (refusal !== undefined) upp.platformMsg = refusal;
-        if (spec.endpoint === 'scanCode' && result.outcome === 'pending') {
-          // Only a pay URL a signature covers is the order's pay URL (issue 10 item 4); describeResult already left
-          // an unauthenticated one out of msg.payload.
-          if (result.payUrlVerified && typeof payload.sign === 'string') upp.payUrl = payload.sign;
-          else if (result.reason === 'not_final') upp.reason = 'pay_url_unverified';
-        }
-        if (typeof upp.payUrl === 'string' && upp.payUrl !== '') upp.qr = await payQr(upp.payUrl);
-        if (UNBOUND.has(result.reason)) node.warn(t(`warn.${result.reason}`, { ids: idsOf(upp), fields: unboundFields(result) }));
-        msg.payload = payload;
-        msg.upp = upp;
-        const out: (NodeMessage | null)[] = spec.outputs.map(() => null);
-        out[spec.route[result.outcome]] = msg;
-        return { msg, out, status: resultStatus(spec.endpoint, result, t) };
+        return await resultDelivery(spec, node, t, msg, result);
       } catch (err) {
-        const error = localizeError(asError(err), lang());
-        msg.upp = { endpoint: spec.endpoint, error: describeError(error) };
-        return { msg, error, status: errorStatus(err) };
+        return errorDelivery(msg, spec.endpoint, err, lang());
       }
     }
 
-    // Outcomes of calls a previous instance of this node left in flight (a redeploy) leave through this one.
-    const handover = new Handover(RED, node, {
-      deliver(delivery) {
-        status.set(delivery.status);
-        if (delivery.error) node.error(delivery.error, delivery.msg);
-        else sendThenDone(node, delivery.msg, () => node.send(delivery.out as (NodeMessage | null)[]), undefined);
-      },
-    });
-
-    node.on('input', (msg: NodeMessage, send: SendFunction, done: DoneFunction) => {
-      status.start();
-      void calls.run(async (signal) => {
-        const delivery = await handle(msg, signal);
-        if (handover.closed) return handover.handOver(delivery);
-        status.finish(delivery.status);
-        if (delivery.error) done(delivery.error);
-        else sendThenDone(node, msg, () => send(delivery.out as (NodeMessage | null)[]), done);
-      });
-    });
-
-    // On close the calls in flight keep running (a redeployed connection aborts its own after uppCloseGraceMs):
-    // their outcomes go to the instance that replaces this one. Nothing waits, so a deploy is not held up.
+    const served = serveCalls(RED, node, { type, t, status, calls, handle });
+    // Nothing waits on close, so a deploy is not held up (a redeployed connection aborts its own calls after
+    // uppCloseGraceMs).
     node.on('close', (removed: boolean, done: () => void) => {
-      const inFlight = calls.size;
-      status.clear();
-      if (inFlight > 0 && !removed) node.log(t('log.handingOver', { n: inFlight }));
-      handover.close(inFlight, removed, (delivery) => reportUndelivered(node, type, delivery, t));
+      served.close(removed);
       done();
     });
   }
