@@ -39,13 +39,11 @@ describe('upp-reconcile node', function () {
   it('a balanced day leaves on output 1 with the report in msg.payload; the day comes from the bill download', async () => {
     await helper.load([reconcileNode, catchNode], flow());
     const got = next(['balanced', 'attention', 'caught']);
-    helper
-      .getNode('r')
-      .receive({
-        bill: [row(1, '12.30')],
-        payload: [row(1, 12.3)],
-        upp: { endpoint: 'yuntaiBills', request: { startDate: DAY, endDate: DAY } },
-      });
+    helper.getNode('r').receive({
+      bill: [row(1, '12.30')],
+      payload: [row(1, 12.3)],
+      upp: { endpoint: 'yuntaiBills', request: { startDate: DAY, endDate: DAY } },
+    });
     const { id, msg } = await got;
     assert.equal(id, 'balanced');
     assert.equal(msg.payload.status, 'balanced');
@@ -57,13 +55,11 @@ describe('upp-reconcile node', function () {
   it('a day with discrepancies leaves on output 2; the source follows a channel bill download', async () => {
     await helper.load([reconcileNode, catchNode], flow());
     const got = next(['balanced', 'attention', 'caught']);
-    helper
-      .getNode('r')
-      .receive({
-        bill: [row(1, '12.30'), row(2, '1.00')],
-        payload: [row(1, '12.30')],
-        upp: { endpoint: 'channelBills', request: { startDate: DAY } },
-      });
+    helper.getNode('r').receive({
+      bill: [row(1, '12.30'), row(2, '1.00')],
+      payload: [row(1, '12.30')],
+      upp: { endpoint: 'channelBills', request: { startDate: DAY } },
+    });
     const { id, msg } = await got;
     assert.equal(id, 'attention');
     assert.equal(msg.payload.source, 'channel');
