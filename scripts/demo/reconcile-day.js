@@ -36,7 +36,7 @@ async function seedReconciliationDay(sb, hisDb, { date = 'yesterday', prefix = '
     { tradeType: 'refund', tradeNo: n('R07'), paymentNo: n('P07'), tradeFee: '8.60', tradeTime: '16:30:00', his: '6.80' },
   ];
   const trades = [...agreed.map((t) => ({ ...t, tradeType: 'pay' })), ...refunds];
-  const strip = ({ his, assumed, hisMissing, ...t }) => t; // eslint-disable-line no-unused-vars
+  const strip = ({ his, assumed, hisMissing, ...t }) => t;
   const rows = sb.seedTrades(date, trades.map(strip));
   const day = rows[0].billsDate;
   const bySerial = new Map(rows.map((r) => [`${r.tradeType}/${r.tradeNo}`, r]));

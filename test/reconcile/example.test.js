@@ -151,7 +151,7 @@ describe('example 08: daily reconciliation, deployed', function () {
       assert.deepEqual(await stack.discrepancies(EMPTY_HIS_DAY, run.source), []);
     }
     const page = await (await stack.page(`?day=${EMPTY_HIS_DAY}`, 'en')).text();
-    assert.ok(page.includes('The HIS returned no rows for this day'));
+    assert.ok(page.includes('The HIS has no paid or refunded rows for this day'));
     assert.doesNotMatch(page, /data-kind="platform_only"/);
   });
 
