@@ -236,7 +236,9 @@ function summarize(runs, { total, rounds, concurrency }) {
   ]) {
     if (!m[ours] || !m.empty || !m.bare) continue;
     const r = median(runs[ours].map((_, k) => (cpuOf(ours, k) - cpuOf('empty', k)) / cpuOf('bare', k)));
-    targets.push(`${tag}: (CPU/req − empty flow's) = ${r.toFixed(2)} × the bare undici loop's CPU/req (issue 17 target ≤ 1.5): ${r <= 1.5 ? 'met' : 'MISSED'}`);
+    targets.push(
+      `${tag}: (CPU/req − empty flow's) = ${r.toFixed(2)} × the bare undici loop's CPU/req (issue 17 target ≤ 1.5): ${r <= 1.5 ? 'met' : 'MISSED'}`,
+    );
   }
   for (const [ours, tag] of [
     ['client', 'UppClient.query'],
@@ -271,10 +273,19 @@ async function measureInFlight(levels = INFLIGHT, rounds = INFLIGHT_ROUNDS, log 
   for (let round = 0; round < rounds; round++) {
     for (const n of levels.map((_, k) => levels[(k + round) % levels.length])) {
       const total = Math.max(5000, n * 10);
-      const r = await measure({ total, rounds: 1, concurrency: n, contenders: ['upp-query'], warmup: Math.min(3000, n * 3), memoryProbe: true });
+      const r = await measure({
+        total,
+        rounds: 1,
+        concurrency: n,
+        contenders: ['upp-query'],
+        warmup: Math.min(3000, n * 3),
+        memoryProbe: true,
+      });
       const x = r.medians['upp-query'];
       byLevel[n].push(x);
-      log(`  round ${round + 1}/${rounds} ${n} in flight: p50 ${x.p50.toFixed(2)} ms, p99 ${x.p99.toFixed(2)} ms, ${x.heapPerCallKB.toFixed(1)} KB heap per call in flight`);
+      log(
+        `  round ${round + 1}/${rounds} ${n} in flight: p50 ${x.p50.toFixed(2)} ms, p99 ${x.p99.toFixed(2)} ms, ${x.heapPerCallKB.toFixed(1)} KB heap per call in flight`,
+      );
     }
   }
   return levels.map((n) => ({
@@ -301,7 +312,9 @@ async function main() {
   console.log('');
   for (const line of r.targets) console.log(line);
   if (INFLIGHT.length) {
-    console.log(`\n## upp-query flow by messages in flight (${INFLIGHT_ROUNDS} rounds, levels alternated; heap per call: after a full GC, with the calls in flight against idle)\n`);
+    console.log(
+      `\n## upp-query flow by messages in flight (${INFLIGHT_ROUNDS} rounds, levels alternated; heap per call: after a full GC, with the calls in flight against idle)\n`,
+    );
     console.table(await measureInFlight(INFLIGHT, INFLIGHT_ROUNDS, (line) => console.log(line)));
   }
 }

@@ -113,12 +113,17 @@ async function setupBare(job) {
     stop: () => pool.close(),
     run: (total, paymentNo, probe) => {
       const body = bodyFor(paymentNo);
-      return windowRun(total, job.concurrency, (i) => {
-        pool
-          .request({ path: requestPath, method: 'POST', headers: { 'content-type': 'application/json;charset=UTF-8' }, body })
-          .then((res) => res.body.text().then(() => windowRun.complete(i, res.statusCode === 200 ? 'paid' : 'error')))
-          .catch(() => windowRun.complete(i, 'error'));
-      }, probe);
+      return windowRun(
+        total,
+        job.concurrency,
+        (i) => {
+          pool
+            .request({ path: requestPath, method: 'POST', headers: { 'content-type': 'application/json;charset=UTF-8' }, body })
+            .then((res) => res.body.text().then(() => windowRun.complete(i, res.statusCode === 200 ? 'paid' : 'error')))
+            .catch(() => windowRun.complete(i, 'error'));
+        },
+        probe,
+      );
     },
   };
 }
