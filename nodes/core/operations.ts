@@ -253,16 +253,17 @@ function readAndVerify(ctx: OperationContext, endpoint: EndpointName, attempt: A
 /** Binds the answer to the request and decides; a crash there is an answer nobody could read. */
 function decideResult(ctx: OperationContext, prepared: PreparedCall, read: ReadAnswer, attempts: number, started: number): UppResult {
   const { endpoint, encoded } = prepared;
-  const base = { endpoint, request: describeRequest(encoded.fields), attempts };
-  const elapsed = () => Math.round((performance.now() - started) * 10) / 10;
+  const base: CallFacts = { endpoint, request: describeRequest(encoded.fields), attempts, started };
   try {
-    return { ...settle(ctx, endpoint, read, encoded.fields, prepared.expectedAmount), ...base, elapsedMs: elapsed() };
+    return settle(ctx, read, encoded.fields, prepared.expectedAmount, base);
   } catch (err) {
     // A crash in binding, decoding or deciding is an answer nobody could read: the rules for unreadable answers apply.
     const failed = unparsable(read.httpStatus, err);
     const decision = decide(endpoint, failed.answer);
     return {
-      ...base,
+      endpoint,
+      request: base.request,
+      attempts,
       outcome: decision.outcome,
       verified: false,
       payUrlVerified: false,
@@ -270,7 +271,7 @@ function decideResult(ctx: OperationContext, prepared: PreparedCall, read: ReadA
       reason: decision.reason,
       detail: failed.detail,
       httpStatus: read.httpStatus,
-      elapsedMs: elapsed(),
+      elapsedMs: elapsedSince(started),
     };
   }
 }
@@ -331,14 +332,20 @@ class CallAudit {
   }
 }
 
-/** Binds, decides and decodes a read answer (everything after verification). */
-function settle(
-  ctx: OperationContext,
-  endpoint: EndpointName,
-  read: ReadAnswer,
-  sent: JsonObject,
-  expectedAmount: string | undefined,
-): Omit<UppResult, 'endpoint' | 'request' | 'attempts' | 'elapsedMs'> {
+/** What a result says about the call itself, beside what the answer decided. */
+interface CallFacts {
+  endpoint: EndpointName;
+  request: Record<string, unknown>;
+  attempts: number;
+  /** performance.now() when the call began (for elapsedMs). */
+  started: number;
+}
+
+const elapsedSince = (started: number) => Math.round((performance.now() - started) * 10) / 10;
+
+/** Binds, decides and decodes a read answer (everything after verification), into the call's result. */
+function settle(ctx: OperationContext, read: ReadAnswer, sent: JsonObject, expectedAmount: string | undefined, call: CallFacts): UppResult {
+  const { endpoint } = call;
   const { answer, tree } = read;
   const binding = answer.verified && tree ? bindAnswer(endpoint, sent, tree, expectedAmount) : {};
   if (binding.unbound) answer.unbound = binding.unbound;
@@ -348,6 +355,7 @@ function settle(
   if (bound && withDataSign && ctx.verifyState && ctx.verifyState.dataSignVariant === undefined && typeof read.verified === 'string') {
     ctx.verifyState.dataSignVariant = read.verified;
   }
+  // One object literal with every field (no spread of partial results: this runs on every call).
   return {
     outcome: decision.outcome,
     status: bound ? answer.status : undefined,
@@ -362,6 +370,10 @@ function settle(
     reason: decision.reason,
     detail: read.detail,
     httpStatus: read.httpStatus,
+    endpoint,
+    request: call.request,
+    attempts: call.attempts,
+    elapsedMs: elapsedSince(call.started),
   };
 }
 
