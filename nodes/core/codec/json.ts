@@ -18,6 +18,8 @@ export const MAX_JSON_DEPTH = 32;
 
 /** Parses JSON text keeping each number literal's text. Throws SyntaxError on malformed JSON or nesting deeper than MAX_JSON_DEPTH. */
 export function parseLossless(text: string): JsonTree {
+  const ordinary = parseOrdinary(text, MAX_JSON_DEPTH);
+  if (ordinary !== undefined) return ordinary;
   checkDepth(text);
   return parse(text, null, (value: string) => new LosslessNumber(value)) as JsonTree;
 }
@@ -36,6 +38,130 @@ function checkDepth(text: string): void {
     else if (c === 0x7b || c === 0x5b) {
       if (++depth > MAX_JSON_DEPTH) throw new SyntaxError(`JSON nested deeper than ${MAX_JSON_DEPTH} levels at position ${i}`);
     } else if (c === 0x7d || c === 0x5d) depth--;
+  }
+}
+
+/** A number literal exactly as the grammar has it (no leading zeros, no `+`, no bare `.`). */
+const NUMBER = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/y;
+
+/** Thrown inside the parser when the text is not ordinary; never leaves this module. */
+const DECLINE = Symbol('decline');
+
+/**
+ * The fast path of parseLossless: a small parser of the JSON grammar (RFC 8259) for the ordinary answer, keeping
+ * each number literal's text as lossless-json does. It declines (undefined) whatever is not ordinary: a syntax
+ * error, a duplicate key, a `__proto__` or inherited-name key ("constructor"), nesting deeper than `maxDepth`. Then
+ * lossless-json, the reference, parses the text and gives the same tree or its own error; so this path only has to
+ * be right on what it accepts (test/core/json-parse.test.js compares the two on generated texts).
+ */
+export function parseOrdinary(text: string, maxDepth: number): JsonTree | undefined {
+  let i = 0;
+
+  const skipWhitespace = () => {
+    for (let c = text.charCodeAt(i); c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09; c = text.charCodeAt(++i));
+  };
+
+  const expect = (code: number) => {
+    if (text.charCodeAt(i) !== code) throw DECLINE;
+    i++;
+  };
+
+  const string = (): string => {
+    const start = ++i; // after the opening quote
+    let escaped = false;
+    for (;;) {
+      const c = text.charCodeAt(i);
+      if (c === 0x22) break;
+      if (c === 0x5c) {
+        escaped = true;
+        i += 2;
+      } else if (c < 0x20 || Number.isNaN(c))
+        throw DECLINE; // a raw control character, or the end of the text
+      else i++;
+    }
+    i++; // the closing quote
+    // Escapes are decoded by the platform's JSON.parse, which also refuses the invalid ones.
+    return escaped ? (JSON.parse(text.slice(start - 1, i)) as string) : text.slice(start, i - 1);
+  };
+
+  const literal = (word: string, value: JsonTree): JsonTree => {
+    if (!text.startsWith(word, i)) throw DECLINE;
+    i += word.length;
+    return value;
+  };
+
+  const number = (): LosslessNumber => {
+    NUMBER.lastIndex = i;
+    const match = NUMBER.exec(text);
+    if (match === null) throw DECLINE;
+    i += match[0].length;
+    return new LosslessNumber(match[0]);
+  };
+
+  const value = (depth: number): JsonTree => {
+    skipWhitespace();
+    const c = text.charCodeAt(i);
+    let v: JsonTree;
+    if (c === 0x7b) v = object(depth + 1);
+    else if (c === 0x5b) v = array(depth + 1);
+    else if (c === 0x22) v = string();
+    else if (c === 0x74) v = literal('true', true);
+    else if (c === 0x66) v = literal('false', false);
+    else if (c === 0x6e) v = literal('null', null);
+    else v = number();
+    skipWhitespace();
+    return v;
+  };
+
+  const object = (depth: number): JsonObject => {
+    if (depth > maxDepth) throw DECLINE;
+    i++;
+    const out: JsonObject = {};
+    skipWhitespace();
+    if (text.charCodeAt(i) === 0x7d) {
+      i++;
+      return out;
+    }
+    for (;;) {
+      skipWhitespace();
+      if (text.charCodeAt(i) !== 0x22) throw DECLINE;
+      const key = string();
+      // A repeated key, `__proto__` or a name an object inherits ("constructor"): left to the reference parser.
+      if ((out as Record<string, unknown>)[key] !== undefined) throw DECLINE;
+      skipWhitespace();
+      expect(0x3a);
+      out[key] = value(depth);
+      if (text.charCodeAt(i) === 0x2c) i++;
+      else break;
+    }
+    expect(0x7d);
+    return out;
+  };
+
+  const array = (depth: number): JsonTree[] => {
+    if (depth > maxDepth) throw DECLINE;
+    i++;
+    const out: JsonTree[] = [];
+    skipWhitespace();
+    if (text.charCodeAt(i) === 0x5d) {
+      i++;
+      return out;
+    }
+    for (;;) {
+      out.push(value(depth));
+      if (text.charCodeAt(i) === 0x2c) i++;
+      else break;
+    }
+    expect(0x5d);
+    return out;
+  };
+
+  try {
+    const tree = value(0);
+    return i === text.length ? tree : undefined;
+  } catch (err) {
+    if (err === DECLINE || err instanceof SyntaxError) return undefined;
+    throw err;
   }
 }
 
