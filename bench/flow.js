@@ -6,6 +6,8 @@
 //   bare         a bare undici loop outside Node-RED, body signed once, answer not parsed (the ceiling)
 //   empty        inject -> function (return msg) -> collector (Node-RED's own cost of passing a message)
 //   client       UppClient.query in a loop outside Node-RED (splits our cost from Node-RED's)
+//   transport    our Transport.post in a loop with the bare loop's pre-signed body, not parsed (splits the client's
+//                cost into transport and codec; not in the default list, name it in BENCH_FLOW_CONTENDERS)
 // Each contender runs in a fresh process per round (the sandbox in yet another), rounds alternate the order.
 // Env: BENCH_FLOW_REQUESTS (default 20000), BENCH_FLOW_ROUNDS (5), BENCH_FLOW_CONCURRENCY (50),
 //      BENCH_FLOW_CONTENDERS (comma list), BENCH_CPU_PROFILE=<dir> (V8 profile of each measured run),
@@ -38,6 +40,8 @@ const LABELS = {
   bare: 'c. bare undici loop (ceiling, outside Node-RED)',
   empty: 'd. empty flow (function -> collector, no HTTP)',
   client: 'e. UppClient.query loop (outside Node-RED)',
+  transport: 'f. our Transport.post loop (pre-signed, not parsed)',
+  'transport@fixed': `f'. Transport.post loop, build in BENCH_PACKAGE_ROOT`,
   'upp-query@fixed': `a'. upp-query flow, build in BENCH_PACKAGE_ROOT`,
   'client@fixed': `e'. UppClient.query loop, build in BENCH_PACKAGE_ROOT`,
 };
@@ -249,7 +253,8 @@ function summarize(runs, { total, rounds, concurrency }) {
     targets.push(`${tag}: CPU/req = ${r.toFixed(2)} × the bare undici loop's (issue 17 target ≤ 1.3): ${r <= 1.3 ? 'met' : 'MISSED'}`);
   }
   // A/B of two builds (BENCH_PACKAGE_ROOT): the paired CPU ratio, so a change is kept only if it measures better.
-  for (const ours of ['upp-query', 'client']) {
+  if (m.transport && m.bare) targets.push(`Transport.post: CPU/req = ${cpuRatio('transport', 'bare').toFixed(2)} × the bare undici loop's`);
+  for (const ours of ['upp-query', 'client', 'transport']) {
     if (m[ours] && m[`${ours}@fixed`]) {
       const r = cpuRatio(`${ours}@fixed`, ours);
       const rounds = runs[ours].map((_, k) => (cpuOf(`${ours}@fixed`, k) / cpuOf(ours, k)).toFixed(2)).join(' ');

@@ -128,6 +128,40 @@ async function setupBare(job) {
   };
 }
 
+async function setupTransport(job) {
+  // Our transport alone (nodes/core/transport.ts): the client's own timer, abort and body reading around undici, with
+  // the bare loop's pre-signed body and no parsing. Splits the client's cost into transport and codec.
+  const root = job.packageRoot || path.resolve(__dirname, '..', '..');
+  const core = require(path.join(root, 'dist', 'nodes', 'core'));
+  const { Transport } = require(path.join(root, 'dist', 'nodes', 'core', 'transport'));
+  const transport = new Transport({ origin: job.origin, connectTimeoutMs: 5000, proxy: 'none' });
+  const requestPath = `${new URL(job.url).pathname.replace(/\/$/, '')}/access/query`;
+  const bodyFor = (paymentNo) =>
+    core.encodeRequest(
+      { isvId: '20000', partnerId: '12345' },
+      core.validateRequest('query', { bizType: 'barcode_pay', paymentNo }),
+      job.key,
+      'v1',
+      Date.now(),
+    ).body;
+  return {
+    stop: () => transport.close(),
+    run: (total, paymentNo, probe) => {
+      const body = bodyFor(paymentNo);
+      return windowRun(
+        total,
+        job.concurrency,
+        (i) => {
+          transport
+            .post(requestPath, body, 10000)
+            .then((a) => windowRun.complete(i, a.kind === 'answered' && a.statusCode === 200 ? 'paid' : 'error'));
+        },
+        probe,
+      );
+    },
+  };
+}
+
 async function setupClient(job) {
   // The library alone, outside Node-RED: UppClient.query with the node's defaults.
   const core = require(path.join(job.packageRoot || path.resolve(__dirname, '..', '..'), 'dist', 'nodes', 'core'));
@@ -178,6 +212,8 @@ async function main(job) {
     'hand-rolled': setupNodeRed,
     empty: setupNodeRed,
     bare: setupBare,
+    transport: setupTransport,
+    'transport@fixed': setupTransport,
     client: setupClient,
     'client@fixed': setupClient,
   }[job.contender];
@@ -194,7 +230,8 @@ async function main(job) {
   await ask({ phase: 'measured' });
   // Does the contender's verification hold for an amount written with a trailing zero (100.00)?
   let check;
-  if (job.checkPaymentNo && job.contender !== 'empty' && job.contender !== 'bare') check = (await c.run(20, job.checkPaymentNo)).counts;
+  if (job.checkPaymentNo && !['empty', 'bare', 'transport', 'transport@fixed'].includes(job.contender))
+    check = (await c.run(20, job.checkPaymentNo)).counts;
   // Memory per call in flight: the heap (after a full GC) with `concurrency` calls in flight, against the heap idle
   // after the run, divided by the calls in flight. A separate short run, so its GC pauses stay out of the latencies.
   let heapPerCallKB;

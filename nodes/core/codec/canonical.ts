@@ -1,6 +1,6 @@
 // The canonical string and the MD5 signature (docs/design.md §3), plus verification in strict and auto modes over the
 // verification variants: value profile (v1, v2, v2-mixed) x data.sign kept or dropped x time text (wire, iso).
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { hash, timingSafeEqual } from 'node:crypto';
 import type { SignProfile, TimeText, VerifyMode } from '../schema';
 import { isJsonObject, parseLossless, writeJson, type JsonObject, type JsonTree } from './json';
 
@@ -53,9 +53,8 @@ export function canonicalOf(tree: JsonTree, profile: SignProfile, dropDataSign =
 }
 
 export function md5Sign(canonical: string, key: string): string {
-  return createHash('md5')
-    .update(canonical + key, 'utf8')
-    .digest('hex');
+  // crypto.hash (Node >= 20.12): one call, no Hash object; the string is hashed as UTF-8, like update(text, 'utf8').
+  return hash('md5', canonical + key, 'hex');
 }
 
 export interface CanonicalOptions {
