@@ -88,16 +88,14 @@ export class Transport {
   async post(path: string, body: string, timeoutMs: number, signal?: AbortSignal): Promise<AttemptResult> {
     // Our own timer for the whole attempt: undici's headersTimeout/bodyTimeout tick coarsely (about every 0.5 s),
     // so they only stand behind it as a backstop. One abort per attempt, linked to the caller's signal and
-    // unlinked in `finally`: a long-lived caller signal (the poll engine's) must not collect listeners.
+    // unlinked in `finally`.
     const attempt = new AttemptAbort();
     let timedOutFlag = false;
     const timer = setTimeout(() => {
       timedOutFlag = true;
       attempt.abort();
     }, timeoutMs);
-    const onCallerAbort = () => attempt.abort();
-    if (signal?.aborted) attempt.abort();
-    else signal?.addEventListener('abort', onCallerAbort, { once: true });
+    const unlink = signal ? linkToCaller(signal, attempt) : undefined;
     const timedOut = (error: unknown): AttemptResult | undefined =>
       timedOutFlag && !signal?.aborted
         ? { kind: 'maybe_sent', reason: 'timeout', detail: `no answer within ${timeoutMs} ms`, error }
@@ -134,7 +132,7 @@ export class Transport {
       }
     } finally {
       clearTimeout(timer);
-      signal?.removeEventListener('abort', onCallerAbort);
+      unlink?.();
     }
   }
 
@@ -172,6 +170,31 @@ class AttemptAbort extends EventEmitter {
     this.aborted = true;
     this.emit('abort');
   }
+}
+
+/**
+ * The attempts in flight of each caller signal, and one 'abort' listener per signal, added at its first attempt: a
+ * signal that many calls share (a node's, the poll engine's) then costs a Set entry per attempt, not an EventTarget
+ * listener added and removed (each O(listeners)) per attempt.
+ */
+const ATTEMPTS_OF_SIGNAL = new WeakMap<AbortSignal, Set<AttemptAbort>>();
+
+/** Aborts `attempt` when `signal` aborts (at once if it already has); returns the function that unlinks them. */
+function linkToCaller(signal: AbortSignal, attempt: AttemptAbort): (() => void) | undefined {
+  if (signal.aborted) {
+    attempt.abort();
+    return undefined;
+  }
+  let attempts = ATTEMPTS_OF_SIGNAL.get(signal);
+  if (attempts === undefined) {
+    const inFlight = new Set<AttemptAbort>();
+    ATTEMPTS_OF_SIGNAL.set(signal, inFlight);
+    signal.addEventListener('abort', () => inFlight.forEach((a) => a.abort()), { once: true });
+    attempts = inFlight;
+  }
+  attempts.add(attempt);
+  const linked = attempts;
+  return () => linked.delete(attempt);
 }
 
 function classifyFailure(error: unknown): Exclude<AttemptResult, { kind: 'answered' }> {
