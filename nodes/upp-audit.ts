@@ -4,6 +4,7 @@
 import type { Node, NodeAPI, NodeDef } from './lib/red';
 import { auditHub, type AuditRecord } from './ops';
 import { translator } from './lib/i18n';
+import { statusOf } from './lib/status';
 
 function idList(value: unknown): string[] {
   if (Array.isArray(value)) return value.filter((v): v is string => typeof v === 'string' && v !== '');
@@ -29,7 +30,7 @@ export = function register(RED: NodeAPI): void {
     let timer: NodeJS.Timeout | undefined;
     const showCount = () => {
       timer = undefined;
-      node.status({ fill: 'grey', shape: 'dot', text: t('status.records', { n: count }) });
+      node.status(statusOf.info(t('status.records', { n: count })));
     };
     const stop = auditHub.add(filter, (record: AuditRecord) => {
       count += 1;

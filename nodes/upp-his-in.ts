@@ -15,8 +15,8 @@ import {
   type OrderViewRequest,
   type BillViewRequest,
 } from './his';
-import type { HttpLayer, Node, NodeAPI, NodeDef } from './lib/red';
-import { translator } from './lib/i18n';
+import type { HttpApp, HttpLayer, Node, NodeAPI, NodeDef } from './lib/red';
+import { translator, type Translate } from './lib/i18n';
 import { statusOf } from './lib/status';
 import { BodyError, readJsonBody } from './lib/http-body';
 
@@ -42,45 +42,78 @@ function writeAnswer(res: ServerResponse, answer: HisAnswer, httpStatus = 200): 
   res.end(text);
 }
 
+interface HisInSettings {
+  kind: HisKind;
+  /** The route, with one leading slash. */
+  url: string;
+  timeoutMs: number;
+  allow: ReturnType<typeof parseAllow>;
+}
+
+/** The node's properties checked: the settings, or the sentence that says what is wrong. */
+function readSettings(def: NodeDef, t: Translate): HisInSettings | { problem: string } {
+  const kind: HisKind | undefined = def.kind === 'order' || def.kind === 'bill' ? def.kind : undefined;
+  const url = typeof def.url === 'string' && def.url.trim() ? `/${def.url.trim().replace(/^\/+/, '')}` : '';
+  const timeoutSetting = def.timeout === undefined || def.timeout === '' ? DEFAULT_TIMEOUT_S : Number(def.timeout);
+  const allow = parseAllow(def.allow);
+  if (!kind) return { problem: t('errors.kind', { kind: String(def.kind) }) };
+  if (!url) return { problem: t('errors.url') };
+  if (!(timeoutSetting > 0 && timeoutSetting <= MAX_TIMEOUT_S)) return { problem: t('errors.timeout', { max: MAX_TIMEOUT_S }) };
+  if (badAddresses(allow).length) return { problem: t('errors.allow', { bad: badAddresses(allow).join(', ') }) };
+  return { kind, url, timeoutMs: Math.round(timeoutSetting * 1000), allow };
+}
+
 export = function register(RED: NodeAPI): void {
   const t = translator(RED, 'upp-his-in');
 
   function UppHisIn(this: Node, def: NodeDef) {
     RED.nodes.createNode(this, def);
     const node = this;
-    const kind: HisKind | undefined = def.kind === 'order' || def.kind === 'bill' ? def.kind : undefined;
-    const url = typeof def.url === 'string' && def.url.trim() ? `/${def.url.trim().replace(/^\/+/, '')}` : '';
-    const timeoutSetting = def.timeout === undefined || def.timeout === '' ? DEFAULT_TIMEOUT_S : Number(def.timeout);
-    const allow = parseAllow(def.allow);
+    const settings = readSettings(def, t);
     const app = RED.httpNode;
-    const problem = !kind
-      ? t('errors.kind', { kind: String(def.kind) })
-      : !url
-        ? t('errors.url')
-        : !(timeoutSetting > 0 && timeoutSetting <= MAX_TIMEOUT_S)
-          ? t('errors.timeout', { max: MAX_TIMEOUT_S })
-          : badAddresses(allow).length
-            ? t('errors.allow', { bad: badAddresses(allow).join(', ') })
-            : !app
-              ? t('errors.noHttp')
-              : undefined;
-    if (problem || !kind || !app) {
+    if ('problem' in settings || !app) {
+      const problem = 'problem' in settings ? settings.problem : t('errors.noHttp');
       node.error(problem);
-      node.status(statusOf.error(problem ?? ''));
+      node.status(statusOf.error(problem));
       return;
     }
-    const timeoutMs = Math.round(timeoutSetting * 1000);
+    const { kind, url, timeoutMs, allow } = settings;
     let waiting = 0;
     const showWaiting = () =>
-      node.status(
-        waiting > 0 ? { fill: 'blue', shape: 'dot', text: t('status.waiting', { n: waiting }) } : statusOf.ok(t('status.ready', { url })),
-      );
+      node.status(waiting > 0 ? statusOf.busy(t('status.waiting', { n: waiting })) : statusOf.ok(t('status.ready', { url })));
     showWaiting();
 
     const refuse = (res: ServerResponse, answer: HisAnswer, httpStatus: number, why: string) => {
       writeAnswer(res, answer, httpStatus);
       node.warn(t('warn.refused', { url, why }));
       node.status(statusOf.failed(why));
+    };
+
+    /** A valid request: held until upp-his-out answers it (or the timeout does), and sent on to the database. */
+    const forward = (request: OrderViewRequest | BillViewRequest, res: ServerResponse, remoteAddress: string) => {
+      waiting++;
+      showWaiting();
+      const pending = hisRequests.add({
+        kind,
+        request,
+        owner: node.id,
+        timeoutMs,
+        respond: (answer) => {
+          waiting--;
+          writeAnswer(res, answer);
+          showWaiting();
+        },
+        onTimeout: () => {
+          const text = t('warn.timeout', { url, seconds: timeoutMs / 1000, request: JSON.stringify(request) });
+          node.warn(text);
+          node.status(statusOf.failed(t('status.timeout')));
+        },
+      });
+      node.send({
+        payload: { ...request },
+        params: paramsOf(kind, request),
+        upp: { his: { kind, id: pending.id, url, remoteAddress, receivedAt: pending.receivedAt } },
+      });
     };
 
     const handler = (req: IncomingMessage & { body?: unknown }, res: ServerResponse) => {
@@ -99,33 +132,8 @@ export = function register(RED: NodeAPI): void {
       readJsonBody(req).then(
         (body) => {
           const read = readRequest(kind, body);
-          if (!read.ok) {
-            refuse(res, failure('bad_request', read.problem), 200, `${t('status.badRequest')}: ${read.problem.field}`);
-            return;
-          }
-          waiting++;
-          showWaiting();
-          const pending = hisRequests.add({
-            kind,
-            request: read.request,
-            owner: node.id,
-            timeoutMs,
-            respond: (answer) => {
-              waiting--;
-              writeAnswer(res, answer);
-              showWaiting();
-            },
-            onTimeout: () => {
-              const text = t('warn.timeout', { url, seconds: timeoutMs / 1000, request: JSON.stringify(read.request) });
-              node.warn(text);
-              node.status(statusOf.failed(t('status.timeout')));
-            },
-          });
-          node.send({
-            payload: { ...read.request },
-            params: paramsOf(kind, read.request),
-            upp: { his: { kind, id: pending.id, url, remoteAddress, receivedAt: pending.receivedAt } },
-          });
+          if (read.ok) forward(read.request, res, remoteAddress);
+          else refuse(res, failure('bad_request', read.problem), 200, `${t('status.badRequest')}: ${read.problem.field}`);
         },
         (err: unknown) => {
           const body = err instanceof BodyError ? err : new BodyError('not_json');
@@ -139,12 +147,7 @@ export = function register(RED: NodeAPI): void {
     node.on('close', (_removed: boolean, done: () => void) => {
       // Whatever is still waiting gets its result:false now: the platform asks again later, never sees silence.
       hisRequests.closeOwner(node.id);
-      const router = app._router ?? app.router;
-      if (router) {
-        const ours = (layer: HttpLayer) => layer.route?.path === url && layer.route.methods.post && routeHandlers(layer).includes(handler);
-        // In place, as Node-RED's own http in does: the router keeps this very array.
-        for (let i = router.stack.length - 1; i >= 0; i--) if (ours(router.stack[i])) router.stack.splice(i, 1);
-      }
+      removeRoute(app, url, handler);
       node.status({});
       done();
     });
@@ -152,6 +155,15 @@ export = function register(RED: NodeAPI): void {
 
   RED.nodes.registerType('upp-his-in', UppHisIn);
 };
+
+/** Removes this node's POST route (only its own handler: another node may serve the same path meanwhile). */
+function removeRoute(app: HttpApp, url: string, handler: unknown): void {
+  const router = app._router ?? app.router;
+  if (!router) return;
+  const ours = (layer: HttpLayer) => layer.route?.path === url && layer.route.methods.post && routeHandlers(layer).includes(handler);
+  // In place, as Node-RED's own http in does: the router keeps this very array.
+  for (let i = router.stack.length - 1; i >= 0; i--) if (ours(router.stack[i])) router.stack.splice(i, 1);
+}
 
 /** The handler functions of a route layer (so only this node's route is removed, not another node's on the same path). */
 function routeHandlers(layer: HttpLayer): unknown[] {

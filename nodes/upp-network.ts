@@ -1,14 +1,17 @@
 // upp-network: the network test. One output on success (msg.upp.diagnosis says what was checked); anything else
 // is a catchable error whose message is the diagnosis: wrong URL, wrong key, wrong signature profile, no route.
+// A test in flight during a redeploy ends through the node that replaces this one, like the action nodes' calls
+// (nodes/lib/handover.ts); the optional test on deploy sends no message and is simply stopped.
 import { isUppError, type Diagnosis, type NetworkResult, type UppNotSentError } from './core';
 import type { DoneFunction, Node, NodeAPI, NodeDef, NodeMessage, SendFunction } from './lib/red';
 import { localizeError, runtimeLang, translator } from './lib/i18n';
 import { StatusTracker, statusOf } from './lib/status';
-import { CallTracker, closeAfterCalls } from './lib/calls';
+import { CallTracker } from './lib/calls';
+import { Handover, type Delivery } from './lib/handover';
 import { describeResult } from './lib/message';
 import { callerOf, configNodeOf } from './lib/config';
 import { UppNetworkError } from './lib/errors';
-import { errorStatus, failMessage } from './lib/action';
+import { errorDelivery, errorStatus, reportUndelivered } from './lib/action';
 import { sendThenDone } from './lib/util';
 
 export = function register(RED: NodeAPI): void {
@@ -35,41 +38,56 @@ export = function register(RED: NodeAPI): void {
     const node = this;
     const status = new StatusTracker(node, t);
     const calls = new CallTracker();
+    const deployCalls = new CallTracker();
     const lang = () => runtimeLang(t);
     // "ok", or "ok: profile_mismatch" / "ok: data_sign_variant" when the test passed with a remark.
     const okStatus = (result: NetworkResult) =>
       statusOf.ok(result.diagnosis.code === 'ok' ? t('status.ok') : `${t('status.ok')}: ${result.diagnosis.code}`);
 
-    node.on('input', (msg: NodeMessage, send: SendFunction, done: DoneFunction) => {
-      status.start();
-      void calls.run(async (signal) => {
-        let result: NetworkResult;
-        try {
-          result = await runTest(node, def, signal);
-        } catch (err) {
-          status.finish(errorStatus(err));
-          failMessage(msg, 'network', err, lang(), done);
-          return;
-        }
+    /** One test for one message: the message to send, or the catchable error. */
+    async function handle(msg: NodeMessage, signal: AbortSignal): Promise<Delivery> {
+      try {
+        const result = await runTest(node, def, signal);
         const { payload, upp } = describeResult(result);
         upp.diagnosis = result.diagnosis;
         msg.payload = payload;
         msg.upp = upp;
-        status.finish(okStatus(result));
-        sendThenDone(node, msg, () => send(msg), done);
+        return { msg, out: [msg], status: okStatus(result) };
+      } catch (err) {
+        return errorDelivery(msg, 'network', err, lang());
+      }
+    }
+
+    // Tests a previous instance of this node left in flight (a redeploy) end through this one.
+    const handover = new Handover(RED, node, {
+      deliver(delivery) {
+        status.set(delivery.status);
+        if (delivery.error) node.error(delivery.error, delivery.msg);
+        else sendThenDone(node, delivery.msg, () => node.send(delivery.out as NodeMessage[]), undefined);
+      },
+    });
+
+    node.on('input', (msg: NodeMessage, send: SendFunction, done: DoneFunction) => {
+      status.start();
+      void calls.run(async (signal) => {
+        const delivery = await handle(msg, signal);
+        if (handover.closed) return handover.handOver(delivery);
+        status.finish(delivery.status);
+        if (delivery.error) done(delivery.error);
+        else sendThenDone(node, msg, () => send(msg), done);
       });
     });
 
     // Optional: test once when deployed; the diagnosis goes to the status and the log (no message is sent).
     if (def.onDeploy === true || def.onDeploy === 'true') {
       status.start();
-      void calls.run(async (signal) => {
+      void deployCalls.run(async (signal) => {
         try {
           const result = await runTest(node, def, signal);
           status.finish(okStatus(result));
           node.log(t('log.deployOk', { diagnosis: lang() === 'zh' ? result.diagnosis.zh : result.diagnosis.en }));
         } catch (err) {
-          if (calls.closing) {
+          if (deployCalls.closing) {
             status.finish({});
             return;
           }
@@ -79,7 +97,15 @@ export = function register(RED: NodeAPI): void {
       });
     }
 
-    closeAfterCalls(RED, node, calls, status);
+    // On close: tests for messages keep running and end through the replacing instance (or are warned about and
+    // recorded if the node was deleted); the test on deploy is stopped (nothing waits for it).
+    node.on('close', (removed: boolean, done: () => void) => {
+      const inFlight = calls.size;
+      status.clear();
+      if (inFlight > 0 && !removed) node.log(t('log.handingOver', { n: inFlight }));
+      handover.close(inFlight, removed, (delivery) => reportUndelivered(node, 'upp-network', delivery, t));
+      void deployCalls.close(0).then(() => done());
+    });
   }
 
   RED.nodes.registerType('upp-network', UppNetwork);

@@ -16,10 +16,17 @@ execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', pat
 });
 
 const nodesOut = path.join(out, 'nodes');
-// The editor's field rules in upp-config.html are generated from the compiled schema before the HTML is copied.
+// The editor's field rules in upp-config.html are generated from the compiled schema before the HTML is copied,
+// and so are the request-field rows, defaults and field lists of the action nodes' dialogs.
 const { writeFieldRules } = require('./editor-fields');
-if (writeFieldRules(path.join(root, 'nodes', 'upp-config.html'), require(path.join(nodesOut, 'core', 'schema.js')).ENDPOINTS)) {
+const { writeActionForms } = require('./editor-forms');
+const schema = require(path.join(nodesOut, 'core', 'schema.js'));
+if (writeFieldRules(path.join(root, 'nodes', 'upp-config.html'), schema.ENDPOINTS)) {
   console.log('build: nodes/upp-config.html field rules regenerated from nodes/core/schema.ts');
+}
+const { ACTIONS } = require(path.join(nodesOut, 'lib', 'action.js'));
+for (const file of writeActionForms(path.join(root, 'nodes'), schema.ENDPOINTS, ACTIONS)) {
+  console.log(`build: ${path.relative(root, file)} request fields regenerated from nodes/core/schema.ts`);
 }
 for (const file of fs.readdirSync(path.join(root, 'nodes'))) {
   if (file.endsWith('.html')) fs.copyFileSync(path.join(root, 'nodes', file), path.join(nodesOut, file));

@@ -1,10 +1,10 @@
 #!/usr/bin/env node
 'use strict';
-// npm run test:compat: runs the node tests (test/nodes) and the reliability tests (test/reliability) on Node-RED 5
-// with Node.js 22, next to the main run on Node-RED 4 / Node 20. Node-RED 5 needs Node >= 22.9, which the npm
-// package `node@22` provides as a binary; both live in .compat/ (git-ignored), installed on first use with npm and
-// reinstalled when the versions below change. The tests pick that Node-RED through scripts/compat-register.js.
-//   node scripts/compat.js [test paths...]     (default: test/nodes test/poll test/reliability)
+// npm run test:compat: runs the node tests (test/nodes, test/poll, test/his) and the reliability tests
+// (test/reliability) on Node-RED 5 with Node.js 22, next to the main run on Node-RED 4 / Node 20. Node-RED 5 needs
+// Node >= 22.9, which the npm package `node@22` provides as a binary; both live in .compat/ (git-ignored), installed
+// on first use with npm and reinstalled when the versions below change. The tests pick that Node-RED through scripts/compat-register.js.
+//   node scripts/compat.js [test paths...]     (default: test/nodes test/poll test/his test/reliability)
 // Env: COMPAT_DIR (default .compat), RELIABILITY_MESSAGES etc. pass through to the tests.
 const fs = require('node:fs');
 const path = require('node:path');
@@ -18,7 +18,7 @@ const WANTED = {
   description: 'Node-RED 5 + Node 22 for npm run test:compat (written by scripts/compat.js)',
   dependencies: { 'node-red': '^5.0.0', 'node-red-node-test-helper': '^0.3.6', node: '^22.9.0' },
 };
-const DEFAULT_TESTS = ['test/nodes', 'test/poll', 'test/reliability'];
+const DEFAULT_TESTS = ['test/nodes', 'test/poll', 'test/his', 'test/reliability'];
 
 function run(cmd, args, opts = {}) {
   const r = spawnSync(cmd, args, { stdio: 'inherit', cwd: ROOT, ...opts });

@@ -407,8 +407,24 @@ describe('examples: all deployed in Node-RED (as npm start does) and run against
 
   it('payment query, close and the barcode window flow', async () => {
     const order = await call('POST', 'pay/scan', { tradeFee: '0.40' });
-    const q = await call('GET', `pay/query?paymentNo=${order.body.paymentNo}&bizType=scan_pay`);
+    const q = await call('GET', `pay/query?paymentNo=${order.body.paymentNo}`);
     assert.equal(q.body.outcome, 'pending');
+    assert.equal(q.body.his, 'pending', 'the HIS row beside the platform');
+    assert.equal(
+      sandbox.requests({ endpoint: 'query', paymentNo: order.body.paymentNo }).at(-1).body.bizType,
+      'scan_pay',
+      'bizType from the row',
+    );
+    // The HIS row's amount is the expected amount: an answer about another amount is never taken as the order's.
+    const paid = await call('POST', 'pay/scan', { tradeFee: '0.01' });
+    await until(async () => (await row(paid.body.paymentNo))?.status === 'paid', 'the paid row');
+    await execHisDatabase(hisDb, `UPDATE his_payment SET amount = '100.01' WHERE payment_no = '${paid.body.paymentNo}'`);
+    const bound = await call('GET', `pay/query?paymentNo=${paid.body.paymentNo}`);
+    assert.equal(bound.body.outcome, 'pending');
+    assert.equal(bound.body.reason, 'mismatch');
+    const unknown = await call('GET', 'pay/query?paymentNo=NOSUCHORDER1');
+    assert.equal(unknown.status, 404);
+    assert.equal(sandbox.requests({ endpoint: 'query', paymentNo: 'NOSUCHORDER1' }).length, 0, 'nothing sent for an unknown order');
     const close = await call('POST', 'pay/close', { paymentNo: order.body.paymentNo, bizType: 'scan_pay' });
     assert.equal(close.body.outcome, 'success');
     assert.equal(close.body.data.isCloseOrder, 'Y');
@@ -420,39 +436,51 @@ describe('examples: all deployed in Node-RED (as npm start does) and run against
     );
     for (const inject of injects) assert.equal((await fetch(`${base}inject/${inject.id}`, { method: 'POST' })).status, 200);
     await until(() => sandbox.requests({ endpoint: 'barCode' }).length === before + injects.length, 'the barcode orders');
-    const slow = sandbox.requests({ endpoint: 'barCode' }).find((r) => r.body.tradeFee === '0.22');
-    await until(() => sandbox.order(slow.body.paymentNo)?.queries >= 2, 'the poll node querying the slow payment');
+    const sent = sandbox.requests({ endpoint: 'barCode' }).slice(before);
+    // Each window order is an HIS row written before it was sent; the outcome updates it with the platform's serials.
+    for (const request of sent) {
+      const paymentNo = request.body.paymentNo;
+      await until(async () => (await row(paymentNo))?.status === 'paid', `the HIS row of ${request.body.tradeFee} paid`, 30000);
+      const his = await row(paymentNo);
+      assert.equal(his.biz_type, 'barcode_pay');
+      assert.equal(his.amount, request.body.tradeFee);
+      assert.equal(his.out_payment_no, sandbox.order(paymentNo).outPaymentNo);
+    }
+    const slow = sent.find((r) => r.body.tradeFee === '0.22');
+    assert.ok(sandbox.order(slow.body.paymentNo).queries >= 2, 'the poll found the slow payment');
   });
 
-  it('audit trail: every request the nodes sent is one JSON line in upp-audit.jsonl, with the exact body and answer', async () => {
-    const file = path.join(tmp, 'userdir', 'upp-audit.jsonl');
+  it('audit trail: every request the nodes sent is one row of upp_audit in the HIS database, with the exact body and answer', async () => {
     // The network test on deploy (with its edition probe, a query for UPPPROBE…) may run before the audit node
     // exists: compare the other requests. test/ops/audit.test.js checks that a network test is audited whole.
     const sent = () => sandbox.requests().filter((r) => r.endpoint !== 'network' && !String(r.body.paymentNo).startsWith('UPPPROBE'));
-    const lines = () =>
-      fs.existsSync(file)
-        ? fs
-            .readFileSync(file, 'utf8')
-            .split('\n')
-            .filter(Boolean)
-            .map((l) => JSON.parse(l))
-        : [];
-    const missing = () => {
-      const bodies = new Set(lines().map((r) => r.request));
+    const rows = () => queryHisDatabase(hisDb, 'SELECT * FROM upp_audit ORDER BY id');
+    const missing = async () => {
+      const bodies = new Set((await rows()).map((r) => r.request));
       return sent().filter((r) => !bodies.has(r.raw));
     };
-    await until(() => sent().length > 0 && missing().length === 0, 'an audit line for every request').catch((err) => {
-      throw new Error(`${err.message}: missing ${JSON.stringify(missing().map((r) => [r.endpoint, r.raw.slice(0, 200)]))}`);
+    await until(async () => sent().length > 0 && (await missing()).length === 0, 'an audit row for every request').catch(async (err) => {
+      throw new Error(`${err.message}: missing ${JSON.stringify((await missing()).map((r) => [r.endpoint, r.raw.slice(0, 200)]))}`);
     });
-    const raw = new Set(sandbox.requests().map((r) => r.raw));
-    const records = lines();
+    const byRaw = new Map(sandbox.requests().map((r) => [r.raw, r]));
+    const records = await rows();
     for (const record of records) {
-      assert.ok(raw.has(record.request), `an audit line for a request the sandbox never got: ${record.request.slice(0, 120)}`);
+      const request = byRaw.get(record.request);
+      assert.ok(request, `an audit row for a request the sandbox never got: ${record.request.slice(0, 120)}`);
       assert.ok(record.node && record.config === lib.CONFIG_ID, JSON.stringify(record));
-      assert.equal(typeof record.response, 'string');
+      assert.equal(record.endpoint, request.endpoint);
+      assert.equal(record.payment_no, request.body.paymentNo ?? null);
+      assert.equal(record.request_no, request.body.requestNo ?? null);
+      if (record.transport === 'answered') assert.equal(typeof record.response, 'string');
+      assert.match(record.outcome, /^(success|pending|failed|retried|not_sent|probe)$/);
+      assert.match(record.verified, /^(v1|v2|v2-mixed)(\/\S+)?$|^false$/);
     }
-    assert.equal(new Set(records.map((r) => `${r.callId}/${r.attempt}`)).size, records.length, 'no attempt listed twice');
-    assert.ok(!fs.readFileSync(file, 'utf8').includes(KEY), 'the key is not in the audit trail');
+    // The barcode window orders (example 03): one pay attempt each, its answer the raw text the sandbox signed.
+    const pays = records.filter((r) => r.endpoint === 'barCode');
+    assert.ok(pays.length >= 2, 'the barcode orders are in the audit trail');
+    for (const pay of pays) assert.equal(JSON.parse(pay.response).data.paymentNo, pay.payment_no);
+    assert.equal(new Set(records.map((r) => `${r.call_id}/${r.attempt}`)).size, records.length, 'no attempt listed twice');
+    assert.ok(!JSON.stringify(records).includes(KEY), 'the key is not in the audit trail');
   });
 
   it('a bad amount is answered 400 by the Catch path and nothing is sent', async () => {
@@ -548,7 +576,7 @@ describe('examples: all deployed in Node-RED (as npm start does) and run against
   it('logged no warnings or errors but the expected ones', () => {
     const unexpected = problems().filter(
       (l) =>
-        !/assumed refunded|refused POST|HIS view \(order\) answered result:false|数据库查询失败|SQLITE_ERROR: no such table: his_refund/.test(
+        !/assumed refunded|refused POST|HIS view \(order\) answered result:false|数据库查询失败|SQLITE_ERROR: no such table: his_refund|answer not about this request \(paymentNo HIS\d+\): tradeFee: 100\.01 ≠ 0\.01/.test(
           l,
         ),
     );

@@ -1,7 +1,7 @@
 // Turns a network-test result into words a hospital engineer can act on: wrong URL, wrong edition, wrong ids or key,
 // wrong signature profile or variant, or all good (with warnings for what is odd but not broken).
 import type { PathStyle, Profile } from './schema';
-import { parseVariant, variantName } from './codec/canonical';
+import { parseVariant, variantName, type Variant } from './codec/canonical';
 import type { ResolvedOptions } from './options';
 import type { UppResult } from './operations';
 
@@ -106,27 +106,36 @@ export function diagnoseNetwork(result: UppResult, optionsOrProfile: DiagnosisOp
       zh: `密钥正确，但前置机使用 ${wanted} 签名规则，拒绝了我方 ${profile} 签名：请把签名规则设为 ${wanted}`,
     };
   }
-  if (result.outcome === 'success') {
-    // Our requests were accepted: an answer signed under another profile or variant is a remark (a warning), not a
-    // reason to change the request profile.
-    const warnings = warningsFor(result, options);
-    if (variant && !variant.dataSign) {
-      const trusted = options.dataSignUnsigned === true;
-      return {
-        code: 'data_sign_variant',
-        en: `Connected and signatures match, but this front-end leaves data.sign (the scan-code pay URL) out of its signature: keep verification on auto; ${trusted ? 'pay URLs are trusted because "front-end does not sign data.sign" is set' : 'pay URLs stay unauthenticated unless "front-end does not sign data.sign" is set'}`,
-        zh: `连接正常，签名一致，但该前置机签名不含 data.sign（扫码支付 URL）：请保持自动验签；${trusted ? '已设置"前置机不签 data.sign"，支付 URL 按可信处理' : '未设置"前置机不签 data.sign"时，支付 URL 不被视为已验证'}`,
-        warnings: warnings.length ? warnings : undefined,
-      };
-    }
-    const ok: Diagnosis = {
-      code: 'ok',
-      en: 'Connected: the platform accepted our signature and its answer verified',
-      zh: '连接正常：平台接受了我方签名，应答验签通过',
+  if (result.outcome === 'success') return connectedDiagnosis(result, variant, options);
+  return failureDiagnosis(result);
+}
+
+/**
+ * Our requests were accepted: an answer signed under another profile or variant is a remark (a warning), not a
+ * reason to change the request profile.
+ */
+function connectedDiagnosis(result: UppResult, variant: Variant | undefined, options: DiagnosisOptions): Diagnosis {
+  const warnings = warningsFor(result, options);
+  if (variant && !variant.dataSign) {
+    const trusted = options.dataSignUnsigned === true;
+    return {
+      code: 'data_sign_variant',
+      en: `Connected and signatures match, but this front-end leaves data.sign (the scan-code pay URL) out of its signature: keep verification on auto; ${trusted ? 'pay URLs are trusted because "front-end does not sign data.sign" is set' : 'pay URLs stay unauthenticated unless "front-end does not sign data.sign" is set'}`,
+      zh: `连接正常，签名一致，但该前置机签名不含 data.sign（扫码支付 URL）：请保持自动验签；${trusted ? '已设置"前置机不签 data.sign"，支付 URL 按可信处理' : '未设置"前置机不签 data.sign"时，支付 URL 不被视为已验证'}`,
+      warnings: warnings.length ? warnings : undefined,
     };
-    if (warnings.length) ok.warnings = warnings;
-    return ok;
   }
+  const ok: Diagnosis = {
+    code: 'ok',
+    en: 'Connected: the platform accepted our signature and its answer verified',
+    zh: '连接正常：平台接受了我方签名，应答验签通过',
+  };
+  if (warnings.length) ok.warnings = warnings;
+  return ok;
+}
+
+/** No accepted answer: what the reason says about the connection settings. */
+function failureDiagnosis(result: UppResult): Diagnosis {
   const msg = result.envelope?.msg ? ` (${result.envelope.msg})` : '';
   switch (result.reason) {
     case 'rejected':

@@ -109,7 +109,7 @@ export function errorStatus(err: unknown): NodeStatusValue {
  * An outcome whose node is gone (deleted, or the flows started without it): a warning naming the ids and the outcome,
  * and a record in the global context (nodes/lib/handover.ts, UNDELIVERED_KEY), so a person can follow it up.
  */
-function reportUndelivered(node: Node, type: string, delivery: Delivery, t: Translate): void {
+export function reportUndelivered(node: Node, type: string, delivery: Delivery, t: Translate): void {
   const upp = (delivery.msg.upp ?? {}) as Record<string, unknown>;
   const request = (upp.request ?? {}) as Record<string, unknown>;
   const paymentNo = upp.paymentNo ?? request.paymentNo;
@@ -138,13 +138,36 @@ function reportUndelivered(node: Node, type: string, delivery: Delivery, t: Tran
 }
 
 /**
- * Hands an error to done(err) with the original msg (so a Catch node gets it), after putting the code, field and
- * rule in msg.upp.error (Node-RED's Catch copies only message, code and stack into msg.error).
+ * A call that ended in an error: the original msg goes to Catch with the code, field and rule in msg.upp.error
+ * (Node-RED's Catch copies only message, code and stack into msg.error).
  */
-export function failMessage(msg: NodeMessage, endpoint: EndpointName, err: unknown, lang: 'en' | 'zh', done: DoneFunction): void {
+export function errorDelivery(msg: NodeMessage, endpoint: EndpointName, err: unknown, lang: 'en' | 'zh'): Delivery {
   const error = localizeError(asError(err), lang);
   msg.upp = { endpoint, error: describeError(error) };
-  done(error);
+  return { msg, error, status: errorStatus(err) };
+}
+
+/**
+ * A result as the message leaves the node: msg.payload and msg.upp, the pay URL and its QR code for a scan-code
+ * order, the output its outcome goes to and the status; a warning when the answer was about another order.
+ */
+async function resultDelivery(spec: ActionSpec, node: Node, t: Translate, msg: NodeMessage, result: UppResult): Promise<Delivery> {
+  const { payload, upp } = describeResult(result);
+  const refusal = platformRefusal(result);
+  if (refusal !== undefined) upp.platformMsg = refusal;
+  if (spec.endpoint === 'scanCode' && result.outcome === 'pending') {
+    // Only a pay URL a signature covers is the order's pay URL (issue 10 item 4); describeResult already left
+    // an unauthenticated one out of msg.payload.
+    if (result.payUrlVerified && typeof payload.sign === 'string') upp.payUrl = payload.sign;
+    else if (result.reason === 'not_final') upp.reason = 'pay_url_unverified';
+  }
+  if (typeof upp.payUrl === 'string' && upp.payUrl !== '') upp.qr = await payQr(upp.payUrl);
+  if (UNBOUND.has(result.reason)) node.warn(t(`warn.${result.reason}`, { ids: idsOf(upp), fields: unboundFields(result) }));
+  msg.payload = payload;
+  msg.upp = upp;
+  const out: (NodeMessage | null)[] = spec.outputs.map(() => null);
+  out[spec.route[result.outcome]] = msg;
+  return { msg, out, status: resultStatus(spec.endpoint, result, t) };
 }
 
 export function registerActionNode(RED: NodeAPI, type: ActionType): void {
@@ -176,26 +199,9 @@ export function registerActionNode(RED: NodeAPI, type: ActionType): void {
           caller: callerOf(node, def),
           expectedAmount: expectedAmount as CallOptions['expectedAmount'],
         });
-        const { payload, upp } = describeResult(result);
-        const refusal = platformRefusal(result);
-        if (refusal !== undefined) upp.platformMsg = refusal;
-        if (spec.endpoint === 'scanCode' && result.outcome === 'pending') {
-          // Only a pay URL a signature covers is the order's pay URL (issue 10 item 4); describeResult already left
-          // an unauthenticated one out of msg.payload.
-          if (result.payUrlVerified && typeof payload.sign === 'string') upp.payUrl = payload.sign;
-          else if (result.reason === 'not_final') upp.reason = 'pay_url_unverified';
-        }
-        if (typeof upp.payUrl === 'string' && upp.payUrl !== '') upp.qr = await payQr(upp.payUrl);
-        if (UNBOUND.has(result.reason)) node.warn(t(`warn.${result.reason}`, { ids: idsOf(upp), fields: unboundFields(result) }));
-        msg.payload = payload;
-        msg.upp = upp;
-        const out: (NodeMessage | null)[] = spec.outputs.map(() => null);
-        out[spec.route[result.outcome]] = msg;
-        return { msg, out, status: resultStatus(spec.endpoint, result, t) };
+        return await resultDelivery(spec, node, t, msg, result);
       } catch (err) {
-        const error = localizeError(asError(err), lang());
-        msg.upp = { endpoint: spec.endpoint, error: describeError(error) };
-        return { msg, error, status: errorStatus(err) };
+        return errorDelivery(msg, spec.endpoint, err, lang());
       }
     }
 

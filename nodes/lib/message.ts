@@ -1,7 +1,7 @@
 // The output message contract: msg.payload = the response data (amounts as exact strings), msg.upp = what
 // happened. Every other msg property is kept (msg.req / msg.res of an HTTP In node must survive).
 import { ORDER_BIZ_TYPE, UNEXPECTED_CODE, type EndpointName, type UppResult } from '../core';
-import { dropUndefined } from './util';
+import { dropUndefined } from '../core/objects';
 
 export interface UppMeta {
   endpoint: EndpointName;

@@ -47,11 +47,7 @@ export class StatusTracker {
   }
 
   #requesting(): NodeStatusValue {
-    return {
-      fill: 'blue',
-      shape: 'dot',
-      text: this.#inFlight > 1 ? this.t('status.requestingN', { n: this.#inFlight }) : this.t('status.requesting'),
-    };
+    return statusOf.busy(this.#inFlight > 1 ? this.t('status.requestingN', { n: this.#inFlight }) : this.t('status.requesting'));
   }
 
   #show(status: NodeStatusValue): void {
@@ -70,4 +66,6 @@ export const statusOf = {
   busy: (text: string): NodeStatusValue => ({ fill: 'blue', shape: 'dot', text }),
   /** Work in progress that is winding down (e.g. a poll giving up). */
   ending: (text: string): NodeStatusValue => ({ fill: 'blue', shape: 'ring', text }),
+  /** A neutral figure, nothing to act on (e.g. the records upp-audit has passed on). */
+  info: (text: string): NodeStatusValue => ({ fill: 'grey', shape: 'dot', text }),
 };

@@ -1,7 +1,8 @@
 // The admin endpoints behind the UPP sidebar, on any express-like app (Node-RED's RED.httpAdmin). Reading needs
 // `upp.read`, acting needs `upp.write` (RED.auth.needsPermission). What they return is ids, counts, reasons and
 // timings: never the key, never a message.
-import { openJobs, type OpenJobView } from '../poll/engine';
+import { openJobs } from '../poll/registry';
+import type { OpenJobView } from '../poll/stats';
 import type { UppClient, UppResult } from '../core';
 import { isBag } from '../core/objects';
 import { monitor, type AttentionItem, type ConfigView } from './monitor';

@@ -1,7 +1,9 @@
 // The poll engine: turns "pending" into a final answer by the manual's rules (docs/design.md §6), for any number of
 // jobs at once. Plain TypeScript, no Node-RED: the upp-poll node feeds it messages and routes what comes out.
 // It keeps the lifecycle (submit, join, stop, hand-over between engines), the scheduling and the waiters; the job's
-// state is in job.ts, the snapshot format in records.ts and the decisions in rules.ts.
+// state is in job.ts, the snapshot format in records.ts, the decisions in rules.ts, the query and close calls in
+// query.ts, the give-up's steps in giveup.ts, what waiters receive in results.ts, the jobs of every engine of the
+// process in registry.ts and the figures in stats.ts.
 //
 // - One job per key (payment:<paymentNo> / refund:<requestNo>) per scope (the config node): a second message for a
 //   key already being polled joins the running job and gets the same final result (single flight). The registry
@@ -13,43 +15,21 @@
 //   is "failed".
 import { setMaxListeners } from 'node:events';
 import { performance } from 'node:perf_hooks';
-import type { UppResult } from '../core/operations';
 import type { CallerInfo } from '../core/events';
-import { describeError } from '../lib/message';
-import { Scheduler } from './scheduler';
-import { jobView, lagSummary, type EngineStats, type OpenJobView } from './stats';
+import type { UppResult } from '../core/operations';
+import { applyGiveUp } from './giveup';
 import { Job, type CarriedState, type Waiter } from './job';
+import { closeTarget, isRetryableError, lastOutcome, notSentClose, queryTarget, recordAttempt } from './query';
 import { jobKey, readRecord, toRecord } from './records';
-import {
-  afterCloseDecision,
-  attemptCap,
-  closeInfo,
-  finalDecision,
-  giveUpDecision,
-  giveUpStep,
-  isUnbound,
-  waiterDecision,
-  type Decision,
-  type GiveUpFacts,
-} from './rules';
-import type { CloseInfo, PollClient, PollFinal, PollInfo, PollProgress, PollRecord, PollSettings, PollTarget } from './types';
-
-export { jobKey } from './records';
-export type { OpenJobView } from './stats';
-
-/** Thrown errors that prove nothing happened and may go away: they count as an attempt. */
-const RETRYABLE_CODES = new Set(['ERR_UPP_NOT_SENT', 'ERR_UPP_IN_FLIGHT', 'ERR_UPP_CLIENT_CLOSED']);
-
-export function isRetryableError(error: unknown): boolean {
-  const code = (error as { code?: unknown })?.code;
-  return typeof code === 'string' && RETRYABLE_CODES.has(code);
-}
+import { lookupJob, registerJob, sharedRegistry, unregisterJob, type JobRegistry } from './registry';
+import { finalFor, jobInfo, progressOf } from './results';
+import { attemptCap, closeInfo, finalDecision, type Decision } from './rules';
+import { Scheduler } from './scheduler';
+import { engineStats, jobView, resetLag, type EngineCounters, type EngineStats, type OpenJobView } from './stats';
+import type { CloseInfo, PollClient, PollFinal, PollProgress, PollRecord, PollSettings, PollTarget } from './types';
 
 type EngineJob = Job<PollEngine>;
 type EngineWaiter = Waiter<PollEngine>;
-
-/** Jobs by scope (config node), then by key. */
-export type JobRegistry = Map<string, Map<string, EngineJob>>;
 
 export interface PollEngineOptions {
   /** Jobs are shared per scope (use the config node's id). */
@@ -61,8 +41,8 @@ export interface PollEngineOptions {
   now?: () => number;
   /** A monotonic clock (ms) for the intervals; defaults to performance.now. */
   clock?: () => number;
-  /** Key registry shared between engines; defaults to one per process. */
-  registry?: JobRegistry;
+  /** Key registry shared between engines (registry.ts); defaults to one per process. */
+  registry?: JobRegistry<EngineJob>;
   /** A final answer for one waiting token. */
   onFinish: (token: unknown, final: PollFinal) => void;
   /** The job for this token ended in an error that polling cannot fix (bad input, a bug). */
@@ -77,24 +57,13 @@ export interface PollEngineOptions {
   caller?: CallerInfo;
 }
 
-const SHARED_REGISTRY: JobRegistry = new Map();
-
-/** The jobs running for one scope (config node id) in this process, from the shared registry. */
-export function openJobs(scope: string, registry: JobRegistry = SHARED_REGISTRY): OpenJobView[] {
-  const out: OpenJobView[] = [];
-  for (const job of registry.get(scope)?.values() ?? []) {
-    if (job.phase !== 'done') out.push(job.owner.view(job, job.waiters.length));
-  }
-  return out;
-}
-
 export class PollEngine {
   readonly scope: string;
   readonly settings: PollSettings & { concurrency: number };
   private readonly options: PollEngineOptions;
   private readonly now: () => number;
   private readonly clock: () => number;
-  private readonly registry: JobRegistry;
+  private readonly registry: JobRegistry<EngineJob>;
   private readonly scheduler: Scheduler<EngineJob>;
   private readonly abort = new AbortController();
   /** Jobs this engine runs. */
@@ -102,9 +71,7 @@ export class PollEngine {
   /** Jobs of other engines that have waiters of this engine. */
   private readonly joined = new Set<EngineJob>();
   private stopped = false;
-  private queries = 0;
-  private closes = 0;
-  private finished = 0;
+  private readonly counters: EngineCounters = { queries: 0, closes: 0, finished: 0 };
 
   constructor(options: PollEngineOptions) {
     const s = options.settings;
@@ -118,7 +85,7 @@ export class PollEngine {
     this.settings = { ...s, concurrency: s.concurrency ?? 50 };
     this.now = options.now ?? Date.now;
     this.clock = options.clock ?? (() => performance.now());
-    this.registry = options.registry ?? SHARED_REGISTRY;
+    this.registry = options.registry ?? sharedRegistry<EngineJob>();
     // One signal for every call of this engine (up to `concurrency` listeners at once, not a leak).
     setMaxListeners(0, this.abort.signal);
     this.scheduler = new Scheduler<EngineJob>({
@@ -225,25 +192,11 @@ export class PollEngine {
   }
 
   stats(): EngineStats {
-    const sch = this.scheduler;
-    return {
-      jobs: this.owned.size + this.joined.size,
-      owned: this.owned.size,
-      waitingInHeap: sch.waiting,
-      inFlight: sch.inFlight,
-      queries: this.queries,
-      closes: this.closes,
-      finished: this.finished,
-      lag: lagSummary(sch.lag),
-      timerLag: lagSummary(sch.timerLag),
-      queuedLag: lagSummary(sch.queuedLag),
-    };
+    return engineStats({ waitedOn: this.owned.size + this.joined.size, owned: this.owned.size }, this.scheduler, this.counters);
   }
 
   resetLagStats(): void {
-    this.scheduler.lag.reset();
-    this.scheduler.timerLag.reset();
-    this.scheduler.queuedLag.reset();
+    resetLag(this.scheduler);
   }
 
   /** True while the engine's single timer is armed. */
@@ -262,7 +215,7 @@ export class PollEngine {
     this.scheduler.stop();
     this.abort.abort();
     for (const job of this.owned) {
-      this.unregister(job);
+      unregisterJob(this.registry, this.scope, job);
       const others = new Map<PollEngine, EngineWaiter[]>();
       for (const w of job.waiters) {
         if (w.sink === this) continue;
@@ -288,20 +241,7 @@ export class PollEngine {
   }
 
   private lookup(key: string): EngineJob | undefined {
-    return this.registry.get(this.scope)?.get(key);
-  }
-
-  private register(job: EngineJob): void {
-    let jobs = this.registry.get(this.scope);
-    if (!jobs) this.registry.set(this.scope, (jobs = new Map()));
-    jobs.set(job.key, job);
-  }
-
-  private unregister(job: EngineJob): void {
-    const jobs = this.registry.get(this.scope);
-    if (jobs?.get(job.key) !== job) return;
-    jobs.delete(job.key);
-    if (jobs.size === 0) this.registry.delete(this.scope);
+    return lookupJob(this.registry, this.scope, key);
   }
 
   private changed(): void {
@@ -311,7 +251,7 @@ export class PollEngine {
   private createJob(key: string, target: PollTarget, carried?: CarriedState): EngineJob {
     const job = new Job<PollEngine>(key, target, this, carried?.startedAt ?? this.now(), attemptCap(this.settings, target));
     this.owned.add(job);
-    this.register(job);
+    registerJob(this.registry, this.scope, job);
     if (!carried) {
       // The first query comes after one interval (an order answer has just said "pending").
       this.planNext(job, this.clock() + this.settings.intervalMs);
@@ -398,47 +338,35 @@ export class PollEngine {
 
   // ---- queries and the give-up ----
 
-  /** One query. Returns false when the engine stopped meanwhile (the answer is then ignored). */
+  /** One query (query.ts). Returns false when its answer no longer counts: the engine stopped, or the job ended. */
   private async ask(job: EngineJob): Promise<boolean> {
-    const t = job.target;
     const client = this.options.client();
-    const call = { signal: this.abort.signal, expectedAmount: t.expectedAmount, caller: this.options.caller };
-    let result: UppResult | undefined;
-    let error: unknown;
-    this.queries += 1;
-    try {
-      result =
-        t.mode === 'payment'
-          ? await client.query({ paymentNo: t.paymentNo, bizType: t.bizType }, call)
-          : await client.refundQuery({ requestNo: t.requestNo }, call);
-    } catch (err) {
-      if (this.stopped) return false;
-      if (!isRetryableError(err)) throw err;
-      error = err;
-    }
-    if (this.stopped || job.phase === 'done') return false;
-    job.attempts += 1;
-    job.learnt = true;
-    if (result) {
-      job.last = result;
-      job.lastError = undefined;
-      if (result.verified && result.status && !isUnbound(result)) job.sawStatus = true;
-      if (isUnbound(result)) job.mismatched = true;
-      if (result.envelope?.msg) job.lastMsg = result.envelope.msg;
-    } else {
-      job.lastError = describeError(error);
-    }
+    this.counters.queries += 1;
+    const answer = await queryTarget(job.target, client, { signal: this.abort.signal, caller: this.options.caller });
+    if (this.stopped) return false;
+    if (!answer.ok && !isRetryableError(answer.error)) throw answer.error;
+    if (job.phase === 'done') return false;
+    recordAttempt(job, answer);
     return true;
   }
 
-  /** The last query's outcome (undefined when it threw). */
-  private lastOutcome(job: EngineJob) {
-    return job.lastError ? undefined : job.last?.outcome;
+  /** The close after giving up; undefined when its answer no longer counts. */
+  private async close(job: EngineJob): Promise<{ close: CloseInfo; closeResult?: UppResult } | undefined> {
+    this.counters.closes += 1;
+    const call = { signal: this.abort.signal, caller: this.options.caller };
+    const answer = await closeTarget(job.target, () => this.options.client(), call);
+    if (this.stopped) return undefined;
+    if (!answer.ok) {
+      if (!isRetryableError(answer.error)) throw answer.error;
+      return { close: notSentClose(answer.error) };
+    }
+    if (job.phase === 'done') return undefined;
+    return { close: closeInfo(answer.result), closeResult: answer.result };
   }
 
   private async pollOnce(job: EngineJob): Promise<void> {
     if (!(await this.ask(job))) return;
-    const final = finalDecision(this.lastOutcome(job));
+    const final = finalDecision(lastOutcome(job));
     if (final) return this.finish(job, final);
     if (job.attempts >= job.cap) {
       job.phase = 'giveup';
@@ -452,67 +380,18 @@ export class PollEngine {
     this.changed();
   }
 
-  private facts(job: EngineJob): GiveUpFacts {
-    return {
-      mode: job.target.mode,
-      expired: job.expired,
-      learnt: job.learnt,
-      mismatched: job.mismatched,
-      sawStatus: job.sawStatus,
-      lastFailed: job.lastError !== undefined,
-      last: job.last,
-    };
-  }
-
-  /** Attempts (or the time until expireTime) ran out without a final status: apply the manual's rules (rules.ts). */
+  /** Attempts (or the time until expireTime) ran out without a final status: apply the manual's rules (giveup.ts). */
   private async giveUp(job: EngineJob): Promise<void> {
     job.phase = 'giveup';
-    const step = giveUpStep(this.facts(job), this.settings);
-    if (step === 'close') return this.closeAndQuery(job);
-    if (step === 'ask') {
-      if (!(await this.ask(job))) return;
-      const final = finalDecision(this.lastOutcome(job));
-      if (final) return this.finish(job, final);
-    }
-    return this.finish(job, giveUpDecision(this.facts(job), this.settings));
-  }
-
-  private async closeAndQuery(job: EngineJob): Promise<void> {
-    const t = job.target;
-    let close: CloseInfo;
-    let closeResult: UppResult | undefined;
-    this.closes += 1;
-    try {
-      closeResult = await this.options
-        .client()
-        .close({ paymentNo: t.paymentNo, bizType: t.bizType }, { signal: this.abort.signal, caller: this.options.caller });
-      if (this.stopped || job.phase === 'done') return;
-      close = closeInfo(closeResult);
-    } catch (err) {
-      if (this.stopped) return;
-      if (!isRetryableError(err)) throw err;
-      const info = describeError(err);
-      close = { outcome: 'not_sent', assumed: false, reason: info.code ?? 'not_sent', detail: info.message };
-    }
-    if (!(await this.ask(job))) return;
-    const decision = afterCloseDecision(close, this.lastOutcome(job));
-    return this.finish(job, decision, { close, closeResult, closed: decision.closed });
+    const end = await applyGiveUp(job, this.settings, { ask: () => this.ask(job), close: () => this.close(job) });
+    if (end) this.finish(job, end.decision, end);
   }
 
   // ---- waiters ----
 
   private progress(job: EngineJob): void {
     if (!job.waiters.some((w) => w.sink.options.onProgress)) return;
-    const p: PollProgress = {
-      key: job.key,
-      mode: job.target.mode,
-      attempt: job.attempts,
-      maxAttempts: job.maxAttempts,
-      result: job.lastError ? undefined : job.last,
-      error: job.lastError,
-      nextAt: job.phase === 'giveup' ? undefined : this.nextQueryAt(job),
-      startedAt: job.startedAt,
-    };
+    const p = progressOf(job, job.phase === 'giveup' ? undefined : this.nextQueryAt(job));
     for (const w of job.waiters) {
       const fn = w.sink.options.onProgress;
       if (!fn) continue;
@@ -528,58 +407,20 @@ export class PollEngine {
     job.phase = 'done';
     this.scheduler.cancel(job);
     this.owned.delete(job);
-    this.unregister(job);
+    unregisterJob(this.registry, this.scope, job);
     const waiters = job.waiters.slice();
     job.waiters.length = 0;
-    this.finished += 1;
+    this.counters.finished += 1;
     return waiters;
-  }
-
-  private info(job: EngineJob, decision: Decision, extra: { close?: CloseInfo; closed?: boolean }): Omit<PollInfo, 'joined' | 'resumed'> {
-    return {
-      key: job.key,
-      mode: job.target.mode,
-      outcome: decision.route,
-      reason: decision.reason,
-      attempts: job.attempts,
-      maxAttempts: job.maxAttempts,
-      intervalMs: this.settings.intervalMs,
-      startedAt: job.startedAt,
-      finishedAt: this.now(),
-      gaveUp: decision.reason !== 'final' || job.phase === 'giveup',
-      expired: job.expired,
-      expireAt: job.target.expireAt,
-      closed: extra.closed,
-      assumed: decision.assumed,
-      close: extra.close,
-      lastError: job.lastError,
-      lastMsg: job.lastMsg,
-    };
   }
 
   private finish(job: EngineJob, decision: Decision, extra: { close?: CloseInfo; closeResult?: UppResult; closed?: boolean } = {}): void {
     if (job.phase === 'done') return;
-    const base = this.info(job, decision, extra);
+    const base = jobInfo(job, decision, extra, this.settings.intervalMs, this.now());
     const waiters = this.detach(job);
     const result = job.last;
     this.deliver(job, waiters, (sink, w) => {
-      const own = waiterDecision(job, w, decision);
-      const info: PollInfo = {
-        ...base,
-        outcome: own.route,
-        reason: own.reason,
-        assumed: own.assumed,
-        joined: w.joined,
-        resumed: w.resumed,
-      };
-      const final: PollFinal = {
-        route: own.route,
-        reason: own.reason,
-        result,
-        closeResult: extra.closeResult,
-        info,
-        amountMismatch: own.amountMismatch,
-      };
+      const final = finalFor(job, w, decision, base, result, extra.closeResult);
       try {
         sink.options.onFinish(w.token, final);
       } catch (err) {

@@ -1,5 +1,8 @@
 // The poll engine, usable without Node-RED: `new PollEngine({ scope, settings, client, onFinish, onError })`.
-export { PollEngine, jobKey, isRetryableError, openJobs, type PollEngineOptions } from './engine';
+export { PollEngine, type PollEngineOptions } from './engine';
+export { jobKey } from './records';
+export { isRetryableError } from './query';
+export { openJobs, type JobRegistry } from './registry';
 export type { EngineStats, OpenJobView, LagSummary } from './stats';
 export {
   DEFAULT_ATTEMPTS,

@@ -10,7 +10,7 @@ import {
   formatChinaTime,
   type EndpointName,
 } from '../core';
-import { isBag, type Bag } from '../lib/util';
+import { isBag, type Bag } from '../core/objects';
 import type { PollMode, PollTarget } from './types';
 
 export type ModeSetting = PollMode | 'auto';

@@ -1,5 +1,5 @@
 // What an engine reports about itself: counters and schedule lag (bench/poll-scale.js, the load test) and the open
-// jobs a sidebar lists. Read-only shapes; the engine fills them.
+// jobs a sidebar lists. Read-only shapes, made from the engine's jobs, scheduler and counters.
 import type { Job } from './job';
 import type { LagStats } from './scheduler';
 import type { PollMode } from './types';
@@ -73,4 +73,37 @@ export function jobView(job: Job<unknown>, nextAt: number | undefined, now: numb
 /** A lag histogram as numbers (ms). */
 export function lagSummary(lag: LagStats): LagSummary {
   return { count: lag.count, p50: lag.percentile(0.5), p99: lag.percentile(0.99), max: lag.max, mean: lag.count ? lag.sum / lag.count : 0 };
+}
+
+/** The scheduler's figures read here (scheduler.ts). */
+type SchedulerFigures = { readonly waiting: number; readonly inFlight: number; lag: LagStats; timerLag: LagStats; queuedLag: LagStats };
+
+/** What an engine counts as it runs. */
+export interface EngineCounters {
+  queries: number;
+  closes: number;
+  finished: number;
+}
+
+/** An engine's figures: its jobs, its scheduler's queue and lag, its counters. */
+export function engineStats(jobs: { waitedOn: number; owned: number }, scheduler: SchedulerFigures, counters: EngineCounters): EngineStats {
+  return {
+    jobs: jobs.waitedOn,
+    owned: jobs.owned,
+    waitingInHeap: scheduler.waiting,
+    inFlight: scheduler.inFlight,
+    queries: counters.queries,
+    closes: counters.closes,
+    finished: counters.finished,
+    lag: lagSummary(scheduler.lag),
+    timerLag: lagSummary(scheduler.timerLag),
+    queuedLag: lagSummary(scheduler.queuedLag),
+  };
+}
+
+/** Starts the lag figures afresh (a benchmark's warm-up is not counted). */
+export function resetLag(scheduler: SchedulerFigures): void {
+  scheduler.lag.reset();
+  scheduler.timerLag.reset();
+  scheduler.queuedLag.reset();
 }

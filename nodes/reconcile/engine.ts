@@ -37,14 +37,16 @@ class Sum {
   }
 }
 
-function totalsOf(sums: Record<TradeType, Sum>): Totals {
+type Sums = Record<TradeType, Sum>;
+
+function totalsOf(sums: Sums): Totals {
   return {
     pay: { count: sums.pay.count, amount: sums.pay.amount.toFixed(2) },
     refund: { count: sums.refund.count, amount: sums.refund.amount.toFixed(2) },
   };
 }
 
-const newSums = (): Record<TradeType, Sum> => ({ pay: new Sum(), refund: new Sum() });
+const newSums = (): Sums => ({ pay: new Sum(), refund: new Sum() });
 const key = (type: TradeType, serial: string) => `${type}\u0000${serial}`;
 
 /** Reads one side: valid rows of the day, rows of other days, unreadable rows. */
@@ -62,24 +64,12 @@ function readSide(side: Side, rows: readonly RawRow[], date: string, report: Rec
 /** Whether an HIS row counts as money the HIS recorded (an undetermined one, or an order counted closed, does not). */
 const recordedByHis = (row: ReadRow) => row.flag === undefined || (row.flag === 'assumed' && row.tradeType === 'refund');
 
+type AddDiscrepancy = (d: Omit<Discrepancy, 'handling'>) => void;
+
 export function reconcile(input: ReconcileInput): ReconcileReport {
-  if (!DAY.test(input.date)) throw new TypeError(`date must be yyyy-MM-dd (got ${JSON.stringify(input.date)})`);
-  for (const side of ['platform', 'his'] as const) {
-    if (!Array.isArray(input[side])) throw new TypeError(`${side} rows must be an array (got ${typeof input[side]})`);
-  }
+  checkInput(input);
   const source = input.source ?? 'platform';
-  const report: ReconcileReport = {
-    date: input.date,
-    source,
-    status: 'balanced',
-    totals: { platform: totalsOf(newSums()), his: totalsOf(newSums()) },
-    matched: totalsOf(newSums()),
-    discrepancies: [],
-    flagged: [],
-    otherDay: [],
-    invalid: [],
-    byKind: { his_only: 0, platform_only: 0, amount_mismatch: 0, duplicate: 0, refund_exceeds_payment: 0 },
-  };
+  const report = emptyReport(input.date, source);
   const platform = readSide('platform', input.platform, input.date, report);
   const hisAll = readSide('his', input.his, input.date, report);
   const his = hisAll.filter(recordedByHis);
@@ -89,7 +79,7 @@ export function reconcile(input: ReconcileInput): ReconcileReport {
   for (const row of his) sums.his[row.tradeType].add(row.amount);
   report.totals = { platform: totalsOf(sums.platform), his: totalsOf(sums.his) };
 
-  const add = (d: Omit<Discrepancy, 'handling'>) => {
+  const add: AddDiscrepancy = (d) => {
     report.discrepancies.push({ ...d, handling: handlingOf(d.kind, d.tradeType, d.side, source) });
     report.byKind[d.kind] += 1;
   };
@@ -103,6 +93,58 @@ export function reconcile(input: ReconcileInput): ReconcileReport {
     return report;
   }
 
+  const { matchedPlatform, unmatchedHis } = matchHisRows(his, byOut, byHis, sums.matched, add);
+  for (const row of unmatchedHis)
+    add({ kind: 'his_only', tradeType: row.tradeType, tradeNo: row.tradeNo, outTradeNo: row.outTradeNo, his: row.raw });
+
+  const explained = flagRows(hisAll, byHis, byOut, report);
+  for (const row of new Set([...byOut.values(), ...byHis.values()])) {
+    if (matchedPlatform.has(row) || explained.has(row)) continue;
+    add({ kind: 'platform_only', tradeType: row.tradeType, tradeNo: row.tradeNo, outTradeNo: row.outTradeNo, platform: row.raw });
+  }
+  checkRefundsWithinPayments(his, add);
+
+  report.matched = totalsOf(sums.matched);
+  const problems = report.discrepancies.length + report.invalid.length + report.flagged.filter((f) => f.verdict !== 'confirmed').length;
+  report.status = problems > 0 ? 'discrepancies' : 'balanced';
+  return report;
+}
+
+function checkInput(input: ReconcileInput): void {
+  if (!DAY.test(input.date)) throw new TypeError(`date must be yyyy-MM-dd (got ${JSON.stringify(input.date)})`);
+  for (const side of ['platform', 'his'] as const) {
+    if (!Array.isArray(input[side])) throw new TypeError(`${side} rows must be an array (got ${typeof input[side]})`);
+  }
+}
+
+/** The report before any row is read: balanced, nothing counted. */
+function emptyReport(date: string, source: BillSource): ReconcileReport {
+  return {
+    date,
+    source,
+    status: 'balanced',
+    totals: { platform: totalsOf(newSums()), his: totalsOf(newSums()) },
+    matched: totalsOf(newSums()),
+    discrepancies: [],
+    flagged: [],
+    otherDay: [],
+    invalid: [],
+    byKind: { his_only: 0, platform_only: 0, amount_mismatch: 0, duplicate: 0, refund_exceeds_payment: 0 },
+  };
+}
+
+/**
+ * Looks each HIS row up once in the platform's indexes: a repeated HIS serial is a duplicate, a pair with equal
+ * amounts is matched (added to `matched`), with different amounts an amount mismatch. Returns the platform rows
+ * matched and the HIS rows without a platform row.
+ */
+function matchHisRows(
+  his: readonly ReadRow[],
+  byOut: Map<string, ReadRow>,
+  byHis: Map<string, ReadRow>,
+  matched: Sums,
+  add: AddDiscrepancy,
+): { matchedPlatform: Set<ReadRow>; unmatchedHis: ReadRow[] } {
   const hisByOut = new Map<string, ReadRow>();
   const hisByTradeNo = new Map<string, ReadRow>();
   const matchedPlatform = new Set<ReadRow>();
@@ -124,7 +166,7 @@ export function reconcile(input: ReconcileInput): ReconcileReport {
     }
     matchedPlatform.add(other);
     if (other.amount.equals(row.amount)) {
-      sums.matched[row.tradeType].add(row.amount);
+      matched[row.tradeType].add(row.amount);
     } else {
       const serials = { tradeNo: row.tradeNo ?? other.tradeNo, outTradeNo: row.outTradeNo ?? other.outTradeNo };
       add({
@@ -137,24 +179,11 @@ export function reconcile(input: ReconcileInput): ReconcileReport {
       });
     }
   }
-  for (const row of unmatchedHis)
-    add({ kind: 'his_only', tradeType: row.tradeType, tradeNo: row.tradeNo, outTradeNo: row.outTradeNo, his: row.raw });
-
-  const explained = flagRows(hisAll, byHis, byOut, report);
-  for (const row of new Set([...byOut.values(), ...byHis.values()])) {
-    if (matchedPlatform.has(row) || explained.has(row)) continue;
-    add({ kind: 'platform_only', tradeType: row.tradeType, tradeNo: row.tradeNo, outTradeNo: row.outTradeNo, platform: row.raw });
-  }
-  checkRefundsWithinPayments(his, add);
-
-  report.matched = totalsOf(sums.matched);
-  const problems = report.discrepancies.length + report.invalid.length + report.flagged.filter((f) => f.verdict !== 'confirmed').length;
-  report.status = problems > 0 ? 'discrepancies' : 'balanced';
-  return report;
+  return { matchedPlatform, unmatchedHis };
 }
 
 /** Indexes the platform rows by platform serial and by HIS serial; a repeated serial is a duplicate. */
-function indexPlatform(rows: readonly ReadRow[], add: (d: Omit<Discrepancy, 'handling'>) => void) {
+function indexPlatform(rows: readonly ReadRow[], add: AddDiscrepancy) {
   const byOut = new Map<string, ReadRow>();
   const byHis = new Map<string, ReadRow>();
   for (const row of rows) {
@@ -213,7 +242,7 @@ function flagRows(
 }
 
 /** Refund rows that name their payment (paymentNo) must not add up to more than it. */
-function checkRefundsWithinPayments(his: readonly ReadRow[], add: (d: Omit<Discrepancy, 'handling'>) => void): void {
+function checkRefundsWithinPayments(his: readonly ReadRow[], add: AddDiscrepancy): void {
   const payments = new Map<string, ReadRow>();
   for (const row of his) if (row.tradeType === 'pay' && row.tradeNo !== undefined) payments.set(row.tradeNo, row);
   const refunded = new Map<string, { sum: Decimal; last: ReadRow }>();

@@ -115,7 +115,8 @@ async function main(): Promise<void> {
       `  edition ${String(o.edition)}, isvId ${String(o.isvId)}, partnerId ${String(o.partnerId)}, profile ${String(o.profile)}, key: ${keySource}, ` +
         `answers signed ${String(o.signVariant)}${o.requireBody ? ', body required' : ''}, slow fault ${String(o.slowMs)} ms`,
       `  paths: ${String(o.prefix)}/access/{${paths.join(',')}}`,
-      `  control API: ${sandbox.origin}/_sandbox/ (requests, orders, refunds, faults, reset)`,
+      `  control API: ${sandbox.origin}/_sandbox/ (requests, orders, refunds, faults, reset, late-payments, his, reconcile, bills)`,
+      `  HIS views: order ${sandbox.his.settings.orderUrl ?? '(none: --his-order-url)'}, bill ${sandbox.his.settings.billUrl ?? '(none: --his-bill-url)'}`,
       ...MAGIC_SUMMARY.map((text) => `  ${text}`),
       'Press Ctrl-C to stop.',
       '',

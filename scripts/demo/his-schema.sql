@@ -38,3 +38,31 @@ CREATE TABLE IF NOT EXISTS his_refund (
     updated_at      TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS his_refund_payment ON his_refund (payment_no);
+
+-- The audit trail (example 09, node upp-audit): one row per HTTP attempt of the UPP nodes, the request body exactly
+-- as sent (signed; the key is never in it) and the answer exactly as received. Kept as long as the payment records.
+CREATE TABLE IF NOT EXISTS upp_audit (
+    id              INTEGER PRIMARY KEY AUTOINCREMENT,
+    time            TEXT NOT NULL,                  -- when the attempt started (ISO text, UTC)
+    endpoint        TEXT NOT NULL,                  -- scanCode, query, refund, close, ...
+    node            TEXT,                           -- the Node-RED node that made the call
+    config          TEXT,                           -- its upp-config node
+    payment_no      TEXT,
+    request_no      TEXT,
+    call_id         INTEGER NOT NULL,               -- the attempts of one call share it
+    attempt         INTEGER NOT NULL,
+    attempts        INTEGER NOT NULL,
+    final           INTEGER NOT NULL,               -- 1: the call's last attempt (its outcome is the call's)
+    transport       TEXT NOT NULL,                  -- answered | not_sent | maybe_sent
+    outcome         TEXT NOT NULL,                  -- success | pending | failed | retried | not_sent | probe
+    reason          TEXT,
+    detail          TEXT,
+    verified        TEXT NOT NULL,                  -- the signature variant that matched, or 'false'
+    http_status     INTEGER,
+    request         TEXT NOT NULL,
+    response        TEXT,                           -- NULL when no HTTP answer came
+    elapsed_ms      REAL NOT NULL,
+    call_elapsed_ms REAL NOT NULL
+);
+CREATE INDEX IF NOT EXISTS upp_audit_payment ON upp_audit (payment_no);
+CREATE INDEX IF NOT EXISTS upp_audit_request ON upp_audit (request_no);

@@ -3,6 +3,7 @@
 // scan-code example end to end in the browser (demo page -> cashier page -> "pay" -> the flow reports paid).
 const assert = require('node:assert/strict');
 const h = require('./helpers');
+const { queryHisDatabase } = require('../../scripts/demo/his-db');
 const { loadExamples } = require('../../scripts/demo/lib');
 
 const MODULE = '@hisflow/node-red-upp';
@@ -214,13 +215,21 @@ describe('browser: every example via Import > Examples, deployed and run', funct
     assert.equal(injects.length, 2);
     await page.evaluate((z) => RED.workspaces.show(z), injects[0].z);
     for (const inject of injects) await page.locator(`[id="${inject.id}"] .red-ui-flow-node-button`).click();
-    // 12.00 is paid at once; 0.22 only at the 2nd query (the poll node asks every 5 s).
+    // 12.00 is paid at once; 0.22 only at the 2nd query (the poll node asks every 5 s). Each is an HIS row.
+    const windowRows = () =>
+      queryHisDatabase(
+        stack.hisDb,
+        "SELECT amount, status FROM his_payment WHERE biz_type = 'barcode_pay' AND payment_no LIKE 'WIN%' ORDER BY amount",
+      );
     await waitFor(
-      async () =>
-        (await h.debugMessages(page)).filter((m) => m.name === 'HIS updates' && /WIN/.test(m.text) && /paid/.test(m.text)).length >= 2,
+      async () => (await windowRows()).filter((r) => r.status === 'paid').length >= 2,
       'two barcode payments marked paid',
       30000,
     );
+    assert.deepEqual(await windowRows(), [
+      { amount: '0.22', status: 'paid' },
+      { amount: '12.00', status: 'paid' },
+    ]);
   });
 
   it('logged no errors or warnings and no error debug messages', async () => {

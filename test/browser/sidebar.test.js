@@ -11,6 +11,7 @@ const bcrypt = require(require.resolve('bcryptjs', { paths: [path.dirname(requir
 const stamp = Date.now().toString(36);
 const WAITING = `OPSW${stamp}`;
 const UNDETERMINED = `OPSU${stamp}`;
+const UNTIL_EXPIRY = `OPSE${stamp}`;
 const USERS = { admin: 'admin-pw-Browser1', viewer: 'viewer-pw-Browser2' };
 
 /** One more tab: inject on deploy -> scan-code -> poll, for a payment still being polled and one that gives up. */
@@ -20,6 +21,7 @@ function withOpsTab(flows) {
   [
     { no: WAITING, interval: '600', attempts: '3' },
     { no: UNDETERMINED, interval: '0.05', attempts: '1' },
+    { no: UNTIL_EXPIRY, interval: '600', attempts: '' }, // the default: until the order's expireTime
   ].forEach((p, i) => {
     const payload = JSON.stringify({ paymentNo: p.no, channelProduct: 'ali_scan_code', tradeFee: '10.00', subject: '挂号费' });
     extra.push(
@@ -151,6 +153,20 @@ describe('browser: the UPP sidebar', function () {
       assert.match(
         await poll.innerText(),
         locale === 'en-US' ? /attempt 0 of 3 · next query \d+ min · started \d+ s ago/ : /第 0 \/ 3 次 · 下次查询 \d+ 分钟/,
+      );
+      // A poll without a cap runs until the order expires: the sidebar says so, with the expiry time as this browser shows times.
+      const untilExpiry = page.locator(`.upp-ops-poll:has-text("${UNTIL_EXPIRY}")`);
+      await untilExpiry.waitFor({ timeout: 30000 });
+      const expireAt = Date.parse(`${stack.sandbox.order(UNTIL_EXPIRY).expireTime.replace(' ', 'T')}+08:00`);
+      const shown = await page.evaluate((ms) => {
+        const d = new Date(ms);
+        return d.toDateString() === new Date().toDateString() ? d.toLocaleTimeString() : d.toLocaleString();
+      }, expireAt);
+      assert.ok(
+        (await untilExpiry.innerText()).includes(
+          locale === 'en-US' ? `attempt 0, until expiry at ${shown} · next query` : `第 0 次，直到过期（${shown}） · 下次查询`,
+        ),
+        await untilExpiry.innerText(),
       );
       assert.ok((await page.locator('.upp-ops-config[data-config] .upp-ops-calls tr[data-endpoint="scanCode"]').count()) === 1);
       if (locale === 'en-US') assert.doesNotMatch(text, h.CJK, 'no Chinese in the English sidebar (ids are ASCII)');

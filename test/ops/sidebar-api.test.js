@@ -57,6 +57,9 @@ function opsFlow(sbUrl, payments) {
   return flow;
 }
 
+/** 'yyyy-MM-dd HH:mm:ss' China time (spec 8) as epoch ms. */
+const chinaTimeMs = (text) => Date.parse(`${text.replace(' ', 'T')}+08:00`);
+
 async function until(check, what, ms = 15000) {
   const end = Date.now() + ms;
   for (;;) {
@@ -75,6 +78,7 @@ describe('UPP sidebar endpoints (real Node-RED, adminAuth)', function () {
   const texts = [];
   const waiting = h.uid('OW');
   const undetermined = h.uid('OU');
+  const untilExpiry = h.uid('OE');
 
   const as = async (user, method, url, body) => {
     const res = await red.request(method, url, { body, headers: user ? { authorization: `Bearer ${tokens[user]}` } : {} });
@@ -111,6 +115,7 @@ describe('UPP sidebar endpoints (real Node-RED, adminAuth)', function () {
     const flow = opsFlow(sb.url, [
       { paymentNo: waiting, interval: '600', attempts: '3' },
       { paymentNo: undetermined, interval: '0.05', attempts: '1' },
+      { paymentNo: untilExpiry, interval: '600', attempts: '' }, // the default: until the order's expireTime
     ]);
     const deployed = await as('admin', 'POST', '/flows', flow);
     assert.equal(deployed.status, 204, deployed.text);
@@ -131,10 +136,10 @@ describe('UPP sidebar endpoints (real Node-RED, adminAuth)', function () {
       const res = await as('viewer', 'GET', '/upp/ops');
       assert.equal(res.status, 200, res.text);
       const cfg = res.json.configs.find((c) => c.id === 'cfg');
-      const open = cfg?.polls.find((p) => p.paymentNo === waiting);
+      const open = cfg?.polls.find((p) => p.paymentNo === waiting) && cfg.polls.find((p) => p.paymentNo === untilExpiry);
       const item = res.json.attention.find((a) => a.paymentNo === undetermined);
       return open && item ? res.json : undefined;
-    }, 'the open poll and the undetermined one');
+    }, 'the open polls and the undetermined one');
     const cfg = data.configs.find((c) => c.id === 'cfg');
     assert.equal(cfg.name, 'sandbox A');
     assert.equal(cfg.reachable, 'yes');
@@ -144,13 +149,18 @@ describe('UPP sidebar endpoints (real Node-RED, adminAuth)', function () {
     assert.equal(open.maxAttempts, 3);
     assert.ok(open.nextAt > data.now && open.startedAt <= data.now, JSON.stringify(open));
     assert.ok(!cfg.polls.some((p) => p.paymentNo === undetermined), 'a finished poll is no longer listed as open');
+    // A poll without a cap: no maxAttempts, and the order's expireTime the sidebar shows instead ("until expiry").
+    const untilExpiryPoll = cfg.polls.find((p) => p.paymentNo === untilExpiry);
+    assert.ok(untilExpiryPoll, 'the poll until expiry is listed');
+    assert.equal(untilExpiryPoll.maxAttempts, undefined);
+    assert.equal(untilExpiryPoll.expireAt, chinaTimeMs(sb.order(untilExpiry).expireTime));
     const item = data.attention.find((a) => a.paymentNo === undetermined);
     assert.equal(item.kind, 'undetermined');
     assert.equal(item.reason, 'gave_up');
     assert.equal(item.config, 'cfg');
     assert.equal(item.node, 'poll1');
     const scan = cfg.endpoints.find((e) => e.endpoint === 'scanCode');
-    assert.equal(scan.counts.pending, 2);
+    assert.equal(scan.counts.pending, 3);
     assert.ok(scan.p50 >= 0 && scan.p95 >= scan.p50);
     assert.ok(cfg.endpoints.find((e) => e.endpoint === 'query').counts.pending >= 1);
   });

@@ -5,13 +5,17 @@
 // - every input message produces exactly one final output or one error (tagged; counted across every terminal
 //   output and the Catch node): nothing lost, nothing duplicated;
 // - no pay or refund request is ever sent twice (the sandbox's request log), and every request verifies;
-// - money: a payment reported failed is not paid at the platform; a refund reported failed is refund_failed there;
-//   a refund reported done is done there or flagged msg.upp.assumed (the manual's rule against double refunds);
+// - money: a payment reported failed leaves the patient charged nothing (not paid at the platform; a payment that
+//   completed after the give-up close — the pay request still in flight, the close answered 订单不存在 — is refunded
+//   by the platform after the HIS order view, which has no paid record of it, spec 6 and 10.2); a refund reported
+//   failed is refund_failed there; a refund reported done is done there or flagged msg.upp.assumed (the manual's rule
+//   against double refunds);
 // - nothing is left behind: no poll job, no call in flight, and the heap returns to its baseline (gc exposed at
 //   run time; RELIABILITY_HEAP_MB bounds the growth, default 10 MB).
 // The run's figures are printed and written to test-artifacts/reliability/load.json.
 const assert = require('node:assert/strict');
 const fs = require('node:fs');
+const http = require('node:http');
 const path = require('node:path');
 const h = require('./support/harness');
 const { helper, KEY, uid } = h;
@@ -62,11 +66,26 @@ describe(`reliability: load and exactly-once (${N} messages, ${WINDOW} in flight
   const plans = new Map(); // tag -> what was sent
   const unhandled = [];
   const onUnhandled = (reason) => unhandled.push(reason);
+  // The HIS of this flow: an order is paid in the HIS when the flow reported it paid (its message reached the refund).
+  // The sandbox platform asks this real-time order view (spec 10.2) before refunding a payment made after the close.
+  const hisPaid = new Map(); // paymentNo -> the pay row the HIS keeps
+  let hisServer;
 
   before(async () => {
     process.on('unhandledRejection', onUnhandled);
     helper.settings({ uppCloseGraceMs: 500 });
-    sb = await h.startSandbox({ port: 0, slowMs: 1200 });
+    hisServer = http.createServer((req, res) => {
+      let body = '';
+      req.on('data', (chunk) => (body += chunk));
+      req.on('end', () => {
+        const row = hisPaid.get(JSON.parse(body).paymentNo);
+        res.writeHead(200, { 'Content-Type': 'application/json;charset=utf-8' });
+        res.end(JSON.stringify({ result: true, msg: '', data: row ? [row] : [] }));
+      });
+    });
+    await new Promise((resolve) => hisServer.listen(0, '127.0.0.1', resolve));
+    const hisOrderUrl = `http://127.0.0.1:${hisServer.address().port}/his/order`;
+    sb = await h.startSandbox({ port: 0, slowMs: 1200, hisOrderUrl, hisRetryMs: 3600000 });
     const z = 'f1';
     const sink = (id) => ({ id, type: 'helper', z, wires: [] });
     const msgField = (name, pathText) => ({ [name]: pathText, [`${name}Type`]: 'msg' });
@@ -130,18 +149,26 @@ describe(`reliability: load and exactly-once (${N} messages, ${WINDOW} in flight
     const tap = new h.Collector();
     tap.attach(['tapRefund']);
     report.tap = tap;
+    helper.getNode('tapRefund').on('input', (msg) => {
+      const tradeTime = new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 19).replace('T', ' ');
+      const { paymentNo } = msg.order;
+      const outTradeNo = msg.payload?.outPaymentNo ?? 'unknown';
+      hisPaid.set(paymentNo, { tradeType: 'pay', tradeFee: plans.get(msg.tag)?.tradeFee, tradeTime, outTradeNo, tradeNo: paymentNo });
+    });
   });
 
   after(async () => {
     process.removeListener('unhandledRejection', onUnhandled);
     await helper.unload();
     await sb?.close();
+    hisServer?.closeAllConnections();
+    await new Promise((resolve) => (hisServer ? hisServer.close(resolve) : resolve()));
     delete report.tap;
     const dir = path.resolve(__dirname, '..', '..', 'test-artifacts', 'reliability');
     fs.mkdirSync(dir, { recursive: true });
     fs.writeFileSync(path.join(dir, 'load.json'), `${JSON.stringify(report, null, 2)}\n`);
     console.log(
-      `      load: ${JSON.stringify({ messages: report.messages, finals: report.finals, lost: report.lost, duplicated: report.duplicated, byOutput: report.byOutput, requests: report.requests, seconds: report.seconds, latencyMs: report.latencyMs, assumedRefunds: report.assumedRefunds, assumedRefundsWithoutRecord: report.assumedRefundsWithoutRecord, assumedRefundsFailedAtPlatform: report.assumedRefundsFailedAtPlatform, heapDeltaMB: report.heapDeltaMB, gc: report.gc })}`,
+      `      load: ${JSON.stringify({ messages: report.messages, finals: report.finals, lost: report.lost, duplicated: report.duplicated, byOutput: report.byOutput, requests: report.requests, seconds: report.seconds, latencyMs: report.latencyMs, assumedRefunds: report.assumedRefunds, assumedRefundsWithoutRecord: report.assumedRefundsWithoutRecord, assumedRefundsFailedAtPlatform: report.assumedRefundsFailedAtPlatform, paidAfterClose: report.paidAfterClose, heapDeltaMB: report.heapDeltaMB, gc: report.gc })}`,
     );
   });
 
@@ -217,8 +244,16 @@ describe(`reliability: load and exactly-once (${N} messages, ${WINDOW} in flight
     // Let late timers run out (poll status/context saves, keep-alive sockets), then drop what the test itself keeps.
     await h.sleep(1200);
     sb.reset();
+    hisPaid.clear();
     helper._sandbox?.resetHistory?.(); // the helper's sinon spies on Node.prototype record every call
     if (helper._logSpy?.resetHistory) helper._logSpy.resetHistory();
+  }
+
+  /** The pay request of this order reached the platform after its close had been answered (the race of spec 6). */
+  function payAfterClose(paymentNo) {
+    const [close] = sb.requests({ endpoint: 'close', paymentNo });
+    const pay = sb.requests({ paymentNo }).find((r) => r.endpoint === 'scanCode' || r.endpoint === 'barCode');
+    return Boolean(close && pay && pay.seq > close.seq);
   }
 
   /** Every request verified; no pay (paymentNo) or refund (requestNo) request sent twice. */
@@ -283,6 +318,9 @@ describe(`reliability: load and exactly-once (${N} messages, ${WINDOW} in flight
     Object.assign(report, checkRequests());
     // Money: what each message's final says, against the platform's own records.
     const problems = [];
+    await sb.his.settled(); // the platform's questions to the HIS about payments made after a close
+    const latePayments = sb.his.latePayments();
+    let paidAfterClose = 0;
     let assumedRefunds = 0;
     let assumedNoRecord = 0;
     let assumedButFailed = 0;
@@ -294,12 +332,20 @@ describe(`reliability: load and exactly-once (${N} messages, ${WINDOW} in flight
       const say = (text) =>
         problems.push(`${tag} ${sink}: ${text} (plan ${JSON.stringify(p)}, upp ${JSON.stringify(msg.upp).slice(0, 400)})`);
       switch (sink) {
-        case 'payFailed':
-          if (order && order.tradeStatus === 'pay_success') say('reported failed, but the platform has it paid');
+        case 'payFailed': {
+          // Charged: the order paid at the platform, or a payment of it made after the close not refunded back.
+          const late = latePayments.filter((l) => l.paymentNo === p.paymentNo);
+          if (late.length) paidAfterClose += 1;
+          if (order && order.tradeStatus === 'pay_success')
+            say(
+              `reported failed, but the platform has it paid${payAfterClose(p.paymentNo) ? ' (the pay arrived after the close) and did not refund it' : ''}`,
+            );
+          for (const l of late) if (l.state !== 'refunded') say(`a payment after the close is ${l.state}, not refunded by the platform`);
           if (msg.upp.poll.reason === 'final' && !(msg.upp.verified && msg.upp.tradeStatus === 'pay_failed'))
             say('failed without a verified pay_failed');
           if (refund) say('a refund was made for an unpaid order');
           break;
+        }
         case 'refundFailed':
         case 'refundPollFailed':
           if (!msg.upp.verified || msg.upp.tradeStatus !== 'refund_failed') say('refund failed without a verified refund_failed');
@@ -333,6 +379,7 @@ describe(`reliability: load and exactly-once (${N} messages, ${WINDOW} in flight
       if (arrivals.length !== 1) problems.push(`${tag} reached the refund ${arrivals.length} times`);
     }
     report.assumedRefunds = assumedRefunds;
+    report.paidAfterClose = paidAfterClose;
     report.assumedRefundsWithoutRecord = assumedNoRecord;
     report.assumedRefundsFailedAtPlatform = assumedButFailed;
     report.reachedRefund = [...report.tap.byTag.keys()].filter((t) => t && t.startsWith('M')).length;

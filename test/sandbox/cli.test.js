@@ -75,6 +75,26 @@ describe('sandbox: upp-sandbox CLI', function () {
     assert.equal(code, 0);
   });
 
+  it('prints the HIS view URLs the platform side asks (or how to set them)', async () => {
+    const order = 'http://127.0.0.1:1880/his/order';
+    const bill = 'http://127.0.0.1:1880/his/bill';
+    const withViews = startCli(['--port', '0', '--quiet', '--his-order-url', order, '--his-bill-url', bill]);
+    const without = startCli(['--port', '0', '--quiet']);
+    try {
+      await Promise.all([withViews.ready, without.ready]);
+      for (const cli of [withViews, without])
+        while (!/Press Ctrl-C to stop/.test(cli.output())) await new Promise((r) => setTimeout(r, 20));
+      assert.match(withViews.output(), new RegExp(`HIS views: order ${order}, bill ${bill}\\n`));
+      assert.match(without.output(), /HIS views: order \(none: --his-order-url\), bill \(none: --his-bill-url\)\n/);
+      assert.match(without.output(), /control API: http:\/\/127\.0\.0\.1:\d+\/_sandbox\/ \(.*late-payments, his, reconcile, bills\)/);
+    } finally {
+      withViews.child.kill('SIGTERM');
+      without.child.kill('SIGTERM');
+    }
+    assert.equal((await withViews.exited).code, 0);
+    assert.equal((await without.exited).code, 0);
+  });
+
   it('takes the key from UPP_SANDBOX_KEY and defaults to the documented test key', async () => {
     const key = 'env-secret-key-77';
     const cli = startCli(['--port', '0', '--quiet'], { UPP_SANDBOX_KEY: key });
