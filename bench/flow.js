@@ -7,7 +7,7 @@
 //   empty        inject -> function (return msg) -> collector (Node-RED's own cost of passing a message)
 //   client       UppClient.query in a loop outside Node-RED (splits our cost from Node-RED's)
 //   transport    our Transport.post in a loop with the bare loop's pre-signed body, not parsed (splits the client's
-//                cost into transport and codec; not in the default list, name it in BENCH_FLOW_CONTENDERS)
+//                cost into transport and codec)
 // Each contender runs in a fresh process per round (the sandbox in yet another), rounds alternate the order.
 // Env: BENCH_FLOW_REQUESTS (default 20000), BENCH_FLOW_ROUNDS (5), BENCH_FLOW_CONCURRENCY (50),
 //      BENCH_FLOW_CONTENDERS (comma list), BENCH_CPU_PROFILE=<dir> (V8 profile of each measured run),
@@ -29,7 +29,15 @@ const INFLIGHT = (process.env.BENCH_FLOW_INFLIGHT ?? '50,200,1000')
   .map(Number)
   .filter((n) => n > 0);
 const INFLIGHT_ROUNDS = Number(process.env.BENCH_FLOW_INFLIGHT_ROUNDS || 3);
-const ALL = ['upp-query', 'hand-rolled', 'bare', 'empty', 'client', ...(ALT_PACKAGE_ROOT ? ['upp-query@fixed', 'client@fixed'] : [])];
+const ALL = [
+  'upp-query',
+  'hand-rolled',
+  'bare',
+  'empty',
+  'client',
+  'transport',
+  ...(ALT_PACKAGE_ROOT ? ['upp-query@fixed', 'client@fixed'] : []),
+];
 const CONTENDERS = (process.env.BENCH_FLOW_CONTENDERS || ALL.join(','))
   .split(',')
   .map((s) => s.trim())

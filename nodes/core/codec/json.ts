@@ -55,113 +55,121 @@ const DECLINE = Symbol('decline');
  * be right on what it accepts (test/core/json-parse.test.js compares the two on generated texts).
  */
 export function parseOrdinary(text: string, maxDepth: number): JsonTree | undefined {
-  let i = 0;
-
-  const skipWhitespace = () => {
-    for (let c = text.charCodeAt(i); c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09; c = text.charCodeAt(++i));
-  };
-
-  const expect = (code: number) => {
-    if (text.charCodeAt(i) !== code) throw DECLINE;
-    i++;
-  };
-
-  const string = (): string => {
-    const start = ++i; // after the opening quote
-    let escaped = false;
-    for (;;) {
-      const c = text.charCodeAt(i);
-      if (c === 0x22) break;
-      if (c === 0x5c) {
-        escaped = true;
-        i += 2;
-      } else if (c < 0x20 || Number.isNaN(c))
-        throw DECLINE; // a raw control character, or the end of the text
-      else i++;
-    }
-    i++; // the closing quote
-    // Escapes are decoded by the platform's JSON.parse, which also refuses the invalid ones.
-    return escaped ? (JSON.parse(text.slice(start - 1, i)) as string) : text.slice(start, i - 1);
-  };
-
-  const literal = (word: string, value: JsonTree): JsonTree => {
-    if (!text.startsWith(word, i)) throw DECLINE;
-    i += word.length;
-    return value;
-  };
-
-  const number = (): LosslessNumber => {
-    NUMBER.lastIndex = i;
-    const match = NUMBER.exec(text);
-    if (match === null) throw DECLINE;
-    i += match[0].length;
-    return new LosslessNumber(match[0]);
-  };
-
-  const value = (depth: number): JsonTree => {
-    skipWhitespace();
-    const c = text.charCodeAt(i);
-    let v: JsonTree;
-    if (c === 0x7b) v = object(depth + 1);
-    else if (c === 0x5b) v = array(depth + 1);
-    else if (c === 0x22) v = string();
-    else if (c === 0x74) v = literal('true', true);
-    else if (c === 0x66) v = literal('false', false);
-    else if (c === 0x6e) v = literal('null', null);
-    else v = number();
-    skipWhitespace();
-    return v;
-  };
-
-  const object = (depth: number): JsonObject => {
-    if (depth > maxDepth) throw DECLINE;
-    i++;
-    const out: JsonObject = {};
-    skipWhitespace();
-    if (text.charCodeAt(i) === 0x7d) {
-      i++;
-      return out;
-    }
-    for (;;) {
-      skipWhitespace();
-      if (text.charCodeAt(i) !== 0x22) throw DECLINE;
-      const key = string();
-      // A repeated key, `__proto__` or a name an object inherits ("constructor"): left to the reference parser.
-      if ((out as Record<string, unknown>)[key] !== undefined) throw DECLINE;
-      skipWhitespace();
-      expect(0x3a);
-      out[key] = value(depth);
-      if (text.charCodeAt(i) === 0x2c) i++;
-      else break;
-    }
-    expect(0x7d);
-    return out;
-  };
-
-  const array = (depth: number): JsonTree[] => {
-    if (depth > maxDepth) throw DECLINE;
-    i++;
-    const out: JsonTree[] = [];
-    skipWhitespace();
-    if (text.charCodeAt(i) === 0x5d) {
-      i++;
-      return out;
-    }
-    for (;;) {
-      out.push(value(depth));
-      if (text.charCodeAt(i) === 0x2c) i++;
-      else break;
-    }
-    expect(0x5d);
-    return out;
-  };
-
+  const parser = new OrdinaryParser(text, maxDepth);
   try {
-    const tree = value(0);
-    return i === text.length ? tree : undefined;
+    const tree = parser.value(0);
+    return parser.at === text.length ? tree : undefined;
   } catch (err) {
     if (err === DECLINE || err instanceof SyntaxError) return undefined;
     throw err;
+  }
+}
+
+/** One pass over one text; every method throws DECLINE where the text stops being ordinary JSON. */
+class OrdinaryParser {
+  /** The position of the next character to read. */
+  at = 0;
+
+  constructor(
+    private readonly text: string,
+    private readonly maxDepth: number,
+  ) {}
+
+  /** A value and the whitespace around it. */
+  value(depth: number): JsonTree {
+    this.skipWhitespace();
+    const c = this.text.charCodeAt(this.at);
+    let v: JsonTree;
+    if (c === 0x7b) v = this.object(depth + 1);
+    else if (c === 0x5b) v = this.array(depth + 1);
+    else if (c === 0x22) v = this.string();
+    else if (c === 0x74) v = this.literal('true', true);
+    else if (c === 0x66) v = this.literal('false', false);
+    else if (c === 0x6e) v = this.literal('null', null);
+    else v = this.number();
+    this.skipWhitespace();
+    return v;
+  }
+
+  private object(depth: number): JsonObject {
+    const out: JsonObject = {};
+    if (this.open(depth, 0x7d)) return out;
+    do {
+      this.skipWhitespace();
+      if (this.text.charCodeAt(this.at) !== 0x22) throw DECLINE;
+      const key = this.string();
+      // A repeated key, `__proto__` or a name an object inherits ("constructor"): left to the reference parser.
+      if ((out as Record<string, unknown>)[key] !== undefined) throw DECLINE;
+      this.skipWhitespace();
+      this.expect(0x3a);
+      out[key] = this.value(depth);
+    } while (this.comma());
+    this.expect(0x7d);
+    return out;
+  }
+
+  private array(depth: number): JsonTree[] {
+    const out: JsonTree[] = [];
+    if (this.open(depth, 0x5d)) return out;
+    do out.push(this.value(depth));
+    while (this.comma());
+    this.expect(0x5d);
+    return out;
+  }
+
+  /** Steps over an opening bracket; true when the container is empty (its closing bracket read too). */
+  private open(depth: number, close: number): boolean {
+    if (depth > this.maxDepth) throw DECLINE;
+    this.at++;
+    this.skipWhitespace();
+    if (this.text.charCodeAt(this.at) !== close) return false;
+    this.at++;
+    return true;
+  }
+
+  private comma(): boolean {
+    if (this.text.charCodeAt(this.at) !== 0x2c) return false;
+    this.at++;
+    return true;
+  }
+
+  private string(): string {
+    const { text } = this;
+    const start = ++this.at; // after the opening quote
+    let escaped = false;
+    for (let c = text.charCodeAt(this.at); c !== 0x22; c = text.charCodeAt(this.at)) {
+      if (c < 0x20 || Number.isNaN(c)) throw DECLINE; // a raw control character, or the end of the text
+      escaped ||= c === 0x5c;
+      this.at += c === 0x5c ? 2 : 1;
+    }
+    this.at++; // the closing quote
+    // Escapes are decoded by the platform's JSON.parse, which also refuses the invalid ones.
+    return escaped ? (JSON.parse(text.slice(start - 1, this.at)) as string) : text.slice(start, this.at - 1);
+  }
+
+  private number(): LosslessNumber {
+    NUMBER.lastIndex = this.at;
+    const match = NUMBER.exec(this.text);
+    if (match === null) throw DECLINE;
+    this.at += match[0].length;
+    return new LosslessNumber(match[0]);
+  }
+
+  private literal(word: string, value: JsonTree): JsonTree {
+    if (!this.text.startsWith(word, this.at)) throw DECLINE;
+    this.at += word.length;
+    return value;
+  }
+
+  private expect(code: number): void {
+    if (this.text.charCodeAt(this.at) !== code) throw DECLINE;
+    this.at++;
+  }
+
+  private skipWhitespace(): void {
+    const { text } = this;
+    let c = text.charCodeAt(this.at);
+    while (c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09) c = text.charCodeAt(++this.at);
   }
 }
 
