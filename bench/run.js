@@ -13,6 +13,7 @@ const runs = [
   { script: 'flow.js' },
   { script: 'cold-start.js' },
   { script: 'reconcile.js' },
+  { script: 'bills.js' },
 ];
 console.log(`# Benchmarks — ${new Date().toISOString()} — node ${process.version}, ${require('node:os').cpus().length} cores`);
 for (const { script, env = {} } of runs) {

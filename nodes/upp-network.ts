@@ -3,16 +3,15 @@
 // A test in flight during a redeploy ends through the node that replaces this one, like the action nodes' calls
 // (nodes/lib/handover.ts); the optional test on deploy sends no message and is simply stopped.
 import { isUppError, type Diagnosis, type NetworkResult, type UppNotSentError } from './core';
-import type { DoneFunction, Node, NodeAPI, NodeDef, NodeMessage, SendFunction } from './lib/red';
+import type { Node, NodeAPI, NodeDef, NodeMessage } from './lib/red';
 import { localizeError, runtimeLang, translator } from './lib/i18n';
 import { StatusTracker, statusOf } from './lib/status';
 import { CallTracker } from './lib/calls';
-import { Handover, type Delivery } from './lib/handover';
+import type { Delivery } from './lib/handover';
 import { describeResult } from './lib/message';
 import { callerOf, configNodeOf } from './lib/config';
 import { UppNetworkError } from './lib/errors';
-import { errorDelivery, errorStatus, reportUndelivered } from './lib/action';
-import { sendThenDone } from './lib/util';
+import { errorDelivery, errorStatus, serveCalls } from './lib/action';
 
 export = function register(RED: NodeAPI): void {
   const t = translator(RED, 'upp-network');
@@ -59,24 +58,7 @@ export = function register(RED: NodeAPI): void {
     }
 
     // Tests a previous instance of this node left in flight (a redeploy) end through this one.
-    const handover = new Handover(RED, node, {
-      deliver(delivery) {
-        status.set(delivery.status);
-        if (delivery.error) node.error(delivery.error, delivery.msg);
-        else sendThenDone(node, delivery.msg, () => node.send(delivery.out as NodeMessage[]), undefined);
-      },
-    });
-
-    node.on('input', (msg: NodeMessage, send: SendFunction, done: DoneFunction) => {
-      status.start();
-      void calls.run(async (signal) => {
-        const delivery = await handle(msg, signal);
-        if (handover.closed) return handover.handOver(delivery);
-        status.finish(delivery.status);
-        if (delivery.error) done(delivery.error);
-        else sendThenDone(node, msg, () => send(msg), done);
-      });
-    });
+    const served = serveCalls(RED, node, { type: 'upp-network', t, status, calls, handle });
 
     // Optional: test once when deployed; the diagnosis goes to the status and the log (no message is sent).
     if (def.onDeploy === true || def.onDeploy === 'true') {
@@ -100,10 +82,7 @@ export = function register(RED: NodeAPI): void {
     // On close: tests for messages keep running and end through the replacing instance (or are warned about and
     // recorded if the node was deleted); the test on deploy is stopped (nothing waits for it).
     node.on('close', (removed: boolean, done: () => void) => {
-      const inFlight = calls.size;
-      status.clear();
-      if (inFlight > 0 && !removed) node.log(t('log.handingOver', { n: inFlight }));
-      handover.close(inFlight, removed, (delivery) => reportUndelivered(node, 'upp-network', delivery, t));
+      served.close(removed);
       void deployCalls.close(0).then(() => done());
     });
   }

@@ -16,6 +16,9 @@ export type RuleName =
   | 'datetime_format'
   | 'datetime_future'
   | 'date_format'
+  | 'date_order'
+  | 'date_range'
+  | 'date_future'
   | 'edition'
   | 'url'
   | 'option'
@@ -58,6 +61,18 @@ const TEXTS: Record<RuleName, { en: string; zh: string }> = {
   date_format: {
     en: '{field} must be a date "yyyy-MM-dd" (China calendar) or a Date (got {got})',
     zh: '{field} 必须是日期 "yyyy-MM-dd"（北京日期）或 Date（实际为 {got}）',
+  },
+  date_order: {
+    en: '{field} must not be before {other} {otherDate} (got {got})',
+    zh: '{field} 不得早于 {other} {otherDate}（实际为 {got}）',
+  },
+  date_range: {
+    en: '{field}: a bill covers at most {max} days (got {days} days, {got})',
+    zh: '{field}：一次下载的账单最多 {max} 天（实际 {days} 天，{got}）',
+  },
+  date_future: {
+    en: '{field} must not be after today {today} (China calendar; got {got})',
+    zh: '{field} 不得晚于今天 {today}（北京日期；实际为 {got}）',
   },
   edition: {
     en: '{field}: the front-end edition {edition} has no {endpoint} endpoint (it exists from edition {since}); set the edition of the front-end machine',

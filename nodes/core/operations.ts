@@ -179,6 +179,8 @@ interface PreparedCall {
   /** Reads are safe to repeat after an ambiguous failure; pay, refund and close never are. */
   repeatable: boolean;
   expectedAmount: string | undefined;
+  /** The endpoint's own limit on the answer (bill downloads); undefined: the transport's. */
+  maxResponseBytes: number | undefined;
 }
 
 /** Checks everything that can be checked before sending, then signs: throws (nothing sent) on any broken rule. */
@@ -203,6 +205,7 @@ function prepareCall(ctx: OperationContext, endpoint: EndpointName, input: Reque
     timeoutMs: call.timeoutMs ?? (spec.kind === 'read' ? options.timeouts.readMs : options.timeouts.payMs),
     repeatable: spec.kind === 'read',
     expectedAmount,
+    maxResponseBytes: spec.maxResponseBytes,
   };
 }
 
@@ -219,7 +222,13 @@ async function sendWithRetries(
   const { options } = ctx;
   for (let attempts = 1; ; attempts++) {
     const attemptStarted = Date.now();
-    const attempt = await ctx.transport.post(prepared.path, prepared.encoded.body, prepared.timeoutMs, call.signal);
+    const attempt = await ctx.transport.post(
+      prepared.path,
+      prepared.encoded.body,
+      prepared.timeoutMs,
+      call.signal,
+      prepared.maxResponseBytes,
+    );
     const last = attempts >= options.retry.attempts || call.signal?.aborted || ctx.isClosed();
     if (attempt.kind === 'not_sent') {
       audit.attempt(attempts, prepared, attemptStarted, attempt);

@@ -78,6 +78,8 @@ export interface EndpointSpec {
   response: readonly FieldSpec[];
   /** `list`: data is a list of rows (bill downloads), each row shaped by `response`. */
   dataShape?: 'object' | 'list';
+  /** Largest answer accepted (bytes); default 1 MiB (nodes/core/transport.ts). A bill of many rows is larger. */
+  maxResponseBytes?: number;
   binding?: AnswerBinding;
 }
 
@@ -240,6 +242,8 @@ const YUNTAI_BILL_ROW: readonly FieldSpec[] = [
 ];
 
 const PAY_ORDER_BINDING: AnswerBinding = { ids: ['paymentNo'], amount: { field: 'tradeFee', source: 'request' } };
+/** A bill answer up to 128 MiB (about 400 000 rows of ~330 bytes): bounded, and far above a hospital's day. */
+export const MAX_BILL_BYTES = 128 * 1024 * 1024;
 const BILLS_REQUEST: readonly FieldSpec[] = [
   { name: 'startDate', type: 'date', required: true, label: { en: 'Start date', zh: '开始日期' } },
   { name: 'endDate', type: 'date', required: true, label: { en: 'End date', zh: '结束日期' } },
@@ -354,6 +358,7 @@ export const ENDPOINTS: Record<EndpointName, EndpointSpec> = {
     request: BILLS_REQUEST,
     response: YUNTAI_BILL_ROW,
     dataShape: 'list',
+    maxResponseBytes: MAX_BILL_BYTES,
   },
   channelBills: {
     name: 'channelBills',
@@ -364,6 +369,7 @@ export const ENDPOINTS: Record<EndpointName, EndpointSpec> = {
     request: BILLS_REQUEST,
     response: BILL_ROW,
     dataShape: 'list',
+    maxResponseBytes: MAX_BILL_BYTES,
   },
 };
 

@@ -84,8 +84,14 @@ export class Transport {
         : new Pool(options.origin, { connect, connections: options.connections ?? 64, keepAliveTimeout: 4000 });
   }
 
-  /** Sends one POST and classifies what happened. Never throws for network trouble. */
-  async post(path: string, body: string, timeoutMs: number, signal?: AbortSignal): Promise<AttemptResult> {
+  /** Sends one POST and classifies what happened. Never throws for network trouble. `maxBytes`: the answer's limit. */
+  async post(
+    path: string,
+    body: string,
+    timeoutMs: number,
+    signal?: AbortSignal,
+    maxBytes = this.maxResponseBytes,
+  ): Promise<AttemptResult> {
     // Our own timer for the whole attempt: undici's headersTimeout/bodyTimeout tick coarsely (about every 0.5 s),
     // so they only stand behind it as a backstop. One abort per attempt, linked to the caller's signal and
     // unlinked in `finally`.
@@ -119,9 +125,8 @@ export class Transport {
         return failure.kind === 'not_sent' ? failure : (timedOut(error) ?? failure);
       }
       try {
-        const text = await readBody(response, this.maxResponseBytes);
-        if (text === undefined)
-          return { kind: 'maybe_sent', reason: 'too_large', detail: `body over ${this.maxResponseBytes} bytes`, error: undefined };
+        const text = await readBody(response, maxBytes);
+        if (text === undefined) return { kind: 'maybe_sent', reason: 'too_large', detail: `body over ${maxBytes} bytes`, error: undefined };
         return { kind: 'answered', statusCode: response.statusCode, body: text };
       } catch (error) {
         // Headers arrived, so the request certainly reached the server.

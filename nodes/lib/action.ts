@@ -170,6 +170,51 @@ async function resultDelivery(spec: ActionSpec, node: Node, t: Translate, msg: N
   return { msg, out, status: resultStatus(spec.endpoint, result, t) };
 }
 
+/** One message, start to finish: what to send, or the error for Catch. Never throws. */
+type CallHandler = (msg: NodeMessage, signal: AbortSignal) => Promise<Delivery>;
+
+/**
+ * The message side of a node that makes one call per message (the action nodes, the network test): the status
+ * while calls run, each outcome sent (or handed to done as the error for Catch), and the hand-over: outcomes of
+ * calls a previous instance left in flight (a redeploy) leave through this one. `close` on the node's close: the
+ * calls in flight keep running and their outcomes go to the instance that replaces this one, or, for a deleted
+ * node, are warned about and recorded (reportUndelivered).
+ */
+export function serveCalls(
+  RED: NodeAPI,
+  node: Node,
+  o: { type: string; t: Translate; status: StatusTracker; calls: CallTracker; handle: CallHandler },
+): { close(removed: boolean): void } {
+  const { type, t, status, calls } = o;
+  const handover = new Handover(RED, node, {
+    deliver(delivery) {
+      status.set(delivery.status);
+      if (delivery.error) node.error(delivery.error, delivery.msg);
+      else sendThenDone(node, delivery.msg, () => node.send(delivery.out as (NodeMessage | null)[]), undefined);
+    },
+  });
+
+  node.on('input', (msg: NodeMessage, send: SendFunction, done: DoneFunction) => {
+    status.start();
+    void calls.run(async (signal) => {
+      const delivery = await o.handle(msg, signal);
+      if (handover.closed) return handover.handOver(delivery);
+      status.finish(delivery.status);
+      if (delivery.error) done(delivery.error);
+      else sendThenDone(node, msg, () => send(delivery.out as (NodeMessage | null)[]), done);
+    });
+  });
+
+  return {
+    close(removed) {
+      const inFlight = calls.size;
+      status.clear();
+      if (inFlight > 0 && !removed) node.log(t('log.handingOver', { n: inFlight }));
+      handover.close(inFlight, removed, (delivery) => reportUndelivered(node, type, delivery, t));
+    },
+  };
+}
+
 export function registerActionNode(RED: NodeAPI, type: ActionType): void {
   const spec = ACTIONS[type];
   const t = translator(RED, type);
@@ -205,33 +250,11 @@ export function registerActionNode(RED: NodeAPI, type: ActionType): void {
       }
     }
 
-    // Outcomes of calls a previous instance of this node left in flight (a redeploy) leave through this one.
-    const handover = new Handover(RED, node, {
-      deliver(delivery) {
-        status.set(delivery.status);
-        if (delivery.error) node.error(delivery.error, delivery.msg);
-        else sendThenDone(node, delivery.msg, () => node.send(delivery.out as (NodeMessage | null)[]), undefined);
-      },
-    });
-
-    node.on('input', (msg: NodeMessage, send: SendFunction, done: DoneFunction) => {
-      status.start();
-      void calls.run(async (signal) => {
-        const delivery = await handle(msg, signal);
-        if (handover.closed) return handover.handOver(delivery);
-        status.finish(delivery.status);
-        if (delivery.error) done(delivery.error);
-        else sendThenDone(node, msg, () => send(delivery.out as (NodeMessage | null)[]), done);
-      });
-    });
-
-    // On close the calls in flight keep running (a redeployed connection aborts its own after uppCloseGraceMs):
-    // their outcomes go to the instance that replaces this one. Nothing waits, so a deploy is not held up.
+    const served = serveCalls(RED, node, { type, t, status, calls, handle });
+    // Nothing waits on close, so a deploy is not held up (a redeployed connection aborts its own calls after
+    // uppCloseGraceMs).
     node.on('close', (removed: boolean, done: () => void) => {
-      const inFlight = calls.size;
-      status.clear();
-      if (inFlight > 0 && !removed) node.log(t('log.handingOver', { n: inFlight }));
-      handover.close(inFlight, removed, (delivery) => reportUndelivered(node, type, delivery, t));
+      served.close(removed);
       done();
     });
   }

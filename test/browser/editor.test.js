@@ -16,6 +16,7 @@ const ENDPOINT_OF = {
   'upp-refund': 'refund',
   'upp-refund-query': 'refundQuery',
   'upp-close': 'close',
+  'upp-bills': 'yuntaiBills',
 };
 /** The amount field of each node that has one (a fixed text value of "12.345" must be refused). */
 const AMOUNT = { 'upp-scancode': 'tradeFee', 'upp-barcode': 'tradeFee', 'upp-facecode': 'tradeFee', 'upp-refund': 'refundFee' };
@@ -167,6 +168,15 @@ describe('browser: editor (palette, dialogs, help, credentials)', function () {
             assert.match(help, locale === 'zh-CN' ? /2\.1/ : /edition 2\.1/, 'the help says which editions have face payment');
             assert.match(help, /ERR_UPP_CONFIG/);
           }
+          if (type === 'upp-bills') {
+            // A fixed date must be a real day; blank (yesterday) is fine.
+            await h.setTyped(page, 'startDate', 'str', '2026-02-30');
+            await page.waitForFunction(() => $('#node-input-startDate + .red-ui-typedInput-container').hasClass('input-error'));
+            await h.setTyped(page, 'startDate', 'str', '2026-11-25');
+            await page.waitForFunction(() => !$('#node-input-startDate + .red-ui-typedInput-container').hasClass('input-error'));
+            assert.equal(await page.locator('#node-input-source option').count(), 2, 'platform and channel');
+            assert.match(help, /ERR_UPP_CONFIG/);
+          }
           if (type === 'upp-query' || type === 'upp-refund-query') {
             assert.equal(await h.typed(page, 'expectedAmount').count(), 1, `${type} has an expected amount`);
           }
@@ -238,7 +248,7 @@ describe('browser: editor (palette, dialogs, help, credentials)', function () {
         assertNoRawKeys(text, 'upp-audit dialog');
         if (locale === 'zh-CN') assertChinese(text, 'upp-audit dialog');
         // No upp-config node exists in this workspace yet: the dialog says every connection is followed.
-        assert.equal(await page.locator('#upp-audit-endpoints input[type=checkbox]').count(), 7);
+        assert.equal(await page.locator('#upp-audit-endpoints input[type=checkbox]').count(), 10);
         await page.locator('#upp-audit-endpoints input[value="refund"]').check();
         await page.locator('#upp-audit-endpoints input[value="scanCode"]').check();
         const help = await h.helpText(page);

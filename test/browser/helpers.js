@@ -28,6 +28,7 @@ const FLOW_TYPES = [
   'upp-refund',
   'upp-refund-query',
   'upp-close',
+  'upp-bills',
   'upp-poll',
 ];
 /** The HIS side's nodes (no connection: the platform calls them). */

@@ -39,7 +39,19 @@ describe('editor files: upp-audit and the UPP sidebar', () => {
     const used = new Set(['upp-audit.lang', 'upp-audit.status.records']);
     for (const m of html.matchAll(/data-i18n="(?:\[[a-z]+\])?([^"]+)"/g)) used.add(m[1]);
     for (const m of html.matchAll(/_\('([^']+)'\)/g)) used.add(m[1]);
-    for (const e of ['network', 'scanCode', 'barCode', 'query', 'refund', 'refundQuery', 'close']) used.add(`upp-audit.endpoints.${e}`);
+    for (const e of [
+      'network',
+      'scanCode',
+      'barCode',
+      'faceCode',
+      'query',
+      'refund',
+      'refundQuery',
+      'close',
+      'yuntaiBills',
+      'channelBills',
+    ])
+      used.add(`upp-audit.endpoints.${e}`);
     assert.ok(used.size > 10);
     for (const key of used)
       for (const lang of LANGS) assert.equal(typeof lookup(catalog(lang, 'upp-audit'), key), 'string', `${lang} ${key}`);

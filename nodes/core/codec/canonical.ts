@@ -1,8 +1,8 @@
 // The canonical string and the MD5 signature (docs/design.md §3), plus verification in strict and auto modes over the
 // verification variants: value profile (v1, v2, v2-mixed) x data.sign kept or dropped x time text (wire, iso).
-import { hash, timingSafeEqual } from 'node:crypto';
+import { createHash, hash, timingSafeEqual } from 'node:crypto';
 import type { SignProfile, TimeText, VerifyMode } from '../schema';
-import { isJsonObject, parseLossless, writeJson, type JsonObject, type JsonTree } from './json';
+import { isJsonObject, parseLossless, writeJson, writeJsonTo, type JsonObject, type JsonTree } from './json';
 
 /**
  * The stable name of a verification variant: `<profile>[/iso-time][/no-data-sign]`, e.g. `v1`, `v2-mixed/iso-time`,
@@ -50,6 +50,34 @@ export function coversDataSign(name: VerifiedVariant | false): boolean {
 
 export function canonicalOf(tree: JsonTree, profile: SignProfile, dropDataSign = false, time: TimeText = 'wire'): string {
   return writeJson(tree, { canonical: true, profile, dropDataSign, time });
+}
+
+/** Hashed text is handed to MD5 in pieces of about this many characters: a long canonical string is never held whole. */
+const DIGEST_CHUNK = 64 * 1024;
+
+/**
+ * md5Sign(canonicalOf(tree, ...), key) without building the canonical string: it is hashed as it is written, so
+ * verifying a bill of 100 000 rows holds a 64 KiB piece at a time instead of the whole string (and the many small
+ * strings it is concatenated from).
+ */
+export function canonicalDigest(tree: JsonTree, key: string, profile: SignProfile, dropDataSign = false, time: TimeText = 'wire'): string {
+  const hash = createHash('md5');
+  let pending = '';
+  writeJsonTo(
+    {
+      write(piece: string) {
+        pending += piece;
+        if (pending.length >= DIGEST_CHUNK) {
+          hash.update(pending, 'utf8');
+          pending = '';
+        }
+      },
+    },
+    tree,
+    { canonical: true, profile, dropDataSign, time },
+  );
+  hash.update(pending + key, 'utf8');
+  return hash.digest('hex');
 }
 
 export function md5Sign(canonical: string, key: string): string {
@@ -135,16 +163,18 @@ export function verifyTree(
   if (typeof received !== 'string' || received === '') return { verified: false, problem: 'unsigned' };
   const configured = options.variant ?? { profile, time: 'wire', dataSign: true };
   const withDataSign = hasDataSign(tree);
+  // Variants are told apart by their signature (the same canonical string gives the same one): no canonical string is
+  // kept, which for a large bill would be the whole answer again per variant tried.
   const tried = new Set<string>();
   const named = new Set<string>();
   for (const variant of candidates(configured, mode, withDataSign, options)) {
     const name = variantName(variant);
     if (named.has(name)) continue;
     named.add(name);
-    const canonical = canonicalOf(tree, variant.profile, !variant.dataSign, variant.time);
-    if (tried.has(canonical)) continue;
-    tried.add(canonical);
-    if (signaturesEqual(md5Sign(canonical, key), received)) {
+    const signature = canonicalDigest(tree, key, variant.profile, !variant.dataSign, variant.time);
+    if (tried.has(signature)) continue;
+    tried.add(signature);
+    if (signaturesEqual(signature, received)) {
       // Without data.sign in the answer, kept and dropped are the same string: name it by what it covers.
       return { verified: variantName(withDataSign ? variant : { ...variant, dataSign: true }) };
     }

@@ -201,28 +201,46 @@ function quoted(options: WriteOptions, depth: number): boolean {
   return options.profile === 'v1' || (options.profile === 'v2-mixed' && depth === 1);
 }
 
-/** Writes a tree as compact JSON. With `canonical`, produces the string that is signed (vendor API §3). */
-export function writeJson(tree: JsonTree, options: WriteOptions): string {
-  return writeValue(tree, options, 0, '');
+/** Where the writer puts its text, piece by piece, in order (a string, or a hash that never holds the whole text). */
+export interface TextSink {
+  write(text: string): void;
 }
 
-function writeValue(value: JsonTree, options: WriteOptions, depth: number, key: string): string {
-  if (value === null) return 'null';
+/** Writes a tree as compact JSON. With `canonical`, produces the string that is signed (vendor API §3). */
+export function writeJson(tree: JsonTree, options: WriteOptions): string {
+  const collected = { text: '', write: (piece: string) => void (collected.text += piece) };
+  writeJsonTo(collected, tree, options);
+  return collected.text;
+}
+
+/**
+ * Writes a tree as compact JSON into a sink: the canonical string of a bill of 100 000 rows can be hashed as it is
+ * written (nodes/core/codec/canonical.ts canonicalDigest) instead of being built whole first.
+ */
+export function writeJsonTo(sink: TextSink, tree: JsonTree, options: WriteOptions): void {
+  writeValue(sink, tree, options, 0, '');
+}
+
+function writeValue(sink: TextSink, value: JsonTree, options: WriteOptions, depth: number, key: string): void {
+  if (value === null) return sink.write('null');
   if (typeof value === 'string') {
     if (options.canonical && options.time === 'iso' && LOCAL_DATETIME_FIELDS.has(key) && WIRE_DATETIME.test(value)) {
-      return JSON.stringify(`${value.slice(0, 10)}T${value.slice(11)}`);
+      return sink.write(JSON.stringify(`${value.slice(0, 10)}T${value.slice(11)}`));
     }
-    return JSON.stringify(value);
+    return sink.write(JSON.stringify(value));
   }
   const quote = quoted(options, depth);
-  if (typeof value === 'boolean') return quote ? `"${value}"` : String(value);
-  if (isLosslessNumber(value)) return quote ? `"${value.value}"` : value.value;
+  if (typeof value === 'boolean') return sink.write(quote ? `"${value}"` : String(value));
+  if (isLosslessNumber(value)) return sink.write(quote ? `"${value.value}"` : value.value);
   if (Array.isArray(value)) {
-    let out = '[';
-    for (let i = 0; i < value.length; i++) out += (i ? ',' : '') + writeValue(value[i], options, depth + 1, '');
-    return out + ']';
+    sink.write('[');
+    for (let i = 0; i < value.length; i++) {
+      if (i) sink.write(',');
+      writeValue(sink, value[i], options, depth + 1, '');
+    }
+    return sink.write(']');
   }
-  return writeObject(value, options, depth, key);
+  writeObject(sink, value, options, depth, key);
 }
 
 /** Whether a key/value pair takes part in the canonical string (vendor API §3). */
@@ -233,17 +251,18 @@ function inCanonical(key: string, value: JsonTree | undefined, options: WriteOpt
   return true;
 }
 
-// Plain loops and string concatenation: this runs two to six times per call (sign, send, verify variants).
-function writeObject(object: JsonObject, options: WriteOptions, depth: number, ownKey: string): string {
+// Plain loops: this runs two to six times per call (sign, send, verify variants).
+function writeObject(sink: TextSink, object: JsonObject, options: WriteOptions, depth: number, ownKey: string): void {
   const keys = Object.keys(object);
   if (options.canonical) keys.sort(); // default sort compares UTF-16 code units: ASCII order for ASCII keys
-  let out = '{';
+  sink.write('{');
   let first = true;
   for (const key of keys) {
     const value = object[key];
     if (options.canonical ? !inCanonical(key, value, options, depth, ownKey) : value === undefined) continue;
-    out += `${first ? '' : ','}${JSON.stringify(key)}:${writeValue(value, options, depth + 1, key)}`;
+    sink.write(`${first ? '' : ','}${JSON.stringify(key)}:`);
+    writeValue(sink, value, options, depth + 1, key);
     first = false;
   }
-  return out + '}';
+  sink.write('}');
 }
