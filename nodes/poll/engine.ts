@@ -391,7 +391,7 @@ export class PollEngine {
 
   private progress(job: EngineJob): void {
     if (!job.waiters.some((w) => w.sink.options.onProgress)) return;
-    const p = progressOf(job, job.phase === 'giveup' ? undefined : this.nextQueryAt(job));
+    const p = progressOf(job, this.nextQueryAt(job));
     for (const w of job.waiters) {
       const fn = w.sink.options.onProgress;
       if (!fn) continue;
