@@ -8,6 +8,7 @@
 //   bare Node-RED       no extra package in the user directory, empty flow
 //   + package           the package linked into <userDir>/node_modules (what npm install gives), empty flow
 //   + package and flow  the same with a flow that uses it (upp-config, upp-query, upp-poll when present)
+//   + every node        the same with one node of every type the package registers, deployed (issue 17)
 // Env: BENCH_COLD_ROUNDS (default 7); BENCH_PACKAGE_ROOT=<dir> adds the variants with that build (lib/try-fixes.js).
 const { spawn } = require('node:child_process');
 const fs = require('node:fs');
@@ -64,10 +65,27 @@ function packageFlow() {
   return { flows, credentials: { [config.id]: { key: 'sandbox-key-0001' } } };
 }
 
+/** One node of every type in package.json's node-red.nodes, all on one config node, editor defaults otherwise. */
+function everyNodeFlow() {
+  const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
+  const { flows, credentials } = packageFlow();
+  const config = flows.find((n) => n.type === 'upp-config');
+  const present = new Set(flows.map((n) => n.type));
+  let y = 300;
+  for (const type of Object.keys(pkg['node-red'].nodes)) {
+    if (present.has(type)) continue;
+    const node = { id: `cold.${type}`, type, z: 'cold.tab', server: config.id, x: 200, y: (y += 60), wires: [] };
+    if (type === 'upp-his-in') node.view = 'order'; // no editor default: one of order / bill
+    flows.push(node);
+  }
+  return { flows, credentials };
+}
+
 const VARIANTS = {
   'bare Node-RED': () => makeUserDir({ withPackage: false, prefix: 'upp-cold-' }),
   '+ package': () => makeUserDir({ withPackage: true, prefix: 'upp-cold-' }),
   '+ package and flow': () => makeUserDir({ withPackage: true, prefix: 'upp-cold-', ...packageFlow() }),
+  '+ every node deployed': () => makeUserDir({ withPackage: true, prefix: 'upp-cold-', ...everyNodeFlow() }),
 };
 if (ALT_PACKAGE_ROOT) {
   VARIANTS['+ package@fixed'] = () => makeUserDir({ withPackage: true, packageRoot: ALT_PACKAGE_ROOT, prefix: 'upp-cold-' });

@@ -6,10 +6,14 @@
 //   bare         a bare undici loop outside Node-RED, body signed once, answer not parsed (the ceiling)
 //   empty        inject -> function (return msg) -> collector (Node-RED's own cost of passing a message)
 //   client       UppClient.query in a loop outside Node-RED (splits our cost from Node-RED's)
+//   transport    our Transport.post in a loop with the bare loop's pre-signed body, not parsed (splits the client's
+//                cost into transport and codec)
 // Each contender runs in a fresh process per round (the sandbox in yet another), rounds alternate the order.
 // Env: BENCH_FLOW_REQUESTS (default 20000), BENCH_FLOW_ROUNDS (5), BENCH_FLOW_CONCURRENCY (50),
 //      BENCH_FLOW_CONTENDERS (comma list), BENCH_CPU_PROFILE=<dir> (V8 profile of each measured run),
-//      BENCH_PACKAGE_ROOT=<dir> (adds "upp-query@fixed": the same flow with another build, see lib/try-fixes.js).
+//      BENCH_PACKAGE_ROOT=<dir> (adds "upp-query@fixed": the same flow with another build, see lib/try-fixes.js),
+//      BENCH_FLOW_INFLIGHT (default "50,200,1000": latency and heap per call of the upp-query flow at each number of
+//      messages in flight; "" skips it), BENCH_FLOW_INFLIGHT_ROUNDS (3).
 const { fork } = require('node:child_process');
 const path = require('node:path');
 const core = require('../dist/nodes/core');
@@ -20,7 +24,20 @@ const TOTAL = Number(process.env.BENCH_FLOW_REQUESTS || 20000);
 const ROUNDS = Number(process.env.BENCH_FLOW_ROUNDS || 5);
 const CONCURRENCY = Number(process.env.BENCH_FLOW_CONCURRENCY || 50);
 const WARMUP = Math.max(200, Math.min(3000, Math.round(TOTAL / 5)));
-const ALL = ['upp-query', 'hand-rolled', 'bare', 'empty', 'client', ...(ALT_PACKAGE_ROOT ? ['upp-query@fixed', 'client@fixed'] : [])];
+const INFLIGHT = (process.env.BENCH_FLOW_INFLIGHT ?? '50,200,1000')
+  .split(',')
+  .map(Number)
+  .filter((n) => n > 0);
+const INFLIGHT_ROUNDS = Number(process.env.BENCH_FLOW_INFLIGHT_ROUNDS || 3);
+const ALL = [
+  'upp-query',
+  'hand-rolled',
+  'bare',
+  'empty',
+  'client',
+  'transport',
+  ...(ALT_PACKAGE_ROOT ? ['upp-query@fixed', 'client@fixed'] : []),
+];
 const CONTENDERS = (process.env.BENCH_FLOW_CONTENDERS || ALL.join(','))
   .split(',')
   .map((s) => s.trim())
@@ -31,6 +48,8 @@ const LABELS = {
   bare: 'c. bare undici loop (ceiling, outside Node-RED)',
   empty: 'd. empty flow (function -> collector, no HTTP)',
   client: 'e. UppClient.query loop (outside Node-RED)',
+  transport: 'f. our Transport.post loop (pre-signed, not parsed)',
+  'transport@fixed': `f'. Transport.post loop, build in BENCH_PACKAGE_ROOT`,
   'upp-query@fixed': `a'. upp-query flow, build in BENCH_PACKAGE_ROOT`,
   'client@fixed': `e'. UppClient.query loop, build in BENCH_PACKAGE_ROOT`,
 };
@@ -98,7 +117,15 @@ async function prepareOrders(sandbox) {
   return orders;
 }
 
-async function measure({ total = TOTAL, rounds = ROUNDS, concurrency = CONCURRENCY, contenders = CONTENDERS, log = () => {} } = {}) {
+async function measure({
+  total = TOTAL,
+  rounds = ROUNDS,
+  concurrency = CONCURRENCY,
+  contenders = CONTENDERS,
+  warmup = WARMUP,
+  memoryProbe = false,
+  log = () => {},
+} = {}) {
   const sandbox = await startSandboxProcess();
   try {
     const orders = await prepareOrders(sandbox);
@@ -119,7 +146,8 @@ async function measure({ total = TOTAL, rounds = ROUNDS, concurrency = CONCURREN
           ...orders,
           total,
           concurrency,
-          warmup: WARMUP,
+          warmup,
+          memoryProbe,
           profileDir: process.env.BENCH_CPU_PROFILE ? path.resolve(process.env.BENCH_CPU_PROFILE) : undefined,
         };
         const r = await runWorker(job, sandbox);
@@ -149,6 +177,7 @@ function summarize(runs, { total, rounds, concurrency }) {
       cpu: median(rs.map((r) => r.cpuUsPerReq)),
       sandboxCpu: median(rs.map((r) => r.sandboxCpuUsPerReq)),
       rss: median(rs.map((r) => r.peakRssMB)),
+      heapPerCallKB: median(rs.map((r) => r.heapPerCallKB)),
       rpsAll: rs.map((r) => Math.round(r.rps)),
       okShare: (counts.paid || 0) / rs.reduce((s, r) => s + Object.values(r.counts).reduce((a, b) => a + b, 0), 0),
       counts,
@@ -210,12 +239,77 @@ function summarize(runs, { total, rounds, concurrency }) {
       );
     }
   }
+  // Issue 17: the distance to the limit, in CPU per call, paired per round. What the node and client add on top of
+  // Node-RED's own cost (upp-query flow minus the empty flow) and the client alone, each against a bare undici loop.
+  const cpuOf = (name, k) => runs[name][k].cpuUsPerReq;
+  for (const [ours, tag] of [
+    ['upp-query', 'upp-query flow'],
+    ['upp-query@fixed', 'upp-query flow (BENCH_PACKAGE_ROOT build)'],
+  ]) {
+    if (!m[ours] || !m.empty || !m.bare) continue;
+    const r = median(runs[ours].map((_, k) => (cpuOf(ours, k) - cpuOf('empty', k)) / cpuOf('bare', k)));
+    targets.push(
+      `${tag}: (CPU/req − empty flow's) = ${r.toFixed(2)} × the bare undici loop's CPU/req (issue 17 target ≤ 1.5): ${r <= 1.5 ? 'met' : 'MISSED'}`,
+    );
+  }
+  for (const [ours, tag] of [
+    ['client', 'UppClient.query'],
+    ['client@fixed', 'UppClient.query (BENCH_PACKAGE_ROOT build)'],
+  ]) {
+    if (!m[ours] || !m.bare) continue;
+    const r = cpuRatio(ours, 'bare');
+    targets.push(`${tag}: CPU/req = ${r.toFixed(2)} × the bare undici loop's (issue 17 target ≤ 1.3): ${r <= 1.3 ? 'met' : 'MISSED'}`);
+  }
+  // A/B of two builds (BENCH_PACKAGE_ROOT): the paired CPU ratio, so a change is kept only if it measures better.
+  if (m.transport && m.bare) targets.push(`Transport.post: CPU/req = ${cpuRatio('transport', 'bare').toFixed(2)} × the bare undici loop's`);
+  for (const ours of ['upp-query', 'client', 'transport']) {
+    if (m[ours] && m[`${ours}@fixed`]) {
+      const r = cpuRatio(`${ours}@fixed`, ours);
+      const rounds = runs[ours].map((_, k) => (cpuOf(`${ours}@fixed`, k) / cpuOf(ours, k)).toFixed(2)).join(' ');
+      targets.push(`${ours}: CPU/req of the BENCH_PACKAGE_ROOT build = ${r.toFixed(3)} × this checkout's (per round: ${rounds})`);
+    }
+  }
   const note = `${rounds} rounds × ${total} requests per contender (+${WARMUP} warm-up), concurrency ${concurrency}, a fresh process per contender and round, order rotated each round; medians, ratios are medians of per-round ratios. CPU = Node-RED (or loop) process only; the sandbox runs in its own process. Per-round req/s: ${Object.entries(
     m,
   )
     .map(([k, x]) => `${k} ${x.rpsAll.join('/')}`)
     .join('; ')}`;
   return { rows, verification, targets, note, medians: m };
+}
+
+/**
+ * Latency of a query through the upp-query flow at several numbers of messages in flight, and the heap each call in
+ * flight holds (Node-RED message, client call, undici request): levels alternate within each round.
+ */
+async function measureInFlight(levels = INFLIGHT, rounds = INFLIGHT_ROUNDS, log = () => {}) {
+  const byLevel = Object.fromEntries(levels.map((n) => [n, []]));
+  for (let round = 0; round < rounds; round++) {
+    for (const n of levels.map((_, k) => levels[(k + round) % levels.length])) {
+      const total = Math.max(5000, n * 10);
+      const r = await measure({
+        total,
+        rounds: 1,
+        concurrency: n,
+        contenders: ['upp-query'],
+        warmup: Math.min(3000, n * 3),
+        memoryProbe: true,
+      });
+      const x = r.medians['upp-query'];
+      byLevel[n].push(x);
+      log(
+        `  round ${round + 1}/${rounds} ${n} in flight: p50 ${x.p50.toFixed(2)} ms, p99 ${x.p99.toFixed(2)} ms, ${x.heapPerCallKB.toFixed(1)} KB heap per call in flight`,
+      );
+    }
+  }
+  return levels.map((n) => ({
+    'in flight': n,
+    'req/s': median(byLevel[n].map((x) => x.rps)).toFixed(0),
+    'p50 ms': median(byLevel[n].map((x) => x.p50)).toFixed(2),
+    'p99 ms': median(byLevel[n].map((x) => x.p99)).toFixed(2),
+    'CPU µs/req': median(byLevel[n].map((x) => x.cpu)).toFixed(0),
+    'heap KB per call in flight': median(byLevel[n].map((x) => x.heapPerCallKB)).toFixed(1),
+    'peak RSS MB': median(byLevel[n].map((x) => x.rss)).toFixed(0),
+  }));
 }
 
 async function main() {
@@ -230,6 +324,12 @@ async function main() {
   }
   console.log('');
   for (const line of r.targets) console.log(line);
+  if (INFLIGHT.length) {
+    console.log(
+      `\n## upp-query flow by messages in flight (${INFLIGHT_ROUNDS} rounds, levels alternated; heap per call: after a full GC, with the calls in flight against idle)\n`,
+    );
+    console.table(await measureInFlight(INFLIGHT, INFLIGHT_ROUNDS, (line) => console.log(line)));
+  }
 }
 
 if (require.main === module) {
@@ -238,4 +338,4 @@ if (require.main === module) {
     process.exit(1);
   });
 }
-module.exports = { measure };
+module.exports = { measure, measureInFlight };

@@ -20,7 +20,7 @@ const ask = (message) =>
  * Keeps `concurrency` messages in flight until `total` have completed. `start(i)` launches message i; the
  * contender calls the returned `complete(i, tag)` when message i is done. Resolves with latencies and counts.
  */
-function windowRun(total, concurrency, start) {
+function windowRun(total, concurrency, start, probe) {
   return new Promise((resolve, reject) => {
     const t0s = new Float64Array(total);
     const latencies = new Float64Array(total);
@@ -42,6 +42,7 @@ function windowRun(total, concurrency, start) {
       counts[tag] = (counts[tag] || 0) + 1;
       done++;
       if (started < total) launch();
+      if (probe && done === probe.at) probe.fn(started - done);
       else if (done === total) resolve({ seconds: (performance.now() - begin) / 1000, latencies, counts });
     };
     windowRun.complete = complete;
@@ -79,9 +80,9 @@ async function setupNodeRed(job) {
   if (!entry) throw new Error(`entry node ${def.entry} not found`);
   return {
     stop: nr.stop,
-    run: (total, paymentNo) => {
+    run: (total, paymentNo, probe) => {
       sink = (msg, tag) => windowRun.complete(msg.benchId, tag);
-      return windowRun(total, job.concurrency, (i) => entry.receive({ payload: { bizType: 'barcode_pay', paymentNo }, benchId: i }));
+      return windowRun(total, job.concurrency, (i) => entry.receive({ payload: { bizType: 'barcode_pay', paymentNo }, benchId: i }), probe);
     },
   };
 }
@@ -110,14 +111,53 @@ async function setupBare(job) {
   };
   return {
     stop: () => pool.close(),
-    run: (total, paymentNo) => {
+    run: (total, paymentNo, probe) => {
       const body = bodyFor(paymentNo);
-      return windowRun(total, job.concurrency, (i) => {
-        pool
-          .request({ path: requestPath, method: 'POST', headers: { 'content-type': 'application/json;charset=UTF-8' }, body })
-          .then((res) => res.body.text().then(() => windowRun.complete(i, res.statusCode === 200 ? 'paid' : 'error')))
-          .catch(() => windowRun.complete(i, 'error'));
-      });
+      return windowRun(
+        total,
+        job.concurrency,
+        (i) => {
+          pool
+            .request({ path: requestPath, method: 'POST', headers: { 'content-type': 'application/json;charset=UTF-8' }, body })
+            .then((res) => res.body.text().then(() => windowRun.complete(i, res.statusCode === 200 ? 'paid' : 'error')))
+            .catch(() => windowRun.complete(i, 'error'));
+        },
+        probe,
+      );
+    },
+  };
+}
+
+async function setupTransport(job) {
+  // Our transport alone (nodes/core/transport.ts): the client's own timer, abort and body reading around undici, with
+  // the bare loop's pre-signed body and no parsing. Splits the client's cost into transport and codec.
+  const root = job.packageRoot || path.resolve(__dirname, '..', '..');
+  const core = require(path.join(root, 'dist', 'nodes', 'core'));
+  const { Transport } = require(path.join(root, 'dist', 'nodes', 'core', 'transport'));
+  const transport = new Transport({ origin: job.origin, connectTimeoutMs: 5000, proxy: 'none' });
+  const requestPath = `${new URL(job.url).pathname.replace(/\/$/, '')}/access/query`;
+  const bodyFor = (paymentNo) =>
+    core.encodeRequest(
+      { isvId: '20000', partnerId: '12345' },
+      core.validateRequest('query', { bizType: 'barcode_pay', paymentNo }),
+      job.key,
+      'v1',
+      Date.now(),
+    ).body;
+  return {
+    stop: () => transport.close(),
+    run: (total, paymentNo, probe) => {
+      const body = bodyFor(paymentNo);
+      return windowRun(
+        total,
+        job.concurrency,
+        (i) => {
+          transport
+            .post(requestPath, body, 10000)
+            .then((a) => windowRun.complete(i, a.kind === 'answered' && a.statusCode === 200 ? 'paid' : 'error'));
+        },
+        probe,
+      );
     },
   };
 }
@@ -129,13 +169,18 @@ async function setupClient(job) {
   const tags = { success: 'paid', pending: 'pending', failed: 'failed' };
   return {
     stop: () => client.destroy(),
-    run: (total, paymentNo) =>
-      windowRun(total, job.concurrency, (i) => {
-        client.query({ bizType: 'barcode_pay', paymentNo }).then(
-          (r) => windowRun.complete(i, tags[r.outcome] || r.outcome),
-          () => windowRun.complete(i, 'error'),
-        );
-      }),
+    run: (total, paymentNo, probe) =>
+      windowRun(
+        total,
+        job.concurrency,
+        (i) => {
+          client.query({ bizType: 'barcode_pay', paymentNo }).then(
+            (r) => windowRun.complete(i, tags[r.outcome] || r.outcome),
+            () => windowRun.complete(i, 'error'),
+          );
+        },
+        probe,
+      ),
   };
 }
 
@@ -167,6 +212,8 @@ async function main(job) {
     'hand-rolled': setupNodeRed,
     empty: setupNodeRed,
     bare: setupBare,
+    transport: setupTransport,
+    'transport@fixed': setupTransport,
     client: setupClient,
     'client@fixed': setupClient,
   }[job.contender];
@@ -183,7 +230,27 @@ async function main(job) {
   await ask({ phase: 'measured' });
   // Does the contender's verification hold for an amount written with a trailing zero (100.00)?
   let check;
-  if (job.checkPaymentNo && job.contender !== 'empty' && job.contender !== 'bare') check = (await c.run(20, job.checkPaymentNo)).counts;
+  if (job.checkPaymentNo && !['empty', 'bare', 'transport', 'transport@fixed'].includes(job.contender))
+    check = (await c.run(20, job.checkPaymentNo)).counts;
+  // Memory per call in flight: the heap (after a full GC) with `concurrency` calls in flight, against the heap idle
+  // after the run, divided by the calls in flight. A separate short run, so its GC pauses stay out of the latencies.
+  let heapPerCallKB;
+  if (job.memoryProbe && global.gc) {
+    let busy;
+    let inFlight = 0;
+    const probeTotal = job.concurrency * 3;
+    await c.run(probeTotal, job.paymentNo, {
+      at: job.concurrency,
+      fn: (n) => {
+        global.gc();
+        busy = process.memoryUsage().heapUsed;
+        inFlight = n;
+      },
+    });
+    global.gc();
+    const idle = process.memoryUsage().heapUsed;
+    if (inFlight > 0) heapPerCallKB = (busy - idle) / inFlight / 1024;
+  }
   const sorted = Array.from(r.latencies).sort((a, b) => a - b);
   const result = {
     contender: job.contender,
@@ -192,6 +259,7 @@ async function main(job) {
     p99: percentile(sorted, 99),
     cpuUsPerReq: (cpu.user + cpu.system) / job.total,
     peakRssMB: process.resourceUsage().maxRSS / 1024,
+    heapPerCallKB,
     counts: r.counts,
     check,
   };

@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 'use strict';
 // Summarizes .cpuprofile files (from BENCH_CPU_PROFILE=<dir> npm run bench, or node --cpu-prof):
-//   node bench/lib/profile-summary.js <file.cpuprofile> [top=30]
+//   node bench/lib/profile-summary.js <file.cpuprofile> [top=30] [calls]
+// With `calls` (the requests the profiled run made: BENCH_FLOW_REQUESTS), each line also says µs per call.
 // Prints self time by function and by owner (this package's dist/, node-red, undici, got, node internals, GC),
 // and inclusive ("total") time of this package's functions, so what is ours can be told from what is Node-RED's.
 const fs = require('node:fs');
@@ -30,7 +31,7 @@ function owner(url) {
   return u.startsWith(ROOT) ? path.relative(ROOT, u) : u;
 }
 
-function summarize(file, top = 30) {
+function summarize(file, top = 30, calls = 0) {
   const profile = JSON.parse(fs.readFileSync(file, 'utf8'));
   const nodes = new Map(profile.nodes.map((n) => [n.id, n]));
   const parent = new Map();
@@ -60,23 +61,24 @@ function summarize(file, top = 30) {
       inclusive.set(k, (inclusive.get(k) || 0) + t);
     }
   }
-  const pct = (t) => ((t / total) * 100).toFixed(1) + '%';
+  const pct = (t) => ((t / total) * 100).toFixed(1) + '%' + (calls ? ` ${(t / calls).toFixed(1).padStart(6)} µs` : '');
   const sortDesc = (m) => [...m.entries()].sort((a, b) => b[1] - a[1]);
-  console.log(`\n# ${path.basename(file)} — ${(total / 1000).toFixed(0)} ms sampled`);
+  console.log(`\n# ${path.basename(file)} — ${(total / 1000).toFixed(0)} ms sampled${calls ? `, ${calls} calls` : ''}`);
   console.log('\n## self time by owner');
-  for (const [k, t] of sortDesc(byOwner).slice(0, 20)) console.log(`${pct(t).padStart(6)}  ${k}`);
+  const w = calls ? 16 : 6;
+  for (const [k, t] of sortDesc(byOwner).slice(0, 20)) console.log(`${pct(t).padStart(w)}  ${k}`);
   console.log('\n## self time by function');
-  for (const [k, t] of sortDesc(byFn).slice(0, top)) console.log(`${pct(t).padStart(6)}  ${k}`);
+  for (const [k, t] of sortDesc(byFn).slice(0, top)) console.log(`${pct(t).padStart(w)}  ${k}`);
   console.log('\n## inclusive time of our functions (dist/nodes)');
-  for (const [k, t] of sortDesc(inclusive).slice(0, top)) console.log(`${pct(t).padStart(6)}  ${k}`);
+  for (const [k, t] of sortDesc(inclusive).slice(0, top)) console.log(`${pct(t).padStart(w)}  ${k}`);
 }
 
 if (require.main === module) {
-  const [file, top] = process.argv.slice(2);
+  const [file, top, calls] = process.argv.slice(2);
   if (!file) {
     console.error('usage: node bench/lib/profile-summary.js <file.cpuprofile> [top]');
     process.exit(2);
   }
-  summarize(file, Number(top || 30));
+  summarize(file, Number(top || 30), Number(calls || 0));
 }
 module.exports = { summarize };

@@ -2,7 +2,7 @@
 // decide. Thrown errors mean "not sent"; everything that may have reached the platform comes back as a result.
 import { EDITION_NAMES, editionHas, ENDPOINTS, endpointPath, type EndpointName } from './schema';
 import { validateRequest, type RequestInput } from './validate';
-import { encodeRequest } from './codec/encode';
+import { encodeRequest, type EncodedRequest } from './codec/encode';
 import { isJsonObject, parseLossless, type JsonObject } from './codec/json';
 import { coversDataSign, hasDataSign, verifyTree, type VerifiedVariant } from './codec/canonical';
 import { normalizeAmount, type Decimal } from './codec/money';
@@ -162,6 +162,29 @@ export async function callEndpoint(
   call: CallOptions = {},
 ): Promise<UppResult> {
   const started = performance.now();
+  const prepared = prepareCall(ctx, endpoint, input, call);
+  const audit = new CallAudit(endpoint, call.caller, prepared.encoded.fields);
+  const { read, attempts } = await sendWithRetries(ctx, prepared, call, audit);
+  const result = decideResult(ctx, prepared, read, attempts, started);
+  audit.ended({ result }, attempts);
+  return result;
+}
+
+/** A call ready to send: its fields validated, its body signed, and what its kind allows. */
+interface PreparedCall {
+  endpoint: EndpointName;
+  encoded: EncodedRequest;
+  path: string;
+  timeoutMs: number;
+  /** Reads are safe to repeat after an ambiguous failure; pay, refund and close never are. */
+  repeatable: boolean;
+  expectedAmount: string | undefined;
+  /** The endpoint's own limit on the answer (bill downloads); undefined: the transport's. */
+  maxResponseBytes: number | undefined;
+}
+
+/** Checks everything that can be checked before sending, then signs: throws (nothing sent) on any broken rule. */
+function prepareCall(ctx: OperationContext, endpoint: EndpointName, input: RequestInput, call: CallOptions): PreparedCall {
   const spec = ENDPOINTS[endpoint];
   const { options } = ctx;
   if (!editionHas(options.edition, endpoint)) {
@@ -175,91 +198,81 @@ export async function callEndpoint(
       : normalizeAmount('expectedAmount', call.expectedAmount);
   if (ctx.isClosed()) throw new UppClientClosedError();
   if (call.signal?.aborted) throw new UppNotSentError('aborted', 'cancelled before sending', 0);
-  const encoded = encodeRequest(options, fields, ctx.key, options.profile, now);
-  const path = endpointPath(endpoint, options.edition, options.prefix);
-  const timeoutMs = call.timeoutMs ?? (spec.kind === 'read' ? options.timeouts.readMs : options.timeouts.payMs);
-  const repeatable = spec.kind === 'read';
+  return {
+    endpoint,
+    encoded: encodeRequest(options, fields, ctx.key, options.profile, now),
+    path: endpointPath(endpoint, options.edition, options.prefix),
+    timeoutMs: call.timeoutMs ?? (spec.kind === 'read' ? options.timeouts.readMs : options.timeouts.payMs),
+    repeatable: spec.kind === 'read',
+    expectedAmount,
+    maxResponseBytes: spec.maxResponseBytes,
+  };
+}
 
-  // Observers (nodes/core/events.ts): one event per HTTP attempt, one when the call ends.
-  const callId = observingAttempts() || observingCalls() ? nextCallId() : 0;
-  const callStarted = Date.now();
-  const ids = { paymentNo: idOf(fields.paymentNo), requestNo: idOf(fields.requestNo) };
-  const ended = (end: Pick<CallEvent, 'result' | 'error'>) =>
-    publishCall(() => {
-      const elapsedMs = Date.now() - callStarted;
-      return { callId, endpoint, caller: call.caller, startedAt: callStarted, elapsedMs, attempts, ...ids, ...end };
-    });
-
-  let attempts = 0;
-  let read: ReadAnswer;
-  for (;;) {
-    attempts += 1;
+/**
+ * Sends until an attempt gives a usable answer or no attempt is left: a request proven not sent may always be
+ * repeated, an ambiguous one only by a read. Throws UppNotSentError when the last attempt was not sent either.
+ */
+async function sendWithRetries(
+  ctx: OperationContext,
+  prepared: PreparedCall,
+  call: CallOptions,
+  audit: CallAudit,
+): Promise<{ read: ReadAnswer; attempts: number }> {
+  const { options } = ctx;
+  for (let attempts = 1; ; attempts++) {
     const attemptStarted = Date.now();
-    const attempt = await ctx.transport.post(path, encoded.body, timeoutMs, call.signal, spec.maxResponseBytes);
+    const attempt = await ctx.transport.post(
+      prepared.path,
+      prepared.encoded.body,
+      prepared.timeoutMs,
+      call.signal,
+      prepared.maxResponseBytes,
+    );
     const last = attempts >= options.retry.attempts || call.signal?.aborted || ctx.isClosed();
     if (attempt.kind === 'not_sent') {
-      publishAttempt(() => ({
-        callId,
-        endpoint,
-        caller: call.caller,
-        attempt: attempts,
-        path,
-        body: encoded.body,
-        startedAt: attemptStarted,
-        elapsedMs: Date.now() - attemptStarted,
-        transport: 'not_sent',
-        problem: attempt.reason,
-        detail: attempt.detail,
-      }));
+      audit.attempt(attempts, prepared, attemptStarted, attempt);
       if (last) {
         const error = new UppNotSentError(attempt.reason, attempt.detail, attempts, attempt.error);
-        ended({ error: { code: error.code, message: error.message } });
+        audit.ended({ error: { code: error.code, message: error.message } }, attempts);
         throw error;
       }
       await delay(backoffMs(attempts, options), call.signal);
       continue;
     }
-    // From here on the request may have reached the platform: nothing may throw out of the call (issue 10 item 3).
-    try {
-      read = readAnswer(attempt, ctx, endpoint);
-    } catch (err) {
-      read = unparsable(attempt.kind === 'answered' ? attempt.statusCode : undefined, err);
-    }
-    publishAttempt(() => ({
-      callId,
-      endpoint,
-      caller: call.caller,
-      attempt: attempts,
-      path,
-      body: encoded.body,
-      startedAt: attemptStarted,
-      elapsedMs: Date.now() - attemptStarted,
-      transport: attempt.kind,
-      httpStatus: attempt.kind === 'answered' ? attempt.statusCode : undefined,
-      responseText: attempt.kind === 'answered' ? attempt.body : undefined,
-      problem: read.answer.problem,
-      detail: read.detail,
-      verified: read.verified,
-    }));
-    // Reads are safe to repeat after an ambiguous failure; pay, refund and close never are.
-    if (read.answer.problem && repeatable && !last) {
+    const read = readAndVerify(ctx, prepared.endpoint, attempt);
+    audit.attempt(attempts, prepared, attemptStarted, attempt, read);
+    if (read.answer.problem && prepared.repeatable && !last) {
       await delay(backoffMs(attempts, options), call.signal);
       continue;
     }
-    break;
+    return { read, attempts };
   }
+}
 
-  const base = { endpoint, request: describeRequest(encoded.fields), attempts };
-  const elapsed = () => Math.round((performance.now() - started) * 10) / 10;
-  let result: UppResult;
+/** From here on the request may have reached the platform: nothing may throw out of the call (issue 10 item 3). */
+function readAndVerify(ctx: OperationContext, endpoint: EndpointName, attempt: AttemptResult): ReadAnswer {
   try {
-    result = { ...settle(ctx, endpoint, read, encoded.fields, expectedAmount), ...base, elapsedMs: elapsed() };
+    return readAnswer(attempt, ctx, endpoint);
+  } catch (err) {
+    return unparsable(attempt.kind === 'answered' ? attempt.statusCode : undefined, err);
+  }
+}
+
+/** Binds the answer to the request and decides; a crash there is an answer nobody could read. */
+function decideResult(ctx: OperationContext, prepared: PreparedCall, read: ReadAnswer, attempts: number, started: number): UppResult {
+  const { endpoint, encoded } = prepared;
+  const base: CallFacts = { endpoint, request: describeRequest(encoded.fields), attempts, started };
+  try {
+    return settle(ctx, read, encoded.fields, prepared.expectedAmount, base);
   } catch (err) {
     // A crash in binding, decoding or deciding is an answer nobody could read: the rules for unreadable answers apply.
     const failed = unparsable(read.httpStatus, err);
     const decision = decide(endpoint, failed.answer);
-    result = {
-      ...base,
+    return {
+      endpoint,
+      request: base.request,
+      attempts,
       outcome: decision.outcome,
       verified: false,
       payUrlVerified: false,
@@ -267,21 +280,81 @@ export async function callEndpoint(
       reason: decision.reason,
       detail: failed.detail,
       httpStatus: read.httpStatus,
-      elapsedMs: elapsed(),
+      elapsedMs: elapsedSince(started),
     };
   }
-  ended({ result });
-  return result;
 }
 
-/** Binds, decides and decodes a read answer (everything after verification). */
-function settle(
-  ctx: OperationContext,
-  endpoint: EndpointName,
-  read: ReadAnswer,
-  sent: JsonObject,
-  expectedAmount: string | undefined,
-): Omit<UppResult, 'endpoint' | 'request' | 'attempts' | 'elapsedMs'> {
+/**
+ * The call's diagnostics events (nodes/core/events.ts): one per HTTP attempt, one when the call ends. Events are
+ * built only while someone observes, so an unobserved call allocates nothing for them.
+ */
+class CallAudit {
+  readonly #callId: number;
+  readonly #startedAt = Date.now();
+
+  constructor(
+    private readonly endpoint: EndpointName,
+    private readonly caller: CallerInfo | undefined,
+    private readonly fields: JsonObject,
+  ) {
+    this.#callId = observingAttempts() || observingCalls() ? nextCallId() : 0;
+  }
+
+  attempt(attempt: number, prepared: PreparedCall, startedAt: number, result: AttemptResult, read?: ReadAnswer): void {
+    if (!observingAttempts()) return;
+    publishAttempt(() => ({
+      callId: this.#callId,
+      endpoint: this.endpoint,
+      caller: this.caller,
+      attempt,
+      path: prepared.path,
+      body: prepared.encoded.body,
+      startedAt,
+      elapsedMs: Date.now() - startedAt,
+      transport: result.kind,
+      ...(result.kind === 'not_sent'
+        ? { problem: result.reason, detail: result.detail }
+        : {
+            httpStatus: result.kind === 'answered' ? result.statusCode : undefined,
+            responseText: result.kind === 'answered' ? result.body : undefined,
+            problem: read?.answer.problem,
+            detail: read?.detail,
+            verified: read?.verified,
+          }),
+    }));
+  }
+
+  ended(end: Pick<CallEvent, 'result' | 'error'>, attempts: number): void {
+    if (!observingCalls()) return;
+    publishCall(() => ({
+      callId: this.#callId,
+      endpoint: this.endpoint,
+      caller: this.caller,
+      startedAt: this.#startedAt,
+      elapsedMs: Date.now() - this.#startedAt,
+      attempts,
+      paymentNo: idOf(this.fields.paymentNo),
+      requestNo: idOf(this.fields.requestNo),
+      ...end,
+    }));
+  }
+}
+
+/** What a result says about the call itself, beside what the answer decided. */
+interface CallFacts {
+  endpoint: EndpointName;
+  request: Record<string, unknown>;
+  attempts: number;
+  /** performance.now() when the call began (for elapsedMs). */
+  started: number;
+}
+
+const elapsedSince = (started: number) => Math.round((performance.now() - started) * 10) / 10;
+
+/** Binds, decides and decodes a read answer (everything after verification), into the call's result. */
+function settle(ctx: OperationContext, read: ReadAnswer, sent: JsonObject, expectedAmount: string | undefined, call: CallFacts): UppResult {
+  const { endpoint } = call;
   const { answer, tree } = read;
   const binding = answer.verified && tree ? bindAnswer(endpoint, sent, tree, expectedAmount) : {};
   if (binding.unbound) answer.unbound = binding.unbound;
@@ -291,6 +364,7 @@ function settle(
   if (bound && withDataSign && ctx.verifyState && ctx.verifyState.dataSignVariant === undefined && typeof read.verified === 'string') {
     ctx.verifyState.dataSignVariant = read.verified;
   }
+  // One object literal with every field (no spread of partial results: this runs on every call).
   return {
     outcome: decision.outcome,
     status: bound ? answer.status : undefined,
@@ -305,6 +379,10 @@ function settle(
     reason: decision.reason,
     detail: read.detail,
     httpStatus: read.httpStatus,
+    endpoint,
+    request: call.request,
+    attempts: call.attempts,
+    elapsedMs: elapsedSince(call.started),
   };
 }
 

@@ -1,6 +1,7 @@
 // HTTP transport: one undici dispatcher per client (a keep-alive Pool, or the environment's proxy), timeouts, and
 // the one question that matters for money: did the request possibly reach the platform ("maybe sent") or provably
 // not ("not sent")? Retries are decided by the caller (operations), which knows whether the endpoint is safe to repeat.
+import { EventEmitter } from 'node:events';
 import type { Dispatcher } from 'undici';
 import type { ConnectionOptions } from 'node:tls';
 
@@ -92,17 +93,15 @@ export class Transport {
     maxBytes = this.maxResponseBytes,
   ): Promise<AttemptResult> {
     // Our own timer for the whole attempt: undici's headersTimeout/bodyTimeout tick coarsely (about every 0.5 s),
-    // so they only stand behind it as a backstop. One controller per attempt, linked to the caller's signal and
-    // unlinked in `finally`: a long-lived caller signal (the poll engine's) must not collect listeners.
-    const attempt = new AbortController();
+    // so they only stand behind it as a backstop. One abort per attempt, linked to the caller's signal and
+    // unlinked in `finally`.
+    const attempt = new AttemptAbort();
     let timedOutFlag = false;
     const timer = setTimeout(() => {
       timedOutFlag = true;
       attempt.abort();
     }, timeoutMs);
-    const onCallerAbort = () => attempt.abort();
-    if (signal?.aborted) attempt.abort();
-    else signal?.addEventListener('abort', onCallerAbort, { once: true });
+    const unlink = signal ? linkToCaller(signal, attempt) : undefined;
     const timedOut = (error: unknown): AttemptResult | undefined =>
       timedOutFlag && !signal?.aborted
         ? { kind: 'maybe_sent', reason: 'timeout', detail: `no answer within ${timeoutMs} ms`, error }
@@ -118,7 +117,7 @@ export class Transport {
           body,
           headersTimeout: timeoutMs + 1000,
           bodyTimeout: timeoutMs + 1000,
-          signal: attempt.signal,
+          signal: attempt,
         });
       } catch (error) {
         const failure = classifyFailure(error);
@@ -126,7 +125,7 @@ export class Transport {
         return failure.kind === 'not_sent' ? failure : (timedOut(error) ?? failure);
       }
       try {
-        const text = await readLimited(response.body, maxBytes);
+        const text = await readBody(response, maxBytes);
         if (text === undefined) return { kind: 'maybe_sent', reason: 'too_large', detail: `body over ${maxBytes} bytes`, error: undefined };
         return { kind: 'answered', statusCode: response.statusCode, body: text };
       } catch (error) {
@@ -138,7 +137,7 @@ export class Transport {
       }
     } finally {
       clearTimeout(timer);
-      signal?.removeEventListener('abort', onCallerAbort);
+      unlink?.();
     }
   }
 
@@ -163,6 +162,46 @@ export class Transport {
   }
 }
 
+/**
+ * What undici's `signal` option accepts besides an AbortSignal (an EventEmitter with `aborted`, see its
+ * Dispatcher.request docs): a plain emitter costs less per attempt than an AbortController and its EventTarget.
+ * Aborting it makes undici fail the request with UND_ERR_ABORTED (classifyFailure: aborted).
+ */
+class AttemptAbort extends EventEmitter {
+  aborted = false;
+
+  abort(): void {
+    if (this.aborted) return;
+    this.aborted = true;
+    this.emit('abort');
+  }
+}
+
+/**
+ * The attempts in flight of each caller signal, and one 'abort' listener per signal, added at its first attempt: a
+ * signal that many calls share (a node's, the poll engine's) then costs a Set entry per attempt, not an EventTarget
+ * listener added and removed (each O(listeners)) per attempt.
+ */
+const ATTEMPTS_OF_SIGNAL = new WeakMap<AbortSignal, Set<AttemptAbort>>();
+
+/** Aborts `attempt` when `signal` aborts (at once if it already has); returns the function that unlinks them. */
+function linkToCaller(signal: AbortSignal, attempt: AttemptAbort): (() => void) | undefined {
+  if (signal.aborted) {
+    attempt.abort();
+    return undefined;
+  }
+  let attempts = ATTEMPTS_OF_SIGNAL.get(signal);
+  if (attempts === undefined) {
+    const inFlight = new Set<AttemptAbort>();
+    ATTEMPTS_OF_SIGNAL.set(signal, inFlight);
+    signal.addEventListener('abort', () => inFlight.forEach((a) => a.abort()), { once: true });
+    attempts = inFlight;
+  }
+  attempts.add(attempt);
+  const linked = attempts;
+  return () => linked.delete(attempt);
+}
+
 function classifyFailure(error: unknown): Exclude<AttemptResult, { kind: 'answered' }> {
   const code = errorCode(error);
   const detail = `${code}${(error as Error)?.message ? `: ${(error as Error).message}` : ''}`.slice(0, 200);
@@ -173,6 +212,17 @@ function classifyFailure(error: unknown): Exclude<AttemptResult, { kind: 'answer
     return { kind: 'maybe_sent', reason: 'aborted', detail, error };
   }
   return { kind: 'maybe_sent', reason: 'connection_reset', detail, error };
+}
+
+/**
+ * The answer's text, or undefined when it is over `limit` bytes. With a Content-Length within the limit, undici's
+ * own reader (body.text()) reads it: undici never delivers more body than the Content-Length says. Without one
+ * (chunked), or with a larger one, chunks are counted as they come.
+ */
+function readBody(response: Dispatcher.ResponseData, limit: number): Promise<string | undefined> {
+  const length = response.headers['content-length'];
+  if (typeof length === 'string' && /^\d{1,9}$/.test(length) && Number(length) <= limit) return response.body.text();
+  return readLimited(response.body, limit);
 }
 
 async function readLimited(body: Dispatcher.ResponseData['body'], limit: number): Promise<string | undefined> {

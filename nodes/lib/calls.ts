@@ -2,6 +2,7 @@
 // a grace period for its calls, then aborts the rest (the core turns an abort after sending into a `pending`
 // result with reason `aborted`, before sending into a not-sent error). Every input message still gets exactly one
 // output or one error, and only then does the node report itself closed.
+import { setMaxListeners } from 'node:events';
 import type { Node, NodeAPI } from './red';
 import type { StatusTracker } from './status';
 
@@ -18,14 +19,24 @@ export function closeGraceMs(RED: NodeAPI): number {
   return typeof value === 'number' && Number.isFinite(value) && value >= 0 ? value : DEFAULT_CLOSE_GRACE_MS;
 }
 
+function unlimited(controller: AbortController): AbortController {
+  setMaxListeners(0, controller.signal);
+  return controller;
+}
+
 interface Call {
-  controller: AbortController;
   settled: Promise<void>;
 }
 
 export class CallTracker {
   readonly #calls = new Set<Call>();
   #closing = false;
+  /**
+   * One signal for every call of this tracker (close aborts all the calls left in flight at once, so they need no
+   * controller each; per message, an AbortController was a measurable cost). Unlimited listeners: a backoff waiting on
+   * it per call in flight is no leak.
+   */
+  readonly #abort = unlimited(new AbortController());
 
   get size(): number {
     return this.#calls.size;
@@ -37,12 +48,12 @@ export class CallTracker {
 
   /** Runs `work` with an abort signal; the returned promise never rejects (work must handle its own errors). */
   run(work: (signal: AbortSignal) => Promise<void>): Promise<void> {
-    const controller = new AbortController();
-    if (this.#closing) controller.abort();
-    const call: Call = { controller, settled: Promise.resolve() };
+    // A call that starts while the tracker closes is cancelled before it sends anything.
+    const signal = this.#closing ? AbortSignal.abort() : this.#abort.signal;
+    const call: Call = { settled: Promise.resolve() };
     call.settled = (async () => {
       try {
-        await work(controller.signal);
+        await work(signal);
       } finally {
         this.#calls.delete(call);
       }
@@ -63,7 +74,7 @@ export class CallTracker {
     const first = await Promise.race([all().then(() => 'done' as const), graceOver]);
     clearTimeout(timer);
     if (first === 'grace') {
-      for (const call of this.#calls) call.controller.abort();
+      this.#abort.abort();
       await all();
     }
   }

@@ -1,6 +1,6 @@
 // The canonical string and the MD5 signature (docs/design.md §3), plus verification in strict and auto modes over the
 // verification variants: value profile (v1, v2, v2-mixed) x data.sign kept or dropped x time text (wire, iso).
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { createHash, hash, timingSafeEqual, type Hash } from 'node:crypto';
 import type { SignProfile, TimeText, VerifyMode } from '../schema';
 import { isJsonObject, parseLossless, writeJson, writeJsonTo, type JsonObject, type JsonTree } from './json';
 
@@ -61,14 +61,15 @@ const DIGEST_CHUNK = 64 * 1024;
  * strings it is concatenated from).
  */
 export function canonicalDigest(tree: JsonTree, key: string, profile: SignProfile, dropDataSign = false, time: TimeText = 'wire'): string {
-  const hash = createHash('md5');
+  // The Hash object is made at the first full piece: an ordinary answer (well under a piece) is hashed in one call.
+  let digest: Hash | undefined;
   let pending = '';
   writeJsonTo(
     {
       write(piece: string) {
         pending += piece;
         if (pending.length >= DIGEST_CHUNK) {
-          hash.update(pending, 'utf8');
+          (digest ??= createHash('md5')).update(pending, 'utf8');
           pending = '';
         }
       },
@@ -76,14 +77,14 @@ export function canonicalDigest(tree: JsonTree, key: string, profile: SignProfil
     tree,
     { canonical: true, profile, dropDataSign, time },
   );
-  hash.update(pending + key, 'utf8');
-  return hash.digest('hex');
+  if (digest === undefined) return md5Sign(pending, key);
+  digest.update(pending + key, 'utf8');
+  return digest.digest('hex');
 }
 
 export function md5Sign(canonical: string, key: string): string {
-  return createHash('md5')
-    .update(canonical + key, 'utf8')
-    .digest('hex');
+  // crypto.hash (Node >= 20.12): one call, no Hash object; the string is hashed as UTF-8, like update(text, 'utf8').
+  return hash('md5', canonical + key, 'hex');
 }
 
 export interface CanonicalOptions {

@@ -18,6 +18,8 @@ export const MAX_JSON_DEPTH = 32;
 
 /** Parses JSON text keeping each number literal's text. Throws SyntaxError on malformed JSON or nesting deeper than MAX_JSON_DEPTH. */
 export function parseLossless(text: string): JsonTree {
+  const ordinary = parseOrdinary(text, MAX_JSON_DEPTH);
+  if (ordinary !== undefined) return ordinary;
   checkDepth(text);
   return parse(text, null, (value: string) => new LosslessNumber(value)) as JsonTree;
 }
@@ -36,6 +38,138 @@ function checkDepth(text: string): void {
     else if (c === 0x7b || c === 0x5b) {
       if (++depth > MAX_JSON_DEPTH) throw new SyntaxError(`JSON nested deeper than ${MAX_JSON_DEPTH} levels at position ${i}`);
     } else if (c === 0x7d || c === 0x5d) depth--;
+  }
+}
+
+/** A number literal exactly as the grammar has it (no leading zeros, no `+`, no bare `.`). */
+const NUMBER = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/y;
+
+/** Thrown inside the parser when the text is not ordinary; never leaves this module. */
+const DECLINE = Symbol('decline');
+
+/**
+ * The fast path of parseLossless: a small parser of the JSON grammar (RFC 8259) for the ordinary answer, keeping
+ * each number literal's text as lossless-json does. It declines (undefined) whatever is not ordinary: a syntax
+ * error, a duplicate key, a `__proto__` or inherited-name key ("constructor"), nesting deeper than `maxDepth`. Then
+ * lossless-json, the reference, parses the text and gives the same tree or its own error; so this path only has to
+ * be right on what it accepts (test/core/json-parse.test.js compares the two on generated texts).
+ */
+export function parseOrdinary(text: string, maxDepth: number): JsonTree | undefined {
+  const parser = new OrdinaryParser(text, maxDepth);
+  try {
+    const tree = parser.value(0);
+    return parser.at === text.length ? tree : undefined;
+  } catch (err) {
+    if (err === DECLINE || err instanceof SyntaxError) return undefined;
+    throw err;
+  }
+}
+
+/** One pass over one text; every method throws DECLINE where the text stops being ordinary JSON. */
+class OrdinaryParser {
+  /** The position of the next character to read. */
+  at = 0;
+
+  constructor(
+    private readonly text: string,
+    private readonly maxDepth: number,
+  ) {}
+
+  /** A value and the whitespace around it. */
+  value(depth: number): JsonTree {
+    this.skipWhitespace();
+    const c = this.text.charCodeAt(this.at);
+    let v: JsonTree;
+    if (c === 0x7b) v = this.object(depth + 1);
+    else if (c === 0x5b) v = this.array(depth + 1);
+    else if (c === 0x22) v = this.string();
+    else if (c === 0x74) v = this.literal('true', true);
+    else if (c === 0x66) v = this.literal('false', false);
+    else if (c === 0x6e) v = this.literal('null', null);
+    else v = this.number();
+    this.skipWhitespace();
+    return v;
+  }
+
+  private object(depth: number): JsonObject {
+    const out: JsonObject = {};
+    if (this.open(depth, 0x7d)) return out;
+    do {
+      this.skipWhitespace();
+      if (this.text.charCodeAt(this.at) !== 0x22) throw DECLINE;
+      const key = this.string();
+      // A repeated key, `__proto__` or a name an object inherits ("constructor"): left to the reference parser.
+      if ((out as Record<string, unknown>)[key] !== undefined) throw DECLINE;
+      this.skipWhitespace();
+      this.expect(0x3a);
+      out[key] = this.value(depth);
+    } while (this.comma());
+    this.expect(0x7d);
+    return out;
+  }
+
+  private array(depth: number): JsonTree[] {
+    const out: JsonTree[] = [];
+    if (this.open(depth, 0x5d)) return out;
+    do out.push(this.value(depth));
+    while (this.comma());
+    this.expect(0x5d);
+    return out;
+  }
+
+  /** Steps over an opening bracket; true when the container is empty (its closing bracket read too). */
+  private open(depth: number, close: number): boolean {
+    if (depth > this.maxDepth) throw DECLINE;
+    this.at++;
+    this.skipWhitespace();
+    if (this.text.charCodeAt(this.at) !== close) return false;
+    this.at++;
+    return true;
+  }
+
+  private comma(): boolean {
+    if (this.text.charCodeAt(this.at) !== 0x2c) return false;
+    this.at++;
+    return true;
+  }
+
+  private string(): string {
+    const { text } = this;
+    const start = ++this.at; // after the opening quote
+    let escaped = false;
+    for (let c = text.charCodeAt(this.at); c !== 0x22; c = text.charCodeAt(this.at)) {
+      if (c < 0x20 || Number.isNaN(c)) throw DECLINE; // a raw control character, or the end of the text
+      escaped ||= c === 0x5c;
+      this.at += c === 0x5c ? 2 : 1;
+    }
+    this.at++; // the closing quote
+    // Escapes are decoded by the platform's JSON.parse, which also refuses the invalid ones.
+    return escaped ? (JSON.parse(text.slice(start - 1, this.at)) as string) : text.slice(start, this.at - 1);
+  }
+
+  private number(): LosslessNumber {
+    NUMBER.lastIndex = this.at;
+    const match = NUMBER.exec(this.text);
+    if (match === null) throw DECLINE;
+    this.at += match[0].length;
+    return new LosslessNumber(match[0]);
+  }
+
+  private literal(word: string, value: JsonTree): JsonTree {
+    if (!this.text.startsWith(word, this.at)) throw DECLINE;
+    this.at += word.length;
+    return value;
+  }
+
+  private expect(code: number): void {
+    if (this.text.charCodeAt(this.at) !== code) throw DECLINE;
+    this.at++;
+  }
+
+  private skipWhitespace(): void {
+    const { text } = this;
+    let c = text.charCodeAt(this.at);
+    while (c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09) c = text.charCodeAt(++this.at);
   }
 }
 
