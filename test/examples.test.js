@@ -545,7 +545,7 @@ describe('examples: all deployed in Node-RED (as npm start does) and run against
     assert.ok(result.report.matched.pay.count >= 1);
   });
 
-  it('re-query at start-up (example 08): a pending HIS row of an order paid meanwhile becomes paid', async () => {
+  it('re-query at start-up (example 11): a pending HIS row of an order paid meanwhile becomes paid', async () => {
     // An order the HIS sent before a restart: placed directly (its poll is gone), its row still pending.
     const { send } = require('./sandbox/support/helpers');
     const client = { paymentNo: `RESTART${Date.now()}` };
@@ -564,7 +564,7 @@ describe('examples: all deployed in Node-RED (as npm start does) and run against
       VALUES ('${client.paymentNo}', '4.00', 'restart', 'scan_pay', 'pending', '${platform.expireTime}', '2026-11-28 10:00:00', '2026-11-28 10:00:00')`,
     );
     sandbox.pay(client.paymentNo);
-    const inject = JSON.parse(fs.readFileSync(path.join(ROOT, 'examples', '08 - Re-query pending orders at start-up.json'), 'utf8')).find(
+    const inject = JSON.parse(fs.readFileSync(path.join(ROOT, 'examples', '11 - Re-query pending orders at start-up.json'), 'utf8')).find(
       (n) => n.type === 'inject',
     );
     assert.equal(inject.once, true, 'it runs on every start and deploy');

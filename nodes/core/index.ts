@@ -20,7 +20,7 @@ export {
 } from './codec/canonical';
 export { parseLossless, writeJson, MAX_JSON_DEPTH, LosslessNumber, isLosslessNumber, type JsonTree, type JsonObject } from './codec/json';
 export { normalizeAmount, Decimal } from './codec/money';
-export { formatChinaTime, parseChinaTime } from './codec/time';
+export { formatChinaTime, parseChinaTime, chinaDate, addDays } from './codec/time';
 export { encodeRequest } from './codec/encode';
 export { validateRequest } from './validate';
 export { UppClient, type NetworkResult } from './client';
@@ -38,5 +38,5 @@ export {
   type EditionProbe,
 } from './diagnose';
 export type { TlsOptions } from './transport';
-export { describeRule, describeErrorText, type RuleName, type FieldTextName, type ErrorTextName } from './messages';
+export { describeRule, describeErrorText, describeValue, type RuleName, type FieldTextName, type ErrorTextName } from './messages';
 export { ATTEMPT_CHANNEL, CALL_CHANNEL, type AttemptEvent, type CallEvent, type CallerInfo } from './events';

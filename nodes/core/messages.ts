@@ -23,7 +23,8 @@ export type RuleName =
   | 'url'
   | 'option'
   | 'env_unset'
-  | 'source';
+  | 'source'
+  | 'rows';
 
 const TEXTS: Record<RuleName, { en: string; zh: string }> = {
   required: { en: '{field} is required', zh: '{field} 为必填项' },
@@ -85,6 +86,10 @@ const TEXTS: Record<RuleName, { en: string; zh: string }> = {
   },
   source: { en: '{field}: cannot read its {type} value ({detail})', zh: '{field}：无法读取 {type} 类型的值（{detail}）' },
   option: { en: '{field} must be one of {values} (got "{got}")', zh: '{field} 必须是 {values} 之一（实际为 "{got}"）' },
+  rows: {
+    en: '{field} must be a list of rows, as a database node returns (got {got})',
+    zh: '{field} 必须是行的列表（数组），与数据库节点的输出相同（实际为 {got}）',
+  },
 };
 
 /** Texts that say more than a rule's own template (the rule stays the error's `rule`). */

@@ -53,7 +53,7 @@ export function handlingOf(kind: DiscrepancyKind, tradeType: TradeType, side?: S
 const VERDICTS: Record<FlagVerdict, Record<TradeType, Texts>> = {
   confirmed: {
     pay: { en: 'The bill shows no payment: the close stands.', zh: '账单无该笔支付：关单成立。' },
-    refund: { en: 'The bill confirms the refund: clear the assumed flag.', zh: '账单确认该笔退款：可清除"假定成功"标记。' },
+    refund: { en: 'The bill confirms the refund: clear the assumed flag.', zh: '账单确认该笔退款：可清除“假定成功”标记。' },
   },
   not_in_bill: {
     pay: {

@@ -66,3 +66,33 @@ CREATE TABLE IF NOT EXISTS upp_audit (
 );
 CREATE INDEX IF NOT EXISTS upp_audit_payment ON upp_audit (payment_no);
 CREATE INDEX IF NOT EXISTS upp_audit_request ON upp_audit (request_no);
+
+-- Daily reconciliation (example 08, node upp-reconcile): one row per day and bill (platform or channel) with the whole
+-- report as JSON, and one row per discrepancy or flagged HIS row to act on. Running a day again replaces its rows.
+CREATE TABLE IF NOT EXISTS upp_reconcile_run (
+    day             TEXT NOT NULL,                  -- the trading day, China calendar 'yyyy-MM-dd'
+    source          TEXT NOT NULL,                  -- platform | channel (whose bill)
+    status          TEXT NOT NULL,                  -- balanced | discrepancies | empty_side | both_empty | not_downloaded
+    reason          TEXT,                           -- not_downloaded: why (msg.upp.reason of upp-bills)
+    report          TEXT,                           -- the report (msg.payload of upp-reconcile), JSON
+    run_at          TEXT NOT NULL,                  -- China time 'yyyy-MM-dd HH:mm:ss'
+    PRIMARY KEY (day, source)
+);
+CREATE TABLE IF NOT EXISTS upp_reconcile_discrepancy (
+    id              INTEGER PRIMARY KEY AUTOINCREMENT,
+    day             TEXT NOT NULL,
+    source          TEXT NOT NULL,
+    kind            TEXT NOT NULL,                  -- his_only | platform_only | amount_mismatch | duplicate |
+                                                    -- refund_exceeds_payment | flagged (a flagged HIS row, see verdict)
+    trade_type      TEXT NOT NULL,                  -- pay | refund
+    trade_no        TEXT,                           -- HIS serial
+    out_trade_no    TEXT,                           -- platform serial
+    his_amount      TEXT,                           -- exact text as the HIS row has it
+    bill_amount     TEXT,                           -- exact text as the bill row has it
+    difference      TEXT,                           -- bill - HIS (amount_mismatch, refund_exceeds_payment: the excess)
+    verdict         TEXT,                           -- flagged: confirmed | not_in_bill | in_bill | paid_after_close | amount_differs
+    handling_en     TEXT NOT NULL,
+    handling_zh     TEXT NOT NULL,
+    created_at      TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS upp_reconcile_discrepancy_day ON upp_reconcile_discrepancy (day, source);

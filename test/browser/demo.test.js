@@ -117,6 +117,35 @@ describe('browser: the npm start demo', function () {
     await context.close();
   });
 
+  it("reconciled yesterday's seeded trades at start (example 08): the page shows a few of each kind on both bills", async () => {
+    const m = /Daily reconciliation of (\d{4}-\d{2}-\d{2}) \(example 08\) (\S+)/.exec(output);
+    assert.ok(m, output);
+    assert.equal(m[2], `http://127.0.0.1:${ports.demo}/upp/reconcile`);
+    const context = await browser.newContext({ locale: 'zh-CN', viewport: { width: 1280, height: 900 } });
+    const page = await context.newPage();
+    // The demo starts the run right after Node-RED is up: wait for both bills' reports.
+    const end = Date.now() + 30000;
+    for (;;) {
+      await page.goto(`${m[2]}?day=${m[1]}`);
+      if ((await page.locator('section[data-status="discrepancies"]').count()) === 2) break;
+      if (Date.now() > end) throw new Error(`no reconciliation of ${m[1]} on the page:\n${await page.content()}`);
+      await page.waitForTimeout(200);
+    }
+    for (const source of ['platform', 'channel']) {
+      for (const kind of ['his_only', 'platform_only', 'amount_mismatch']) {
+        for (const type of ['支付', '退款']) {
+          const rows = page.locator(
+            `section[data-source="${source}"] table.list tr[data-kind="${kind}"]:has(td:nth-child(2):text-is("${type}"))`,
+          );
+          assert.ok((await rows.count()) >= 1, `${source} ${kind} ${type}`);
+        }
+      }
+      assert.ok((await page.locator(`section[data-source="${source}"] table.flagged tbody tr`).count()) >= 2, `${source} flagged rows`);
+    }
+    await page.screenshot({ path: h.artifact('demo-reconcile-zh-CN.png'), fullPage: true });
+    await context.close();
+  });
+
   it('shows the deployed examples in the editor, one tab each, with one config node', async () => {
     const page = await h.openEditor(browser, `http://127.0.0.1:${ports.demo}/`, 'en-US');
     const state = await page.evaluate(() => {

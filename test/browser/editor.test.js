@@ -240,6 +240,32 @@ describe('browser: editor (palette, dialogs, help, credentials)', function () {
         });
       });
 
+      it('upp-reconcile: no connection; the dialog shows where the rows come from, validates a fixed day, and its help renders', async () => {
+        const id = await h.dragFromPalette(page, 'upp-reconcile', 360, 400);
+        await h.openNodeDialog(page, id);
+        assertNoRawKeys(await h.trayText(page), 'upp-reconcile dialog');
+        const { labels, placeholders } = await h.trayLabels(page);
+        for (const p of placeholders) assertNoRawKeys(p, 'upp-reconcile placeholder');
+        if (locale === 'zh-CN') assertChinese(labels, 'upp-reconcile dialog labels');
+        for (const f of ['bill', 'source', 'his', 'date', 'name'])
+          assert.equal(await page.locator(`#node-input-${f}`).count(), 1, `upp-reconcile has #node-input-${f}`);
+        assert.equal(await page.locator('#node-input-source option').count(), 3, 'as downloaded, platform, channel');
+        // A fixed day must be a real day; blank (the downloaded bill's day, else yesterday) is fine.
+        await h.setTyped(page, 'date', 'str', '2026-02-30');
+        await page.waitForFunction(() => $('#node-input-date + .red-ui-typedInput-container').hasClass('input-error'));
+        await h.setTyped(page, 'date', 'str', '');
+        await page.waitForFunction(() => !$('#node-input-date + .red-ui-typedInput-container').hasClass('input-error'));
+        const help = await h.helpText(page);
+        assert.ok(help.length > 200, `upp-reconcile help renders (${help.length} chars)`);
+        assertNoRawKeys(help, 'upp-reconcile help');
+        assert.match(help, /empty_side/);
+        if (locale === 'zh-CN') assertChinese(help, 'upp-reconcile help');
+        await page.screenshot({ path: h.artifact(`dialog-upp-reconcile-${locale}.png`) });
+        await page.click('#node-dialog-ok');
+        await page.locator('#node-dialog-ok').waitFor({ state: 'detached' });
+        assert.equal(await page.evaluate((n) => RED.nodes.node(n).valid, id), true);
+      });
+
       it('upp-audit: no input; the dialog lists the connections and endpoints to follow, and its help renders', async () => {
         const id = await h.dragFromPalette(page, 'upp-audit', 160, 400);
         assert.equal(await page.evaluate((n) => RED.nodes.node(n)._def.inputs, id), 0, 'no input port');

@@ -33,9 +33,9 @@ const FLOW_TYPES = [
 ];
 /** The HIS side's nodes (no connection: the platform calls them). */
 const HIS_TYPES = ['upp-his-in', 'upp-his-out'];
-/** Every palette entry of the package: the flow nodes above (each with a connection), the audit node (no input)
- * and the HIS side's nodes. */
-const PALETTE_TYPES = [...FLOW_TYPES, 'upp-audit', ...HIS_TYPES];
+/** Every palette entry of the package: the flow nodes above (each with a connection), the reconciliation (no
+ * connection), the audit node (no input) and the HIS side's nodes. */
+const PALETTE_TYPES = [...FLOW_TYPES, 'upp-reconcile', 'upp-audit', ...HIS_TYPES];
 
 /**
  * Call at the top of a describe(): skips the suite, with a message saying why, only when Chromium is missing and
