@@ -75,7 +75,7 @@ function everyNodeFlow() {
   for (const type of Object.keys(pkg['node-red'].nodes)) {
     if (present.has(type)) continue;
     const node = { id: `cold.${type}`, type, z: 'cold.tab', server: config.id, x: 200, y: (y += 60), wires: [] };
-    if (type === 'upp-his-in') node.view = 'order'; // no editor default: one of order / bill
+    if (type === 'upp-his-in') Object.assign(node, { kind: 'order', url: '/his/order' }); // no editor defaults for these
     flows.push(node);
   }
   return { flows, credentials };

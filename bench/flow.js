@@ -291,7 +291,7 @@ async function measureInFlight(levels = INFLIGHT, rounds = INFLIGHT_ROUNDS, log 
         rounds: 1,
         concurrency: n,
         contenders: ['upp-query'],
-        warmup: Math.min(3000, n * 3),
+        warmup: 3000, // as the main table: JIT warm before the measured run
         memoryProbe: true,
       });
       const x = r.medians['upp-query'];

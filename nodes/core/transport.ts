@@ -215,13 +215,17 @@ function classifyFailure(error: unknown): Exclude<AttemptResult, { kind: 'answer
 }
 
 /**
- * The answer's text, or undefined when it is over `limit` bytes. With a Content-Length within the limit, undici's
- * own reader (body.text()) reads it: undici never delivers more body than the Content-Length says. Without one
- * (chunked), or with a larger one, chunks are counted as they come.
+ * The answer's text exactly as received (a BOM included: body.text() would drop it), or undefined when it is over
+ * `limit` bytes. With a Content-Length within the limit, undici's own reader takes the bytes at once: undici never
+ * delivers more body than the Content-Length says. Without one (chunked), or with a larger one, chunks are counted
+ * as they come.
  */
-function readBody(response: Dispatcher.ResponseData, limit: number): Promise<string | undefined> {
+async function readBody(response: Dispatcher.ResponseData, limit: number): Promise<string | undefined> {
   const length = response.headers['content-length'];
-  if (typeof length === 'string' && /^\d{1,9}$/.test(length) && Number(length) <= limit) return response.body.text();
+  if (typeof length === 'string' && /^\d{1,9}$/.test(length) && Number(length) <= limit) {
+    const bytes = await response.body.bytes();
+    return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
+  }
   return readLimited(response.body, limit);
 }
 
