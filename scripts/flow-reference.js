@@ -84,7 +84,9 @@ function describeNode({ type, html }, def, UppEditor) {
       allowed = `how \`${field}\` is read: ${typeList(UppEditor.typesFor(stub, field))}`;
     } else if (UppEditor.fields[prop] && props.includes(`${prop}Type`)) {
       kind = 'string';
-      allowed = `request field; blank: read from the message (see \`fieldsFrom\`)`;
+      allowed = props.includes('fieldsFrom')
+        ? `request field; blank: read from the message (see \`fieldsFrom\`)`
+        : `request field; blank: read from \`msg.payload.${prop}\``;
     } else if (spec.type) {
       kind = 'string';
       allowed = `id of a \`${spec.type}\` config node`;
