@@ -132,20 +132,31 @@ export function hasDataSign(tree: JsonObject): boolean {
   return isJsonObject(data) && data.sign !== undefined && data.sign !== null && data.sign !== '';
 }
 
-function candidates(configured: Variant, mode: VerifyMode, withDataSign: boolean, options: VerifyOptions): Variant[] {
-  if (mode === 'strict') return [configured];
-  const list: Variant[] = [];
+/**
+ * The variants to try, in order, made one at a time: an ordinary answer verifies under the first (the remembered or
+ * configured variant), so the other sixteen are never built.
+ */
+function* candidates(configured: Variant, mode: VerifyMode, withDataSign: boolean, options: VerifyOptions): Generator<Variant> {
+  const allowed = (v: Variant) => (withDataSign || v.dataSign) && !(withDataSign && options.requireDataSign && !v.dataSign);
+  if (mode === 'strict') {
+    yield configured;
+    return;
+  }
   const remembered = options.remembered ? parseVariant(options.remembered) : undefined;
-  if (remembered) list.push(remembered);
-  list.push(configured);
+  if (remembered && allowed(remembered)) yield remembered;
+  if (allowed(configured)) yield configured;
   // v2-mixed right after the configured profile: where it gives the same string as v1 or v2 (no nested number),
   // the name then stays the configured one, and otherwise the mixed form the V2.3 manual prints is the likelier.
   const profiles = [configured.profile, ...(['v2-mixed', 'v1', 'v2'] as const).filter((p) => p !== configured.profile)];
   // data.sign kept before dropped, wire time before ISO: the common cases cost one MD5.
   for (const dataSign of [true, false]) {
-    for (const time of TIMES) for (const profile of profiles) list.push({ profile, time, dataSign });
+    for (const time of TIMES) {
+      for (const profile of profiles) {
+        const variant: Variant = { profile, time, dataSign };
+        if (allowed(variant)) yield variant;
+      }
+    }
   }
-  return list.filter((v) => withDataSign || v.dataSign).filter((v) => !(withDataSign && options.requireDataSign && !v.dataSign));
 }
 
 /**
