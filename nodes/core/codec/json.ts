@@ -1,10 +1,19 @@
 // Number-exact JSON: responses are parsed with lossless-json so every number keeps its literal text (a BigDecimal
 // `100.00` must stay `100.00` for the signature to verify), and one small writer serializes trees for the wire and
 // for the canonical string alike.
-import { parse, isLosslessNumber, LosslessNumber } from 'lossless-json';
+import { parse, isLosslessNumber as isForeignLosslessNumber, LosslessNumber } from 'lossless-json';
 import type { SignProfile, TimeText } from '../schema';
 
-export { LosslessNumber, isLosslessNumber };
+export { LosslessNumber };
+
+/**
+ * Whether a value is a LosslessNumber. The numbers this package makes are its own copy's, which `instanceof` tells
+ * at once; lossless-json's own test (a symbol-keyed getter, for numbers made by another copy of the library) is
+ * the fallback, and costs a slow lookup on every object it is asked about.
+ */
+export function isLosslessNumber(value: unknown): value is LosslessNumber {
+  return value instanceof LosslessNumber || isForeignLosslessNumber(value);
+}
 
 /** A parsed JSON value whose numbers are LosslessNumber (text kept exactly as on the wire). */
 export type JsonTree = string | boolean | null | LosslessNumber | JsonTree[] | { [key: string]: JsonTree };
