@@ -85,6 +85,27 @@ describe('codec: verification', () => {
   });
 });
 
+describe('codec: signature comparison', () => {
+  const { signaturesEqual } = require('../../dist/nodes/core/codec/canonical');
+  const sig = '8d13afaf033b091c1db02ba91d6e5c86';
+
+  it('matches the same signature in either case, and nothing else', () => {
+    assert.equal(signaturesEqual(sig, sig), true);
+    assert.equal(signaturesEqual(sig, sig.toUpperCase()), true);
+    for (const other of [
+      '',
+      sig.slice(0, -1),
+      `${sig}0`,
+      `${sig.slice(0, -1)}7`,
+      `${sig.slice(0, -1)}\u0136`, // a character whose low byte is 6 ('6' is 0x36)
+      `${sig.slice(0, -2)}😀`,
+      'x'.repeat(500),
+    ]) {
+      assert.equal(signaturesEqual(sig, other), false, JSON.stringify(other));
+    }
+  });
+});
+
 describe('codec: request encoding', () => {
   const identity = { isvId: '20000', partnerId: '12345' };
   for (const profile of ['v1', 'v2']) {
