@@ -5,6 +5,7 @@ import { randomBytes } from 'node:crypto';
 import Decimal from 'decimal.js';
 import { formatChinaTime, parseChinaTime } from '../core/codec/time';
 import { UppError } from '../core/errors';
+import { ORDER_BIZ_TYPE } from '../core/schema';
 import { dropUndefined } from '../core/objects';
 import { describeErrorText } from '../core/messages';
 import { payPlan, refundPlan, type Later, type PayPlan, type RefundPlan } from './magic';
@@ -90,11 +91,10 @@ export class SandboxStateError extends UppError {
 /** scan-code, barcode or face payment (the endpoint that created the order). */
 export type OrderKind = 'scan' | 'barcode' | 'face';
 
-const BIZ_TYPE = { scan: 'scan_pay', barcode: 'barcode_pay', face: 'face_pay' } as const;
 const ENDPOINT = { scan: 'scanCode', barcode: 'barCode', face: 'faceCode' } as const;
 
-/** The bizType a query, close or refund of this order must name (schema.ORDER_BIZ_TYPE: face_pay for face orders). */
-export const bizTypeOf = (order: Order): OrderView['bizType'] => BIZ_TYPE[order.kind];
+/** The bizType a query, close or refund of this order must name: core's ORDER_BIZ_TYPE of the endpoint that made it. */
+export const bizTypeOf = (order: Order): OrderView['bizType'] => ORDER_BIZ_TYPE[ENDPOINT[order.kind]] as OrderView['bizType'];
 
 /** The channel a pay code belongs to, by its prefix (WeChat 10-15, UnionPay 62, Alipay 25-30 and by default). */
 export function barcodeProduct(authCode: string): string {

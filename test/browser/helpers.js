@@ -19,23 +19,11 @@ const TEST_SECRET = 'browser-test-secret-Qm41';
 /** Lines Node-RED 4 always logs at start-up with our settings: not caused by this package. */
 const EXPECTED_LOG = [/\[warn\] Projects disabled/];
 
-const FLOW_TYPES = [
-  'upp-network',
-  'upp-scancode',
-  'upp-barcode',
-  'upp-facecode',
-  'upp-query',
-  'upp-refund',
-  'upp-refund-query',
-  'upp-close',
-  'upp-bills',
-  'upp-poll',
-];
-/** The HIS side's nodes (no connection: the platform calls them). */
-const HIS_TYPES = ['upp-his-in', 'upp-his-out'];
-/** Every palette entry of the package: the flow nodes above (each with a connection), the reconciliation (no
- * connection), the audit node (no input) and the HIS side's nodes. */
-const PALETTE_TYPES = [...FLOW_TYPES, 'upp-reconcile', 'upp-audit', ...HIS_TYPES];
+// Every palette entry of the package (package.json's node types but the config node), and those of them with a
+// connection (FLOW_TYPES).
+const { PALETTE_TYPES, CONNECTED_TYPES: FLOW_TYPES } = require('../support/node-types');
+/** The HIS side's nodes, upp-his-* (no connection: the platform calls them). */
+const HIS_TYPES = PALETTE_TYPES.filter((type) => type.startsWith('upp-his-'));
 
 /**
  * Call at the top of a describe(): skips the suite, with a message saying why, only when Chromium is missing and

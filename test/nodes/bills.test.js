@@ -3,11 +3,9 @@
 // msg.payload, else yesterday on the China calendar of the client's clock (across midnight UTC); every failure ends
 // pending with nothing of the bill delivered; editions before 2.1 and bad dates refused before anything is sent,
 // naming the edition or the field; a redeploy hands a download in flight to the node that replaces it.
-const path = require('node:path');
 const s = require('./support');
-const { assert, load, configNode, configCredentials, DIST } = s;
+const { assert, load, configNode, configCredentials } = s;
 
-const BILLS = require(path.join(DIST, 'upp-bills.js'));
 const DAY = '2026-11-25';
 
 function flow(sb, props = {}, cfg = {}) {
@@ -25,7 +23,7 @@ function flow(sb, props = {}, cfg = {}) {
 /** The client's clock (today and yesterday come from it): a fixed instant, never the time the test runs at. */
 const NOW = Date.parse('2026-11-27T04:00:00Z');
 async function deploy(sb, props, cfg) {
-  await load(flow(sb, props, cfg), configCredentials(), [BILLS]);
+  await load(flow(sb, props, cfg), configCredentials());
   s.helper.getNode('cfg').getClient().options.now = () => NOW;
 }
 const billRequests = (sb) => sb.requests().filter((r) => r.endpoint === 'yuntaiBills' || r.endpoint === 'channelBills');
@@ -205,7 +203,7 @@ describe('nodes: upp-bills', function () {
     try {
       sb.armFault('slow', { endpoint: 'yuntaiBills', times: 1 });
       const f = flow(sb, { startDate: DAY }, { readTimeout: 5000 });
-      await load(f, configCredentials(), [BILLS]);
+      await load(f, configCredentials());
       s.helper.getNode('cfg').getClient().options.now = () => NOW;
       const old = s.helper.getNode('n1');
       old.receive({ payload: {}, _msgid: 'b1' });
@@ -240,7 +238,6 @@ describe('nodes: upp-bills in the audit trail', function () {
   s.standardHooks();
 
   it('a bill download is one upp-audit record: the request as sent and the whole answer; left out when only other endpoints are ticked', async () => {
-    const AUDIT = require(path.join(DIST, 'upp-audit.js'));
     for (const [endpoints, expected] of [
       [['yuntaiBills'], 1],
       [['query', 'refund'], 0],
@@ -250,7 +247,7 @@ describe('nodes: upp-bills in the audit trail', function () {
         { id: 'a1', z: 'f1', type: 'upp-audit', name: '', configs: ['cfg'], endpoints, wires: [['audit']] },
         { id: 'audit', z: 'f1', type: 'helper' },
       ];
-      await load(f, configCredentials(), [BILLS, AUDIT]);
+      await load(f, configCredentials());
       s.helper.getNode('cfg').getClient().options.now = () => NOW;
       const records = [];
       s.helper.getNode('audit').on('input', (m) => records.push(m.payload));

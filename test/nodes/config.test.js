@@ -1,12 +1,8 @@
 'use strict';
 // upp-config: one lazily created client per config node, the runtime API (getClient), ${VAR} in every field
 // (the key included), config errors that name the field, TLS through a core tls-config node, release on close.
-const fs = require('node:fs');
-const os = require('node:os');
-const path = require('node:path');
-const https = require('node:https');
-const { execFileSync } = require('node:child_process');
 const s = require('./support');
+const { httpsServerOrSkip } = require('../support/tls');
 const { assert, KEY, load, configNode, configCredentials, actionFlow, sendAndWait } = s;
 const core = require('../../dist/nodes/core');
 
@@ -165,55 +161,12 @@ describe('upp-config', function () {
     let server;
     let certs;
     let baseUrl;
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'upp-node-tls-'));
     const tlsNode = require('@node-red/nodes/core/network/05-tls.js');
 
     before(async function () {
-      try {
-        const run = (...args) => execFileSync('openssl', args, { cwd: dir, stdio: 'pipe' });
-        run(
-          'req',
-          '-x509',
-          '-newkey',
-          'rsa:2048',
-          '-nodes',
-          '-keyout',
-          'ca.key',
-          '-out',
-          'ca.pem',
-          '-days',
-          '2',
-          '-subj',
-          '/CN=Hospital Test CA',
-        );
-        run('req', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'server.key', '-out', 'server.csr', '-subj', '/CN=127.0.0.1');
-        fs.writeFileSync(path.join(dir, 'ext.cnf'), 'subjectAltName=IP:127.0.0.1\n');
-        run(
-          'x509',
-          '-req',
-          '-in',
-          'server.csr',
-          '-CA',
-          'ca.pem',
-          '-CAkey',
-          'ca.key',
-          '-CAcreateserial',
-          '-out',
-          'server.pem',
-          '-days',
-          '2',
-          '-extfile',
-          'ext.cnf',
-        );
-        const read = (f) => fs.readFileSync(path.join(dir, f), 'utf8');
-        certs = { ca: read('ca.pem'), cert: read('server.pem'), key: read('server.key') };
-      } catch (err) {
-        if (process.env.CI === 'true') throw err;
-        this.skip();
-      }
       // An HTTPS front-end: the sandbox behind a TLS-terminating proxy would do; a tiny relay to it is enough.
       const { request } = require('undici');
-      server = https.createServer({ cert: certs.cert, key: certs.key }, async (req, res) => {
+      ({ certs, server, baseUrl } = await httpsServerOrSkip(this, async (req, res) => {
         const chunks = [];
         for await (const c of req) chunks.push(c);
         const upstream = await request(`${sb.origin}${req.url}`, {
@@ -223,14 +176,9 @@ describe('upp-config', function () {
         });
         res.writeHead(upstream.statusCode, { 'content-type': upstream.headers['content-type'] });
         res.end(Buffer.from(await upstream.body.arrayBuffer()));
-      });
-      await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-      baseUrl = `https://127.0.0.1:${server.address().port}`;
+      }));
     });
-    after(() => {
-      server?.close();
-      fs.rmSync(dir, { recursive: true, force: true });
-    });
+    after(() => server?.close());
 
     it('trusts the front-end with the CA of the tls-config node', async () => {
       const flow = [

@@ -13,18 +13,9 @@ helper.init(require.resolve('node-red'));
 /** A distinctive key, so a search for it cannot hit anything by chance. */
 const KEY = 'K3y-must-NEVER-leak-7f2c91';
 const IDS = { isvId: '20000', partnerId: '12345' };
-const TYPES = [
-  'upp-config',
-  'upp-network',
-  'upp-scancode',
-  'upp-barcode',
-  'upp-facecode',
-  'upp-query',
-  'upp-refund',
-  'upp-refund-query',
-  'upp-close',
-];
-const NODES = TYPES.map((t) => require(path.join(DIST, `${t}.js`)));
+/** Every node type of the package (package.json), each loaded into the helper. */
+const { NODE_TYPES: TYPES, nodeModulePath } = require('../support/node-types');
+const NODES = TYPES.map((t) => require(nodeModulePath(t)));
 /** Ports of each action node, in order. */
 const OUTPUTS = {
   'upp-network': ['ok'],

@@ -4,12 +4,10 @@
 // read tied by callId, the filters by connection and endpoint, and nothing collected once no audit node is deployed.
 const assert = require('node:assert/strict');
 const diagnostics = require('node:diagnostics_channel');
-const path = require('node:path');
 const s = require('../nodes/support');
 const { until } = s;
 const { helper, KEY } = s;
 
-const AUDIT = require(path.resolve(__dirname, '..', '..', 'dist', 'nodes', 'upp-audit.js'));
 const { auditHub } = require('../../dist/nodes/ops');
 const { ATTEMPT_CHANNEL, CALL_CHANNEL } = require('../../dist/nodes/core');
 
@@ -42,7 +40,7 @@ describe('upp-audit', function () {
         { id: `${a.id}-sink`, z: 'f1', type: 'helper' },
       ]),
     ];
-    await s.load(flow, { cfg: { key: KEY }, cfg2: { key: KEY } }, [AUDIT]);
+    await s.load(flow, { cfg: { key: KEY }, cfg2: { key: KEY } });
     const records = {};
     for (const a of auditNodes) {
       records[a.id] = [];
@@ -124,7 +122,7 @@ describe('upp-audit', function () {
       { id: 'a', z: 'f1', type: 'upp-audit', name: '', configs: ['cfg'], endpoints: [], wires: [['sink']] },
       { id: 'sink', z: 'f1', type: 'helper' },
     ];
-    await s.load(flow, { cfg: { key: KEY } }, [AUDIT]);
+    await s.load(flow, { cfg: { key: KEY } });
     const records = [];
     const outs = [];
     helper.getNode('sink').on('input', (m) => records.push(m.payload));
@@ -175,7 +173,7 @@ describe('upp-audit', function () {
       { id: 'a', z: 'f1', type: 'upp-audit', name: '', configs: [], endpoints: [], wires: [['sink']] },
       { id: 'sink', z: 'f1', type: 'helper' },
     ];
-    await s.load(flow, { cfg: { key: KEY } }, [AUDIT]);
+    await s.load(flow, { cfg: { key: KEY } });
     const records = [];
     const caught = [];
     helper.getNode('sink').on('input', (m) => records.push(m.payload));

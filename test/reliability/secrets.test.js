@@ -340,6 +340,20 @@ describe('reliability: the key never leaks', function () {
     it('deploys with the key, runs every scenario over HTTP, and no answer, log, API or file shows it', async () => {
       const z = 'f1';
       const { configs, nodes, credentials } = uppNodes(sb, deadUrl, z);
+      /** A debug node that logs the whole message to the sidebar and the console (so it reaches the searched log). */
+      const debugNode = (id, name) => ({
+        id,
+        type: 'debug',
+        z,
+        name,
+        active: true,
+        tosidebar: true,
+        console: true,
+        tostatus: false,
+        complete: 'true',
+        targetType: 'full',
+        wires: [],
+      });
       const flow = [{ id: z, type: 'tab', label: 'secrets' }];
       for (const c of configs) flow.push(credentials[c.id] ? { ...c, credentials: credentials[c.id] } : c);
       for (const def of nodes) {
@@ -387,47 +401,11 @@ describe('reliability: the key never leaks', function () {
           wires: [['res'], ['dbg']],
         },
         { id: 'res', type: 'http response', z, name: '', statusCode: '', headers: {}, wires: [] },
-        {
-          id: 'dbg',
-          type: 'debug',
-          z,
-          name: 'dbg everything',
-          active: true,
-          tosidebar: true,
-          console: true,
-          tostatus: false,
-          complete: 'true',
-          targetType: 'full',
-          wires: [],
-        },
+        debugNode('dbg', 'dbg everything'),
         { id: 'audit', type: 'upp-audit', z, name: '', configs: [], endpoints: [], wires: [['dbgAudit']] },
-        {
-          id: 'dbgAudit',
-          type: 'debug',
-          z,
-          name: 'dbg audit',
-          active: true,
-          tosidebar: true,
-          console: true,
-          tostatus: false,
-          complete: 'true',
-          targetType: 'full',
-          wires: [],
-        },
+        debugNode('dbgAudit', 'dbg audit'),
         { id: 'statuses', type: 'status', z, name: '', scope: null, wires: [['dbgStatus']] },
-        {
-          id: 'dbgStatus',
-          type: 'debug',
-          z,
-          name: 'dbg statuses',
-          active: true,
-          tosidebar: true,
-          console: true,
-          tostatus: false,
-          complete: 'true',
-          targetType: 'full',
-          wires: [],
-        },
+        debugNode('dbgStatus', 'dbg statuses'),
       );
       const deployed = await red.request('POST', '/flows', { body: flow, headers: { 'Node-RED-Deployment-Type': 'full' } });
       assert.equal(deployed.status, 204, deployed.text);

@@ -3,25 +3,13 @@
 // HTTP on 127.0.0.1, a closed port (connection refused), and a collector that counts what leaves a flow per message
 // tag (every output port and the Catch node), so "exactly one output or one error per message" can be checked.
 const net = require('node:net');
-const path = require('node:path');
 const helper = require('node-red-node-test-helper');
 const core = require('../../../dist/nodes/core');
 const { startSandbox } = require('../../../dist/nodes/sandbox');
 
-const DIST = path.resolve(__dirname, '..', '..', '..', 'dist', 'nodes');
-const NODE_TYPES = [
-  'upp-config',
-  'upp-network',
-  'upp-scancode',
-  'upp-barcode',
-  'upp-query',
-  'upp-refund',
-  'upp-refund-query',
-  'upp-close',
-  'upp-poll',
-  'upp-audit',
-];
-const NODES = NODE_TYPES.map((type) => require(path.join(DIST, `${type}.js`)));
+const { NODE_TYPES, nodeModulePath } = require('../../support/node-types');
+/** Every node module of the package (package.json), for helper.load. */
+const NODES = NODE_TYPES.map((type) => require(nodeModulePath(type)));
 
 const KEY = 'sandbox-key-0001';
 const IDS = { isvId: '20000', partnerId: '12345' };
