@@ -2,7 +2,7 @@
 // verification variants: value profile (v1, v2, v2-mixed) x data.sign kept or dropped x time text (wire, iso).
 import { createHash, hash, timingSafeEqual, type Hash } from 'node:crypto';
 import type { SignProfile, TimeText, VerifyMode } from '../schema';
-import { isJsonObject, parseLossless, writeJson, writeJsonTo, type JsonObject, type JsonTree } from './json';
+import { isJsonObject, parseLossless, TextSink, writeJson, writeJsonTo, type JsonObject, type JsonTree } from './json';
 
 /**
  * The stable name of a verification variant: `<profile>[/iso-time][/no-data-sign]`, e.g. `v1`, `v2-mixed/iso-time`,
@@ -63,22 +63,10 @@ const DIGEST_CHUNK = 64 * 1024;
 export function canonicalDigest(tree: JsonTree, key: string, profile: SignProfile, dropDataSign = false, time: TimeText = 'wire'): string {
   // The Hash object is made at the first full piece: an ordinary answer (well under a piece) is hashed in one call.
   let digest: Hash | undefined;
-  let pending = '';
-  writeJsonTo(
-    {
-      write(piece: string) {
-        pending += piece;
-        if (pending.length >= DIGEST_CHUNK) {
-          (digest ??= createHash('md5')).update(pending, 'utf8');
-          pending = '';
-        }
-      },
-    },
-    tree,
-    { canonical: true, profile, dropDataSign, time },
-  );
-  if (digest === undefined) return md5Sign(pending, key);
-  digest.update(pending + key, 'utf8');
+  const sink = new TextSink(DIGEST_CHUNK, (piece) => (digest ??= createHash('md5')).update(piece, 'utf8'));
+  writeJsonTo(sink, tree, { canonical: true, profile, dropDataSign, time });
+  if (digest === undefined) return md5Sign(sink.text, key);
+  digest.update(sink.text + key, 'utf8');
   return digest.digest('hex');
 }
 

@@ -224,21 +224,39 @@ function quoted(options: WriteOptions, depth: number): boolean {
   return options.profile === 'v1' || (options.profile === 'v2-mixed' && depth === 1);
 }
 
-/** Where the writer puts its text, piece by piece, in order (a string, or a hash that never holds the whole text). */
-export interface TextSink {
-  write(text: string): void;
+/**
+ * Where the writer puts its text, piece by piece, in order: collected whole, or handed on in pieces of about
+ * `pieceLength` characters (a hash that never holds the whole canonical string of a large bill). One class for
+ * both, so the writer's every call to `write` goes to the same method.
+ */
+export class TextSink {
+  text = '';
+
+  constructor(
+    private readonly pieceLength = Infinity,
+    private readonly onPiece?: (piece: string) => void,
+  ) {}
+
+  write(piece: string): void {
+    this.text += piece;
+    if (this.text.length >= this.pieceLength) {
+      this.onPiece?.(this.text);
+      this.text = '';
+    }
+  }
 }
 
 /** Writes a tree as compact JSON. With `canonical`, produces the string that is signed (vendor API §3). */
 export function writeJson(tree: JsonTree, options: WriteOptions): string {
-  const collected = { text: '', write: (piece: string) => void (collected.text += piece) };
-  writeJsonTo(collected, tree, options);
-  return collected.text;
+  const sink = new TextSink();
+  writeValue(sink, tree, options, 0, '');
+  return sink.text;
 }
 
 /**
  * Writes a tree as compact JSON into a sink: the canonical string of a bill of 100 000 rows can be hashed as it is
- * written (nodes/core/codec/canonical.ts canonicalDigest) instead of being built whole first.
+ * written (nodes/core/codec/canonical.ts canonicalDigest) instead of being built whole first. What is left in
+ * `sink.text` at the end is the last piece.
  */
 export function writeJsonTo(sink: TextSink, tree: JsonTree, options: WriteOptions): void {
   writeValue(sink, tree, options, 0, '');
