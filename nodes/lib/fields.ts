@@ -47,7 +47,8 @@ export function fieldsFromSetting(def: Record<string, unknown>): string {
 function fieldSource(RED: NodeAPI, msg: NodeMessage, path: string): Record<string, unknown> | null {
   let value: unknown;
   try {
-    value = RED.util.getMessageProperty(msg, path);
+    // msg.payload, the usual source, is read directly: getMessageProperty would parse the path for every message.
+    value = path === DEFAULT_FIELDS_FROM ? msg.payload : RED.util.getMessageProperty(msg, path);
   } catch (err) {
     throw new UppSourceError('fieldsFrom', 'msg', String((err as Error)?.message ?? err).slice(0, 160));
   }
