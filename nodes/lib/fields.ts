@@ -130,18 +130,19 @@ export async function readRequest(
 ): Promise<Record<string, unknown>> {
   const input: Record<string, unknown> = {};
   const source = fieldSource(RED, msg, options.fieldsFrom ?? DEFAULT_FIELDS_FROM);
-  for (const spec of ENDPOINTS[endpoint].request) {
+  const fields = ENDPOINTS[endpoint].request;
+  for (const spec of fields) {
     const read = readField(RED, node, spec, settings.get(spec.name), msg, source);
     // Most fields are there at once: an `await` for each would cost a promise and a turn of the microtask queue.
     const value = isThenable(read) ? await read : read;
     if (value !== undefined) input[spec.name] = value;
   }
   const blank = (v: unknown) => v === undefined || v === null || v === '';
-  if (ENDPOINTS[endpoint].request.some((f) => f.name === 'expireTime') && blank(input.expireTime)) {
+  if (blank(input.expireTime) && fields.some((f) => f.name === 'expireTime')) {
     const minutes = options.expireMinutes !== undefined && options.expireMinutes > 0 ? options.expireMinutes : DEFAULT_EXPIRE_MINUTES;
     input.expireTime = (options.now ?? Date.now)() + Math.round(minutes * 60_000);
   }
-  if (ENDPOINTS[endpoint].request.some((f) => f.name === 'bizType') && blank(input.bizType)) {
+  if (blank(input.bizType) && fields.some((f) => f.name === 'bizType')) {
     const upp = msg.upp as { bizType?: unknown } | undefined;
     if (typeof upp?.bizType === 'string' && upp.bizType !== '') input.bizType = upp.bizType;
   }
