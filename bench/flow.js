@@ -8,6 +8,8 @@
 //   client       UppClient.query in a loop outside Node-RED (splits our cost from Node-RED's)
 //   transport    our Transport.post in a loop with the bare loop's pre-signed body, not parsed (splits the client's
 //                cost into transport and codec)
+//   floor        the bare loop plus the rules' irreducible work done with the platform's primitives (canonical
+//                strings by concatenation, MD5, JSON.parse): what any implementation of the rules costs at least
 // Each contender runs in a fresh process per round (the sandbox in yet another), rounds alternate the order.
 // Env: BENCH_FLOW_REQUESTS (default 20000), BENCH_FLOW_ROUNDS (5), BENCH_FLOW_CONCURRENCY (50),
 //      BENCH_FLOW_CONTENDERS (comma list), BENCH_CPU_PROFILE=<dir> (V8 profile of each measured run),
@@ -36,6 +38,7 @@ const ALL = [
   'empty',
   'client',
   'transport',
+  'floor',
   ...(ALT_PACKAGE_ROOT ? ['upp-query@fixed', 'client@fixed'] : []),
 ];
 const CONTENDERS = (process.env.BENCH_FLOW_CONTENDERS || ALL.join(','))
@@ -49,6 +52,7 @@ const LABELS = {
   empty: 'd. empty flow (function -> collector, no HTTP)',
   client: 'e. UppClient.query loop (outside Node-RED)',
   transport: 'f. our Transport.post loop (pre-signed, not parsed)',
+  floor: "g. the rules' floor: bare loop + sign, JSON.parse, verify with primitives",
   'transport@fixed': `f'. Transport.post loop, build in BENCH_PACKAGE_ROOT`,
   'upp-query@fixed': `a'. upp-query flow, build in BENCH_PACKAGE_ROOT`,
   'client@fixed': `e'. UppClient.query loop, build in BENCH_PACKAGE_ROOT`,
@@ -262,6 +266,8 @@ function summarize(runs, { total, rounds, concurrency }) {
   }
   // A/B of two builds (BENCH_PACKAGE_ROOT): the paired CPU ratio, so a change is kept only if it measures better.
   if (m.transport && m.bare) targets.push(`Transport.post: CPU/req = ${cpuRatio('transport', 'bare').toFixed(2)} × the bare undici loop's`);
+  if (m.floor && m.bare) targets.push(`the rules' floor: CPU/req = ${cpuRatio('floor', 'bare').toFixed(2)} × the bare undici loop's`);
+  if (m.floor && m.client) targets.push(`UppClient.query: CPU/req = ${cpuRatio('client', 'floor').toFixed(2)} × the rules' floor's`);
   for (const ours of ['upp-query', 'client', 'transport']) {
     if (m[ours] && m[`${ours}@fixed`]) {
       const r = cpuRatio(`${ours}@fixed`, ours);

@@ -162,6 +162,70 @@ async function setupTransport(job) {
   };
 }
 
+/** The v1 canonical string of a JSON.parse'd answer (objects, strings, numbers, booleans): the floor's writer. */
+function canonicalV1(object, top) {
+  let text = '';
+  for (const key of Object.keys(object).sort()) {
+    const value = object[key];
+    if (value === null || value === '' || (top && key === 'sign')) continue;
+    const written = typeof value === 'object' ? canonicalV1(value, false) : JSON.stringify(String(value));
+    text += `${text ? ',' : '{'}${JSON.stringify(key)}:${written}`;
+  }
+  return text ? `${text}}` : '{}';
+}
+
+async function setupFloor(job) {
+  // The rules' floor: the bare loop plus what no implementation of them can skip, each step done with the platform's
+  // fastest primitive and nothing else: per request the canonical string and body written by concatenation and
+  // their MD5; per answer JSON.parse (not number-exact: a lower bound for any exact parser), the answer's canonical
+  // string and MD5, the comparison, and tradeStatus read. No validation, binding, decoding, retries or timeouts.
+  const { Pool } = require('undici');
+  const { hash } = require('node:crypto');
+  const core = require('../../dist/nodes/core');
+  const pool = new Pool(job.origin, { connections: job.concurrency });
+  const requestPath = `${new URL(job.url).pathname.replace(/\/$/, '')}/access/query`;
+  const signedBody = (paymentNo, now) => {
+    const canonical = `{"bizType":"barcode_pay","isvId":"20000","partnerId":"12345","paymentNo":${JSON.stringify(paymentNo)},"timestamp":"${now}","version":"1.0.0"}`;
+    const sign = hash('md5', canonical + job.key, 'hex');
+    return `{"isvId":20000,"partnerId":12345,"version":"1.0.0","timestamp":${now},"bizType":"barcode_pay","paymentNo":${JSON.stringify(paymentNo)},"sign":"${sign}"}`;
+  };
+  // The same bytes the library sends: the floor does the library's work, not less.
+  const now = Date.now();
+  const expected = core.encodeRequest(
+    { isvId: '20000', partnerId: '12345' },
+    core.validateRequest('query', { bizType: 'barcode_pay', paymentNo: 'FLOORCHECK1' }),
+    job.key,
+    'v1',
+    now,
+  ).body;
+  if (signedBody('FLOORCHECK1', now) !== expected) throw new Error(`floor body differs from the library's: ${expected}`);
+  const tag = (text) => {
+    const answer = JSON.parse(text);
+    const verified = typeof answer.sign === 'string' && hash('md5', canonicalV1(answer, true) + job.key, 'hex') === answer.sign;
+    return verified && answer.data?.tradeStatus === 'pay_success' ? 'paid' : 'other';
+  };
+  return {
+    stop: () => pool.close(),
+    run: (total, paymentNo, probe) =>
+      windowRun(
+        total,
+        job.concurrency,
+        (i) => {
+          pool
+            .request({
+              path: requestPath,
+              method: 'POST',
+              headers: { 'content-type': 'application/json;charset=UTF-8' },
+              body: signedBody(paymentNo, Date.now()),
+            })
+            .then((res) => res.body.text().then((text) => windowRun.complete(i, res.statusCode === 200 ? tag(text) : 'error')))
+            .catch(() => windowRun.complete(i, 'error'));
+        },
+        probe,
+      ),
+  };
+}
+
 async function setupClient(job) {
   // The library alone, outside Node-RED: UppClient.query with the node's defaults.
   const core = require(path.join(job.packageRoot || path.resolve(__dirname, '..', '..'), 'dist', 'nodes', 'core'));
@@ -212,6 +276,7 @@ async function main(job) {
     'hand-rolled': setupNodeRed,
     empty: setupNodeRed,
     bare: setupBare,
+    floor: setupFloor,
     transport: setupTransport,
     'transport@fixed': setupTransport,
     client: setupClient,
@@ -230,7 +295,7 @@ async function main(job) {
   await ask({ phase: 'measured' });
   // Does the contender's verification hold for an amount written with a trailing zero (100.00)?
   let check;
-  if (job.checkPaymentNo && !['empty', 'bare', 'transport', 'transport@fixed'].includes(job.contender))
+  if (job.checkPaymentNo && !['empty', 'bare', 'floor', 'transport', 'transport@fixed'].includes(job.contender))
     check = (await c.run(20, job.checkPaymentNo)).counts;
   // Memory per call in flight: the heap (after a full GC) with `concurrency` calls in flight, against the heap idle
   // after the run, divided by the calls in flight. A separate short run, so its GC pauses stay out of the latencies.

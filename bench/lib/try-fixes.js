@@ -7,6 +7,8 @@
 //   BENCH_PACKAGE_ROOT=/tmp/upp-fixed node bench/cold-start.js          (adds variant "+ package@fixed")
 // A patch named on the command line fails loudly when its anchor text is gone (the sources changed: the fix may
 // have landed); with no names, every patch whose anchor is still there is applied and the others are skipped.
+// The `without-*` patches are ablations, applied only when named: each removes one rule's work, to measure what
+// that rule costs per call (BENCHMARKS.md, issue 17). A build with one of them is wrong by design; never ship it.
 const fs = require('node:fs');
 const path = require('node:path');
 
@@ -91,10 +93,48 @@ const undici_1 = {
   },
 };
 
+/** Ablations (measurement only): each takes one rule's work out of a call. */
+const ABLATIONS = {
+  // Verification: every answer taken as verified under the configured variant, no canonical string, no MD5.
+  'without-verification': {
+    file: 'dist/nodes/core/codec/canonical.js',
+    from: `function verifyTree(tree, key, profile, mode, options = {}) {`,
+    to: `function verifyTree(tree, key, profile, mode, options = {}) {
+    return { verified: variantName(options.variant ?? { profile, time: 'wire', dataSign: true }) };`,
+  },
+  // The number-exact parse replaced by JSON.parse (numbers re-written from the double: 100.00 becomes 100, so an
+  // answer with such an amount no longer verifies: the bench's 100.00 check shows it).
+  'without-exact-parse': {
+    file: 'dist/nodes/core/codec/json.js',
+    from: `function parseLossless(text) {`,
+    to: `function parseLossless(text) {
+    const exact = (value) => {
+        if (typeof value === 'number') return new lossless_json_1.LosslessNumber(String(value));
+        if (value !== null && typeof value === 'object') for (const key of Object.keys(value)) value[key] = exact(value[key]);
+        return value;
+    };
+    return exact(JSON.parse(text));`,
+  },
+  // Binding: the answer never compared with the order, refund and amount that were sent.
+  'without-binding': {
+    file: 'dist/nodes/core/binding.js',
+    from: `function bindAnswer(endpoint, sent, tree, expectedAmount) {`,
+    to: `function bindAnswer(endpoint, sent, tree, expectedAmount) {
+    return {};`,
+  },
+  // Decoding: no plain copy of the answer's data and envelope for the result.
+  'without-decoding': {
+    file: 'dist/nodes/core/decode.js',
+    from: `function decodeData(endpoint, tree) {`,
+    to: `function decodeData(endpoint, tree) {
+    return undefined;`,
+  },
+};
+
 function main() {
   const [dir, ...names] = process.argv.slice(2);
   if (!dir) {
-    console.error(`usage: node bench/lib/try-fixes.js <dir> [${Object.keys(PATCHES).join('] [')}]`);
+    console.error(`usage: node bench/lib/try-fixes.js <dir> [${Object.keys({ ...PATCHES, ...ABLATIONS }).join('] [')}]`);
     process.exit(2);
   }
   const out = path.resolve(dir);
@@ -104,7 +144,7 @@ function main() {
   fs.cpSync(path.join(ROOT, 'dist'), path.join(out, 'dist'), { recursive: true });
   fs.symlinkSync(path.join(ROOT, 'node_modules'), path.join(out, 'node_modules'), 'dir');
   for (const name of names.length ? names : Object.keys(PATCHES)) {
-    const p = PATCHES[name];
+    const p = PATCHES[name] ?? ABLATIONS[name];
     if (!p) throw new Error(`unknown patch ${name}`);
     const file = path.join(out, p.file);
     const text = fs.readFileSync(file, 'utf8');

@@ -153,19 +153,25 @@ export class UppClient {
     return this.call('close', fields, call);
   }
 
-  /** Calls any endpoint by name (what the nodes use). */
-  async call(endpoint: EndpointName, fields: RequestInput, call?: CallOptions): Promise<UppResult> {
+  /** Calls any endpoint by name (what the nodes use). Errors come back as a rejected promise, never thrown. */
+  call(endpoint: EndpointName, fields: RequestInput, call?: CallOptions): Promise<UppResult> {
     if (endpoint === 'network') return this.network(call);
     const keyField = SINGLE_FLIGHT_KEY[endpoint];
     const keyValue = keyField ? fields?.[keyField] : undefined;
     if (keyField === undefined || (typeof keyValue !== 'string' && typeof keyValue !== 'number')) {
+      // Not wrapped in another async function: a read's promise is callEndpoint's own (one promise less per call).
       return callEndpoint(this.#context, endpoint, fields, call);
     }
+    return this.#singleFlight(keyField, String(keyValue), () => callEndpoint(this.#context, endpoint, fields, call));
+  }
+
+  /** Runs a money-moving call unless one for the same order or refund is in flight (UppInFlightError). */
+  async #singleFlight(keyField: string, keyValue: string, run: () => Promise<UppResult>): Promise<UppResult> {
     const flightKey = `${keyField}:${keyValue}`;
-    if (this.#inFlight.has(flightKey)) throw new UppInFlightError(keyField, String(keyValue));
+    if (this.#inFlight.has(flightKey)) throw new UppInFlightError(keyField, keyValue);
     this.#inFlight.add(flightKey);
     try {
-      return await callEndpoint(this.#context, endpoint, fields, call);
+      return await run();
     } finally {
       this.#inFlight.delete(flightKey);
     }

@@ -85,6 +85,51 @@ describe('codec: verification', () => {
   });
 });
 
+describe('codec: the streamed digest of a canonical string', () => {
+  const { canonicalDigest, canonicalOf, md5Sign } = require('../../dist/nodes/core/codec/canonical');
+  const { LosslessNumber } = require('../../dist/nodes/core/codec/json');
+  const row = (i) => ({ tradeNo: `T${i}`, tradeFee: new LosslessNumber(`${i}.10`), memo: '收费 "x"', empty: '', none: null });
+
+  it('equals the MD5 of the whole string, for an answer and for a bill written in many 64 KiB pieces', () => {
+    for (const rows of [1, 5000]) {
+      const tree = {
+        result: true,
+        kind: '0',
+        data: { sign: 'weixin://x', rows: Array.from({ length: rows }, (_, i) => row(i)) },
+        sign: 'x',
+      };
+      for (const profile of ['v1', 'v2', 'v2-mixed']) {
+        for (const dropDataSign of [false, true]) {
+          const whole = canonicalOf(tree, profile, dropDataSign);
+          if (rows > 1) assert.ok(whole.length > 4 * 64 * 1024, `${whole.length} characters: several pieces`);
+          assert.equal(canonicalDigest(tree, 'k', profile, dropDataSign), md5Sign(whole, 'k'), `${rows} rows, ${profile}`);
+        }
+      }
+    }
+  });
+});
+
+describe('codec: signature comparison', () => {
+  const { signaturesEqual } = require('../../dist/nodes/core/codec/canonical');
+  const sig = '8d13afaf033b091c1db02ba91d6e5c86';
+
+  it('matches the same signature in either case, and nothing else', () => {
+    assert.equal(signaturesEqual(sig, sig), true);
+    assert.equal(signaturesEqual(sig, sig.toUpperCase()), true);
+    for (const other of [
+      '',
+      sig.slice(0, -1),
+      `${sig}0`,
+      `${sig.slice(0, -1)}7`,
+      `${sig.slice(0, -1)}\u0136`, // a character whose low byte is 6 ('6' is 0x36)
+      `${sig.slice(0, -2)}😀`,
+      'x'.repeat(500),
+    ]) {
+      assert.equal(signaturesEqual(sig, other), false, JSON.stringify(other));
+    }
+  });
+});
+
 describe('codec: request encoding', () => {
   const identity = { isvId: '20000', partnerId: '12345' };
   for (const profile of ['v1', 'v2']) {

@@ -136,3 +136,31 @@ describe('codec: parseLossless fast path against lossless-json', () => {
     assert.equal({}.polluted, undefined);
   });
 });
+
+describe('codec: the JSON writer against the platform (JSON.stringify, Array.prototype.sort)', () => {
+  const { jsonString, writeJson } = require('../../dist/nodes/core/codec/json');
+
+  it('writes the canonical string with keys in sort() order and empty values left out, for any keys, few or many', () => {
+    const anyKey = fc.string({ maxLength: 6, unit: fc.constantFrom('a', 'B', '_', '0', '9', 'é', '中', '😀', '\ud800', '"', ' ') });
+    fc.assert(
+      fc.property(fc.dictionary(anyKey, fc.oneof(fc.string({ maxLength: 4 }), fc.constant(null)), { maxKeys: 40 }), (object) => {
+        const expected = Object.keys(object)
+          .sort()
+          .filter((k) => object[k] !== null && object[k] !== '' && k !== 'sign')
+          .map((k) => `${JSON.stringify(k)}:${JSON.stringify(object[k])}`);
+        assert.equal(writeJson(object, { canonical: true, profile: 'v1' }), `{${expected.join(',')}}`);
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('quotes every string as JSON.stringify does: escapes, controls, unicode, lone and paired surrogates', () => {
+    const unit = fc.constantFrom('a', '"', '\\', '/', '\u0000', '\u001f', ' ', '\u007f', 'é', '\u2028', '\ud800', '\udfff', '😀', '中');
+    fc.assert(
+      fc.property(fc.oneof(fc.string({ maxLength: 16, unit }), fc.string({ maxLength: 16, unit: 'binary' })), (text) => {
+        assert.equal(jsonString(text), JSON.stringify(text));
+      }),
+      { numRuns: 5000 },
+    );
+  });
+});

@@ -2,7 +2,7 @@
 // verification variants: value profile (v1, v2, v2-mixed) x data.sign kept or dropped x time text (wire, iso).
 import { createHash, hash, timingSafeEqual, type Hash } from 'node:crypto';
 import type { SignProfile, TimeText, VerifyMode } from '../schema';
-import { isJsonObject, parseLossless, writeJson, writeJsonTo, type JsonObject, type JsonTree } from './json';
+import { isJsonObject, parseLossless, TextSink, writeJson, writeJsonTo, type JsonObject, type JsonTree } from './json';
 
 /**
  * The stable name of a verification variant: `<profile>[/iso-time][/no-data-sign]`, e.g. `v1`, `v2-mixed/iso-time`,
@@ -63,22 +63,10 @@ const DIGEST_CHUNK = 64 * 1024;
 export function canonicalDigest(tree: JsonTree, key: string, profile: SignProfile, dropDataSign = false, time: TimeText = 'wire'): string {
   // The Hash object is made at the first full piece: an ordinary answer (well under a piece) is hashed in one call.
   let digest: Hash | undefined;
-  let pending = '';
-  writeJsonTo(
-    {
-      write(piece: string) {
-        pending += piece;
-        if (pending.length >= DIGEST_CHUNK) {
-          (digest ??= createHash('md5')).update(pending, 'utf8');
-          pending = '';
-        }
-      },
-    },
-    tree,
-    { canonical: true, profile, dropDataSign, time },
-  );
-  if (digest === undefined) return md5Sign(pending, key);
-  digest.update(pending + key, 'utf8');
+  const sink = new TextSink(DIGEST_CHUNK, (piece) => (digest ??= createHash('md5')).update(piece, 'utf8'));
+  writeJsonTo(sink, tree, { canonical: true, profile, dropDataSign, time });
+  if (digest === undefined) return md5Sign(sink.text, key);
+  digest.update(sink.text + key, 'utf8');
   return digest.digest('hex');
 }
 
@@ -132,20 +120,31 @@ export function hasDataSign(tree: JsonObject): boolean {
   return isJsonObject(data) && data.sign !== undefined && data.sign !== null && data.sign !== '';
 }
 
-function candidates(configured: Variant, mode: VerifyMode, withDataSign: boolean, options: VerifyOptions): Variant[] {
-  if (mode === 'strict') return [configured];
-  const list: Variant[] = [];
+/**
+ * The variants to try, in order, made one at a time: an ordinary answer verifies under the first (the remembered or
+ * configured variant), so the other sixteen are never built.
+ */
+function* candidates(configured: Variant, mode: VerifyMode, withDataSign: boolean, options: VerifyOptions): Generator<Variant> {
+  const allowed = (v: Variant) => (withDataSign || v.dataSign) && !(withDataSign && options.requireDataSign && !v.dataSign);
+  if (mode === 'strict') {
+    yield configured;
+    return;
+  }
   const remembered = options.remembered ? parseVariant(options.remembered) : undefined;
-  if (remembered) list.push(remembered);
-  list.push(configured);
+  if (remembered && allowed(remembered)) yield remembered;
+  if (allowed(configured)) yield configured;
   // v2-mixed right after the configured profile: where it gives the same string as v1 or v2 (no nested number),
   // the name then stays the configured one, and otherwise the mixed form the V2.3 manual prints is the likelier.
   const profiles = [configured.profile, ...(['v2-mixed', 'v1', 'v2'] as const).filter((p) => p !== configured.profile)];
   // data.sign kept before dropped, wire time before ISO: the common cases cost one MD5.
   for (const dataSign of [true, false]) {
-    for (const time of TIMES) for (const profile of profiles) list.push({ profile, time, dataSign });
+    for (const time of TIMES) {
+      for (const profile of profiles) {
+        const variant: Variant = { profile, time, dataSign };
+        if (allowed(variant)) yield variant;
+      }
+    }
   }
-  return list.filter((v) => withDataSign || v.dataSign).filter((v) => !(withDataSign && options.requireDataSign && !v.dataSign));
 }
 
 /**

@@ -1,7 +1,7 @@
 // Builds a signed request body: serialized once, and the signature computed over exactly those values.
 import { PROTOCOL_VERSION, type Profile } from '../schema';
 import { canonicalOf, md5Sign } from './canonical';
-import { LosslessNumber, writeJson, type JsonObject } from './json';
+import { jsonString, LosslessNumber, writeJson, type JsonObject } from './json';
 
 export interface EncodedRequest {
   /** The exact body sent. */
@@ -25,6 +25,7 @@ export function encodeRequest(identity: Identity, fields: JsonObject, key: strin
     ...fields,
   };
   const sign = md5Sign(canonicalOf(tree, profile), key);
-  const body = writeJson({ ...tree, sign }, { canonical: false });
+  // The compact text of the tree with `sign` as its last member (the tree always has members: no empty `{}`).
+  const body = `${writeJson(tree, { canonical: false }).slice(0, -1)},"sign":${jsonString(sign)}}`;
   return { body, fields: tree, sign };
 }

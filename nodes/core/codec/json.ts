@@ -1,10 +1,19 @@
 // Number-exact JSON: responses are parsed with lossless-json so every number keeps its literal text (a BigDecimal
 // `100.00` must stay `100.00` for the signature to verify), and one small writer serializes trees for the wire and
 // for the canonical string alike.
-import { parse, isLosslessNumber, LosslessNumber } from 'lossless-json';
+import { parse, isLosslessNumber as isForeignLosslessNumber, LosslessNumber } from 'lossless-json';
 import type { SignProfile, TimeText } from '../schema';
 
-export { LosslessNumber, isLosslessNumber };
+export { LosslessNumber };
+
+/**
+ * Whether a value is a LosslessNumber. The numbers this package makes are its own copy's, which `instanceof` tells
+ * at once; lossless-json's own test (a symbol-keyed getter, for numbers made by another copy of the library) is
+ * the fallback, and costs a slow lookup on every object it is asked about.
+ */
+export function isLosslessNumber(value: unknown): value is LosslessNumber {
+  return value instanceof LosslessNumber || isForeignLosslessNumber(value);
+}
 
 /** A parsed JSON value whose numbers are LosslessNumber (text kept exactly as on the wire). */
 export type JsonTree = string | boolean | null | LosslessNumber | JsonTree[] | { [key: string]: JsonTree };
@@ -135,24 +144,27 @@ class OrdinaryParser {
 
   private string(): string {
     const { text } = this;
-    const start = ++this.at; // after the opening quote
+    const start = this.at + 1; // after the opening quote
+    let at = start; // a local, not this.at, in the loop that runs for every character of every string
     let escaped = false;
-    for (let c = text.charCodeAt(this.at); c !== 0x22; c = text.charCodeAt(this.at)) {
+    for (let c = text.charCodeAt(at); c !== 0x22; c = text.charCodeAt(at)) {
       if (c < 0x20 || Number.isNaN(c)) throw DECLINE; // a raw control character, or the end of the text
-      escaped ||= c === 0x5c;
-      this.at += c === 0x5c ? 2 : 1;
+      if (c === 0x5c) {
+        escaped = true;
+        at += 2;
+      } else at++;
     }
-    this.at++; // the closing quote
+    this.at = at + 1; // after the closing quote
     // Escapes are decoded by the platform's JSON.parse, which also refuses the invalid ones.
-    return escaped ? (JSON.parse(text.slice(start - 1, this.at)) as string) : text.slice(start, this.at - 1);
+    return escaped ? (JSON.parse(text.slice(start - 1, at + 1)) as string) : text.slice(start, at);
   }
 
   private number(): LosslessNumber {
     NUMBER.lastIndex = this.at;
-    const match = NUMBER.exec(this.text);
-    if (match === null) throw DECLINE;
-    this.at += match[0].length;
-    return new LosslessNumber(match[0]);
+    if (!NUMBER.test(this.text)) throw DECLINE;
+    const literal = this.text.slice(this.at, NUMBER.lastIndex);
+    this.at = NUMBER.lastIndex;
+    return new LosslessNumber(literal);
   }
 
   private literal(word: string, value: JsonTree): JsonTree {
@@ -195,27 +207,56 @@ export interface WriteOptions {
 const LOCAL_DATETIME_FIELDS: ReadonlySet<string> = new Set(['paymentTime', 'refundTime', 'tradeTime', 'expireTime']);
 const WIRE_DATETIME = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/;
 
+/** Characters JSON.stringify writes as an escape: `"`, `\\`, controls, and surrogates (a lone one is escaped). */
+const NEEDS_ESCAPE = /["\\\u0000-\u001f\ud800-\udfff]/;
+
+/**
+ * A string as a JSON string literal: the same text JSON.stringify gives, without calling it for the common string
+ * that has nothing to escape (ids, codes, times: it is the writer's most frequent step, run for every key and value).
+ */
+export function jsonString(text: string): string {
+  return NEEDS_ESCAPE.test(text) ? JSON.stringify(text) : `"${text}"`;
+}
+
 function quoted(options: WriteOptions, depth: number): boolean {
   if (!options.canonical) return false;
   // depth 1 = a value of the top-level object
   return options.profile === 'v1' || (options.profile === 'v2-mixed' && depth === 1);
 }
 
-/** Where the writer puts its text, piece by piece, in order (a string, or a hash that never holds the whole text). */
-export interface TextSink {
-  write(text: string): void;
+/**
+ * Where the writer puts its text, piece by piece, in order: collected whole, or handed on in pieces of about
+ * `pieceLength` characters (a hash that never holds the whole canonical string of a large bill). One class for
+ * both, so the writer's every call to `write` goes to the same method.
+ */
+export class TextSink {
+  text = '';
+
+  constructor(
+    private readonly pieceLength = Infinity,
+    private readonly onPiece?: (piece: string) => void,
+  ) {}
+
+  write(piece: string): void {
+    this.text += piece;
+    if (this.text.length >= this.pieceLength) {
+      this.onPiece?.(this.text);
+      this.text = '';
+    }
+  }
 }
 
 /** Writes a tree as compact JSON. With `canonical`, produces the string that is signed (vendor API §3). */
 export function writeJson(tree: JsonTree, options: WriteOptions): string {
-  const collected = { text: '', write: (piece: string) => void (collected.text += piece) };
-  writeJsonTo(collected, tree, options);
-  return collected.text;
+  const sink = new TextSink();
+  writeValue(sink, tree, options, 0, '');
+  return sink.text;
 }
 
 /**
  * Writes a tree as compact JSON into a sink: the canonical string of a bill of 100 000 rows can be hashed as it is
- * written (nodes/core/codec/canonical.ts canonicalDigest) instead of being built whole first.
+ * written (nodes/core/codec/canonical.ts canonicalDigest) instead of being built whole first. What is left in
+ * `sink.text` at the end is the last piece.
  */
 export function writeJsonTo(sink: TextSink, tree: JsonTree, options: WriteOptions): void {
   writeValue(sink, tree, options, 0, '');
@@ -225,9 +266,9 @@ function writeValue(sink: TextSink, value: JsonTree, options: WriteOptions, dept
   if (value === null) return sink.write('null');
   if (typeof value === 'string') {
     if (options.canonical && options.time === 'iso' && LOCAL_DATETIME_FIELDS.has(key) && WIRE_DATETIME.test(value)) {
-      return sink.write(JSON.stringify(`${value.slice(0, 10)}T${value.slice(11)}`));
+      return sink.write(jsonString(`${value.slice(0, 10)}T${value.slice(11)}`));
     }
-    return sink.write(JSON.stringify(value));
+    return sink.write(jsonString(value));
   }
   const quote = quoted(options, depth);
   if (typeof value === 'boolean') return sink.write(quote ? `"${value}"` : String(value));
@@ -251,16 +292,45 @@ function inCanonical(key: string, value: JsonTree | undefined, options: WriteOpt
   return true;
 }
 
+/**
+ * Sorts keys by UTF-16 code unit, as Array.prototype.sort() without a comparator does (and `<` on strings compares):
+ * an insertion sort in place for the few keys of an answer's object, which allocates nothing, where sort() makes a
+ * work copy per call; the built-in sort for a large object.
+ */
+function sortKeys(keys: string[]): string[] {
+  if (keys.length > 32) return keys.sort();
+  for (let i = 1; i < keys.length; i++) {
+    const key = keys[i];
+    let j = i - 1;
+    for (; j >= 0 && keys[j] > key; j--) keys[j + 1] = keys[j];
+    keys[j + 1] = key;
+  }
+  return keys;
+}
+
+/** `"key":` for the keys seen so far (a bounded cache: keys come from the schema and the manuals, a few dozen). */
+const KEY_PREFIXES = new Map<string, string>();
+
+function keyPrefix(key: string): string {
+  let prefix = KEY_PREFIXES.get(key);
+  if (prefix === undefined) {
+    prefix = `${jsonString(key)}:`;
+    if (KEY_PREFIXES.size < 1024) KEY_PREFIXES.set(key, prefix);
+  }
+  return prefix;
+}
+
 // Plain loops: this runs two to six times per call (sign, send, verify variants).
 function writeObject(sink: TextSink, object: JsonObject, options: WriteOptions, depth: number, ownKey: string): void {
   const keys = Object.keys(object);
-  if (options.canonical) keys.sort(); // default sort compares UTF-16 code units: ASCII order for ASCII keys
+  if (options.canonical) sortKeys(keys);
   sink.write('{');
   let first = true;
   for (const key of keys) {
     const value = object[key];
     if (options.canonical ? !inCanonical(key, value, options, depth, ownKey) : value === undefined) continue;
-    sink.write(`${first ? '' : ','}${JSON.stringify(key)}:`);
+    if (!first) sink.write(',');
+    sink.write(keyPrefix(key));
     writeValue(sink, value, options, depth + 1, key);
     first = false;
   }
