@@ -6,7 +6,7 @@ import { localizeError, runtimeLang, translator, type Translate } from './i18n';
 import { StatusTracker, statusOf } from './status';
 import { CallTracker } from './calls';
 import { Handover, recordUndelivered, type Delivery } from './handover';
-import { fieldSettings, fieldsFromSetting, readExpectedAmount, readRequest } from './fields';
+import { expectedAmountSetting, fieldSettings, fieldsFromSetting, readExpectedAmount, readRequest, type ReadOptions } from './fields';
 import { describeError, describeResult } from './message';
 import { callerOf, configNodeOf } from './config';
 import { payQr } from './qr';
@@ -225,8 +225,11 @@ export function registerActionNode(RED: NodeAPI, type: ActionType): void {
     const status = new StatusTracker(node, t);
     const calls = new CallTracker();
     const settings = fieldSettings(spec.endpoint, def);
-    const expireMinutes = Number(def.expireMinutes);
     const fieldsFrom = fieldsFromSetting(def);
+    const readOptions: ReadOptions = { expireMinutes: Number(def.expireMinutes), fieldsFrom };
+    const expected = expectedAmountSetting(def);
+    // Shared by this node's calls (the client copies it into its diagnostics events); frozen so no reader changes it.
+    const caller = Object.freeze(callerOf(node, def));
 
     const lang = () => runtimeLang(t);
 
@@ -235,13 +238,13 @@ export function registerActionNode(RED: NodeAPI, type: ActionType): void {
       try {
         const client = configNodeOf(RED, def).getClient();
         if (signal.aborted) throw new UppClientClosedError();
-        const input = await readRequest(RED, node, spec.endpoint, settings, msg, { expireMinutes, fieldsFrom });
+        const input = await readRequest(RED, node, spec.endpoint, settings, msg, readOptions);
         const expectedAmount = spec.expectedAmount
-          ? await readExpectedAmount(RED, node, spec.expectedAmount, def, msg, fieldsFrom)
+          ? await readExpectedAmount(RED, node, spec.expectedAmount, expected, msg, fieldsFrom)
           : undefined;
         const result = await client.call(spec.endpoint, input, {
           signal,
-          caller: callerOf(node, def),
+          caller,
           expectedAmount: expectedAmount as CallOptions['expectedAmount'],
         });
         return await resultDelivery(spec, node, t, msg, result);

@@ -28,6 +28,9 @@ interface Call {
   settled: Promise<void>;
 }
 
+/** A call's `settled` until its work has started (run sets it before returning). */
+const NOTHING_YET: Promise<void> = Promise.resolve();
+
 export class CallTracker {
   readonly #calls = new Set<Call>();
   #closing = false;
@@ -37,6 +40,7 @@ export class CallTracker {
    * it per call in flight is no leak.
    */
   readonly #abort = unlimited(new AbortController());
+  readonly #signal = this.#abort.signal;
 
   get size(): number {
     return this.#calls.size;
@@ -49,17 +53,21 @@ export class CallTracker {
   /** Runs `work` with an abort signal; the returned promise never rejects (work must handle its own errors). */
   run(work: (signal: AbortSignal) => Promise<void>): Promise<void> {
     // A call that starts while the tracker closes is cancelled before it sends anything.
-    const signal = this.#closing ? AbortSignal.abort() : this.#abort.signal;
-    const call: Call = { settled: Promise.resolve() };
-    call.settled = (async () => {
-      try {
-        await work(signal);
-      } finally {
-        this.#calls.delete(call);
-      }
-    })().catch(() => undefined);
+    const signal = this.#closing ? AbortSignal.abort() : this.#signal;
+    const call: Call = { settled: NOTHING_YET };
     this.#calls.add(call);
+    call.settled = this.#settle(call, work, signal);
     return call.settled;
+  }
+
+  async #settle(call: Call, work: (signal: AbortSignal) => Promise<void>, signal: AbortSignal): Promise<void> {
+    try {
+      await work(signal);
+    } catch {
+      // work handles its own errors; what escapes it has no one to go to (run's promise never rejects)
+    } finally {
+      this.#calls.delete(call);
+    }
   }
 
   /** Waits up to `graceMs` for calls in flight, aborts what is left, and resolves once every call has settled. */

@@ -47,7 +47,8 @@ export function fieldsFromSetting(def: Record<string, unknown>): string {
 function fieldSource(RED: NodeAPI, msg: NodeMessage, path: string): Record<string, unknown> | null {
   let value: unknown;
   try {
-    value = RED.util.getMessageProperty(msg, path);
+    // msg.payload, the usual source, is read directly: getMessageProperty would parse the path for every message.
+    value = path === DEFAULT_FIELDS_FROM ? msg.payload : RED.util.getMessageProperty(msg, path);
   } catch (err) {
     throw new UppSourceError('fieldsFrom', 'msg', String((err as Error)?.message ?? err).slice(0, 160));
   }
@@ -72,15 +73,18 @@ function evaluate(RED: NodeAPI, node: Node, field: string, setting: FieldSetting
   });
 }
 
-/** One field's value for one message: its typed value, or msg.<fieldsFrom>.<field> (default msg.payload) when blank. */
-export async function readField(
+/**
+ * One field's value for one message: its typed value, or msg.<fieldsFrom>.<field> (default msg.payload) when blank.
+ * A promise only for the types Node-RED evaluates (msg, flow, global, env, jsonata); `await` it.
+ */
+export function readField(
   RED: NodeAPI,
   node: Node,
   spec: FieldSpec,
   setting: FieldSetting | undefined,
   msg: NodeMessage,
   source: Record<string, unknown> | null = fieldSource(RED, msg, DEFAULT_FIELDS_FROM),
-): Promise<unknown> {
+): unknown {
   if (!setting || setting.value.trim() === '') return sourceField(source, spec.name);
   switch (setting.type) {
     case 'str':
@@ -92,6 +96,15 @@ export async function readField(
     default:
       return evaluate(RED, node, spec.name, setting, msg);
   }
+}
+
+/** A promise or anything else `await` would wait for. */
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return (
+    (typeof value === 'object' || typeof value === 'function') &&
+    value !== null &&
+    typeof (value as PromiseLike<unknown>).then === 'function'
+  );
 }
 
 export interface ReadOptions {
@@ -117,50 +130,59 @@ export async function readRequest(
 ): Promise<Record<string, unknown>> {
   const input: Record<string, unknown> = {};
   const source = fieldSource(RED, msg, options.fieldsFrom ?? DEFAULT_FIELDS_FROM);
-  for (const spec of ENDPOINTS[endpoint].request) {
-    const value = await readField(RED, node, spec, settings.get(spec.name), msg, source);
+  const fields = ENDPOINTS[endpoint].request;
+  for (const spec of fields) {
+    const read = readField(RED, node, spec, settings.get(spec.name), msg, source);
+    // Most fields are there at once: an `await` for each would cost a promise and a turn of the microtask queue.
+    const value = isThenable(read) ? await read : read;
     if (value !== undefined) input[spec.name] = value;
   }
   const blank = (v: unknown) => v === undefined || v === null || v === '';
-  if (ENDPOINTS[endpoint].request.some((f) => f.name === 'expireTime') && blank(input.expireTime)) {
+  if (blank(input.expireTime) && fields.some((f) => f.name === 'expireTime')) {
     const minutes = options.expireMinutes !== undefined && options.expireMinutes > 0 ? options.expireMinutes : DEFAULT_EXPIRE_MINUTES;
     input.expireTime = (options.now ?? Date.now)() + Math.round(minutes * 60_000);
   }
-  if (ENDPOINTS[endpoint].request.some((f) => f.name === 'bizType') && blank(input.bizType)) {
+  if (blank(input.bizType) && fields.some((f) => f.name === 'bizType')) {
     const upp = msg.upp as { bizType?: unknown } | undefined;
     if (typeof upp?.bizType === 'string' && upp.bizType !== '') input.bizType = upp.bizType;
   }
   return input;
 }
 
+/** The node's "expected amount" setting (typedInput, `num` when the type is unknown), read once per node. */
+export function expectedAmountSetting(def: Record<string, unknown>): FieldSetting {
+  const raw = def.expectedAmount;
+  const type = def.expectedAmountType;
+  return {
+    value: raw === undefined || raw === null ? '' : String(raw),
+    type: (FIELD_TYPES as readonly string[]).includes(type as string) ? (type as FieldType) : 'num',
+  };
+}
+
+const EXPECTED_AMOUNT_SPEC: FieldSpec = {
+  name: 'expectedAmount',
+  type: 'amount',
+  required: false,
+  label: { en: 'Expected amount', zh: '预期金额' },
+};
+
 /**
  * The amount an answer must be about, for the reads that send none (CallOptions.expectedAmount): the node's
- * `expectedAmount` setting, else `msg.<fieldsFrom>.<amountField>` (tradeFee for a payment query, refundFee for a refund
- * query; default msg.payload), else undefined (not compared). The core refuses a malformed value before sending.
+ * `expectedAmount` setting (expectedAmountSetting), else `msg.<fieldsFrom>.<amountField>` (tradeFee for a payment
+ * query, refundFee for a refund query; default msg.payload), else undefined (not compared). The core refuses a
+ * malformed value before sending.
  */
 export async function readExpectedAmount(
   RED: NodeAPI,
   node: Node,
   amountField: 'tradeFee' | 'refundFee',
-  def: Record<string, unknown>,
+  setting: FieldSetting,
   msg: NodeMessage,
   fieldsFrom: string = DEFAULT_FIELDS_FROM,
 ): Promise<unknown> {
-  const raw = def.expectedAmount;
-  const type = def.expectedAmountType;
-  const setting: FieldSetting = {
-    value: raw === undefined || raw === null ? '' : String(raw),
-    type: (FIELD_TYPES as readonly string[]).includes(type as string) ? (type as FieldType) : 'num',
-  };
   const value =
     setting.value.trim() === ''
       ? sourceField(fieldSource(RED, msg, fieldsFrom), amountField)
-      : await readField(
-          RED,
-          node,
-          { name: 'expectedAmount', type: 'amount', required: false, label: { en: 'Expected amount', zh: '预期金额' } },
-          setting,
-          msg,
-        );
+      : await readField(RED, node, EXPECTED_AMOUNT_SPEC, setting, msg);
   return value === null || value === '' ? undefined : value;
 }

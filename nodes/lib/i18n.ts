@@ -32,6 +32,14 @@ export function translator(RED: NodeAPI, type: string): Translate {
   };
 }
 
+/**
+ * False for what a Translate gives when the catalog has no text for `key` (yet): the key itself, bare or behind the
+ * node type. Such a text must not be remembered beyond the call.
+ */
+export function isTranslated(text: string, key: string): boolean {
+  return !text.endsWith(key);
+}
+
 /** Each catalog carries `<type>.lang` = "en" or "zh": the language Node-RED resolved for the runtime. */
 export function runtimeLang(t: Translate): 'en' | 'zh' {
   return t('lang') === 'zh' ? 'zh' : 'en';

@@ -1,12 +1,17 @@
 // Node status shared by the UPP nodes: blue "requesting" while calls are in flight (with a count, so concurrent
 // messages don't overwrite each other's status), then the last call's result once none is left in flight.
 import type { Node, NodeStatusValue } from './red';
-import type { Translate } from './i18n';
+import { isTranslated, type Translate } from './i18n';
+
+/** Busy statuses remembered up to this many calls in flight (more is rare; they are then made per message). */
+const BUSY_CACHE_LIMIT = 1000;
 
 export class StatusTracker {
   #inFlight = 0;
   #last: NodeStatusValue = {};
   #closed = false;
+  /** The busy status per number of calls in flight, made once: it is shown twice per message. */
+  readonly #busy: NodeStatusValue[] = [];
 
   constructor(
     private readonly node: Node,
@@ -47,7 +52,14 @@ export class StatusTracker {
   }
 
   #requesting(): NodeStatusValue {
-    return statusOf.busy(this.#inFlight > 1 ? this.t('status.requestingN', { n: this.#inFlight }) : this.t('status.requesting'));
+    const n = this.#inFlight;
+    const known = this.#busy[n];
+    if (known) return known;
+    const key = n > 1 ? 'status.requestingN' : 'status.requesting';
+    const text = n > 1 ? this.t(key, { n }) : this.t(key);
+    const status = statusOf.busy(text);
+    if (isTranslated(text, key) && n <= BUSY_CACHE_LIMIT) this.#busy[n] = status;
+    return status;
   }
 
   #show(status: NodeStatusValue): void {
