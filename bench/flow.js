@@ -8,6 +8,8 @@
 //   client       UppClient.query in a loop outside Node-RED (splits our cost from Node-RED's)
 //   transport    our Transport.post in a loop with the bare loop's pre-signed body, not parsed (splits the client's
 //                cost into transport and codec)
+//   client+empty UppClient.query in a Node-RED process, each answer then passed through the empty flow: the upp-query
+//                flow without its node layer
 //   floor        the bare loop plus the rules' irreducible work done with the platform's primitives (canonical
 //                strings by concatenation, MD5, JSON.parse): what any implementation of the rules costs at least
 // Each contender runs in a fresh process per round (the sandbox in yet another), rounds alternate the order.
@@ -39,6 +41,7 @@ const ALL = [
   'client',
   'transport',
   'floor',
+  'client+empty',
   ...(ALT_PACKAGE_ROOT ? ['upp-query@fixed', 'client@fixed'] : []),
 ];
 const CONTENDERS = (process.env.BENCH_FLOW_CONTENDERS || ALL.join(','))
@@ -52,6 +55,7 @@ const LABELS = {
   empty: 'd. empty flow (function -> collector, no HTTP)',
   client: 'e. UppClient.query loop (outside Node-RED)',
   transport: 'f. our Transport.post loop (pre-signed, not parsed)',
+  'client+empty': 'h. UppClient.query, then the empty flow, in one Node-RED process (no node layer)',
   floor: "g. the rules' floor: bare loop + sign, JSON.parse, verify with primitives",
   'transport@fixed': `f'. Transport.post loop, build in BENCH_PACKAGE_ROOT`,
   'upp-query@fixed': `a'. upp-query flow, build in BENCH_PACKAGE_ROOT`,
@@ -268,6 +272,19 @@ function summarize(runs, { total, rounds, concurrency }) {
   if (m.transport && m.bare) targets.push(`Transport.post: CPU/req = ${cpuRatio('transport', 'bare').toFixed(2)} × the bare undici loop's`);
   if (m.floor && m.bare) targets.push(`the rules' floor: CPU/req = ${cpuRatio('floor', 'bare').toFixed(2)} × the bare undici loop's`);
   if (m.floor && m.client) targets.push(`UppClient.query: CPU/req = ${cpuRatio('client', 'floor').toFixed(2)} × the rules' floor's`);
+  // The flow split without guessing (per round): the node layer is the upp-query flow minus the same client call
+  // made in the same Node-RED process and passed through the empty flow; the rest is the client and Node-RED.
+  const perRound = (f) => median(Object.values(runs)[0].map((_, k) => f(k)));
+  if (m['client+empty'] && m['upp-query'])
+    targets.push(
+      `upp-query flow − (client, then empty flow): ${perRound((k) => cpuOf('upp-query', k) - cpuOf('client+empty', k)).toFixed(1)} µs per query: the node layer`,
+    );
+  if (m['client+empty'] && m.empty && m.client) {
+    const extra = perRound((k) => cpuOf('client+empty', k) - cpuOf('empty', k) - cpuOf('client', k));
+    targets.push(
+      `(client, then empty flow) − empty flow − client alone: ${extra.toFixed(1)} µs per query: the client's extra cost in Node-RED's process`,
+    );
+  }
   for (const ours of ['upp-query', 'client', 'transport']) {
     if (m[ours] && m[`${ours}@fixed`]) {
       const r = cpuRatio(`${ours}@fixed`, ours);

@@ -78,11 +78,44 @@ async function setupNodeRed(job) {
   });
   const entry = nr.RED.nodes.getNode(def.entry);
   if (!entry) throw new Error(`entry node ${def.entry} not found`);
+  if (job.contender === 'client+empty') return clientThenFlow(job, nr, entry, (f) => (sink = f));
   return {
     stop: nr.stop,
     run: (total, paymentNo, probe) => {
       sink = (msg, tag) => windowRun.complete(msg.benchId, tag);
       return windowRun(total, job.concurrency, (i) => entry.receive({ payload: { bizType: 'barcode_pay', paymentNo }, benchId: i }), probe);
+    },
+  };
+}
+
+/**
+ * The upp-query flow without its node layer: UppClient.query called in the Node-RED process, each success then
+ * passed through the empty flow (function -> collector) as the node would pass it on. Against the upp-query flow it
+ * leaves the node layer alone; against the client in its own process, what Node-RED's process adds to the client.
+ */
+function clientThenFlow(job, nr, entry, setSink) {
+  const core = require(path.join(job.packageRoot || path.resolve(__dirname, '..', '..'), 'dist', 'nodes', 'core'));
+  const client = new core.UppClient({ baseUrl: job.url, isvId: '20000', partnerId: '12345', key: job.key, profile: 'v1', proxy: 'none' });
+  const tags = { pending: 'pending', failed: 'failed' };
+  return {
+    stop: async () => {
+      await client.destroy();
+      await nr.stop();
+    },
+    run: (total, paymentNo, probe) => {
+      setSink((msg, tag) => windowRun.complete(msg.benchId, tag));
+      return windowRun(
+        total,
+        job.concurrency,
+        (i) => {
+          client.query({ bizType: 'barcode_pay', paymentNo }).then(
+            (r) =>
+              r.outcome === 'success' ? entry.receive({ payload: r.data, upp: r, benchId: i }) : windowRun.complete(i, tags[r.outcome]),
+            () => windowRun.complete(i, 'error'),
+          );
+        },
+        probe,
+      );
     },
   };
 }
@@ -275,6 +308,7 @@ async function main(job) {
     'upp-query@fixed': setupNodeRed,
     'hand-rolled': setupNodeRed,
     empty: setupNodeRed,
+    'client+empty': setupNodeRed,
     bare: setupBare,
     floor: setupFloor,
     transport: setupTransport,
