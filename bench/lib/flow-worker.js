@@ -50,6 +50,15 @@ function windowRun(total, concurrency, start, probe) {
   });
 }
 
+/** The sandbox's query path, as every loop outside Node-RED posts to it. */
+const queryPath = (job) => `${new URL(job.url).pathname.replace(/\/$/, '')}/access/query`;
+
+/** An UppClient with the node's defaults, from the build under test (BENCH_PACKAGE_ROOT or this checkout). */
+function benchClient(job) {
+  const core = require(path.join(job.packageRoot || path.resolve(__dirname, '..', '..'), 'dist', 'nodes', 'core'));
+  return new core.UppClient({ baseUrl: job.url, isvId: '20000', partnerId: '12345', key: job.key, profile: 'v1', proxy: 'none' });
+}
+
 async function setupNodeRed(job) {
   const { makeUserDir, startNodeRed } = require('./nodered');
   const ours = job.contender.startsWith('upp-query');
@@ -94,8 +103,7 @@ async function setupNodeRed(job) {
  * leaves the node layer alone; against the client in its own process, what Node-RED's process adds to the client.
  */
 function clientThenFlow(job, nr, entry, setSink) {
-  const core = require(path.join(job.packageRoot || path.resolve(__dirname, '..', '..'), 'dist', 'nodes', 'core'));
-  const client = new core.UppClient({ baseUrl: job.url, isvId: '20000', partnerId: '12345', key: job.key, profile: 'v1', proxy: 'none' });
+  const client = benchClient(job);
   const tags = { pending: 'pending', failed: 'failed' };
   return {
     stop: async () => {
@@ -125,7 +133,7 @@ async function setupBare(job) {
   const { Pool } = require('undici');
   const core = require('../../dist/nodes/core');
   const pool = new Pool(job.origin, { connections: job.concurrency });
-  const requestPath = `${new URL(job.url).pathname.replace(/\/$/, '')}/access/query`;
+  const requestPath = queryPath(job);
   const bodies = new Map();
   const bodyFor = (paymentNo) => {
     if (!bodies.has(paymentNo)) {
@@ -168,7 +176,7 @@ async function setupTransport(job) {
   const core = require(path.join(root, 'dist', 'nodes', 'core'));
   const { Transport } = require(path.join(root, 'dist', 'nodes', 'core', 'transport'));
   const transport = new Transport({ origin: job.origin, connectTimeoutMs: 5000, proxy: 'none' });
-  const requestPath = `${new URL(job.url).pathname.replace(/\/$/, '')}/access/query`;
+  const requestPath = queryPath(job);
   const bodyFor = (paymentNo) =>
     core.encodeRequest(
       { isvId: '20000', partnerId: '12345' },
@@ -216,7 +224,7 @@ async function setupFloor(job) {
   const { hash } = require('node:crypto');
   const core = require('../../dist/nodes/core');
   const pool = new Pool(job.origin, { connections: job.concurrency });
-  const requestPath = `${new URL(job.url).pathname.replace(/\/$/, '')}/access/query`;
+  const requestPath = queryPath(job);
   const signedBody = (paymentNo, now) => {
     const canonical = `{"bizType":"barcode_pay","isvId":"20000","partnerId":"12345","paymentNo":${JSON.stringify(paymentNo)},"timestamp":"${now}","version":"1.0.0"}`;
     const sign = hash('md5', canonical + job.key, 'hex');
@@ -261,8 +269,7 @@ async function setupFloor(job) {
 
 async function setupClient(job) {
   // The library alone, outside Node-RED: UppClient.query with the node's defaults.
-  const core = require(path.join(job.packageRoot || path.resolve(__dirname, '..', '..'), 'dist', 'nodes', 'core'));
-  const client = new core.UppClient({ baseUrl: job.url, isvId: '20000', partnerId: '12345', key: job.key, profile: 'v1', proxy: 'none' });
+  const client = benchClient(job);
   const tags = { success: 'paid', pending: 'pending', failed: 'failed' };
   return {
     stop: () => client.destroy(),
