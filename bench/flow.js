@@ -12,6 +12,8 @@
 //                flow without its node layer
 //   floor        the bare loop plus the rules' irreducible work done with the platform's primitives (canonical
 //                strings by concatenation, MD5, JSON.parse): what any implementation of the rules costs at least
+//   bare+empty, floor+empty  the bare loop and the floor in a Node-RED process, each answer then passed through the
+//                empty flow: what the flow target's limit is once Node-RED shares the process
 // Each contender runs in a fresh process per round (the sandbox in yet another), rounds alternate the order.
 // Env: BENCH_FLOW_REQUESTS (default 20000), BENCH_FLOW_ROUNDS (5), BENCH_FLOW_CONCURRENCY (50),
 //      BENCH_FLOW_CONTENDERS (comma list), BENCH_CPU_PROFILE=<dir> (V8 profile of each measured run),
@@ -42,6 +44,8 @@ const ALL = [
   'transport',
   'floor',
   'client+empty',
+  'bare+empty',
+  'floor+empty',
   ...(ALT_PACKAGE_ROOT ? ['upp-query@fixed', 'client@fixed'] : []),
 ];
 const CONTENDERS = (process.env.BENCH_FLOW_CONTENDERS || ALL.join(','))
@@ -57,6 +61,8 @@ const LABELS = {
   transport: 'f. our Transport.post loop (pre-signed, not parsed)',
   'client+empty': 'h. UppClient.query, then the empty flow, in one Node-RED process (no node layer)',
   floor: "g. the rules' floor: bare loop + sign, JSON.parse, verify with primitives",
+  'bare+empty': 'i. bare undici loop, then the empty flow, in one Node-RED process',
+  'floor+empty': "j. the rules' floor, then the empty flow, in one Node-RED process",
   'transport@fixed': `f'. Transport.post loop, build in BENCH_PACKAGE_ROOT`,
   'upp-query@fixed': `a'. upp-query flow, build in BENCH_PACKAGE_ROOT`,
   'client@fixed': `e'. UppClient.query loop, build in BENCH_PACKAGE_ROOT`,
@@ -284,6 +290,16 @@ function summarize(runs, { total, rounds, concurrency }) {
     targets.push(
       `(client, then empty flow) − empty flow − client alone: ${extra.toFixed(1)} µs per query: the client's extra cost in Node-RED's process`,
     );
+  }
+  // The flow target's own limit: undici alone, and the rules' floor, run where the flow runs (in Node-RED's process,
+  // each answer passed on through the empty flow), measured the way the target measures the upp-query flow.
+  for (const [limit, tag] of [
+    ['bare+empty', 'bare undici loop'],
+    ['floor+empty', "the rules' floor"],
+  ]) {
+    if (!m[limit] || !m.empty || !m.bare) continue;
+    const r = perRound((k) => (cpuOf(limit, k) - cpuOf('empty', k)) / cpuOf('bare', k));
+    targets.push(`${tag} in Node-RED's process: (CPU/req − empty flow's) = ${r.toFixed(2)} × the bare undici loop's CPU/req outside it`);
   }
   for (const ours of ['upp-query', 'client', 'transport']) {
     if (m[ours] && m[`${ours}@fixed`]) {

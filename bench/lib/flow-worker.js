@@ -87,7 +87,10 @@ async function setupNodeRed(job) {
   });
   const entry = nr.RED.nodes.getNode(def.entry);
   if (!entry) throw new Error(`entry node ${def.entry} not found`);
-  if (job.contender === 'client+empty') return clientThenFlow(job, nr, entry, (f) => (sink = f));
+  if (job.contender.endsWith('+empty')) {
+    const caller = CALLERS[job.contender.slice(0, -'+empty'.length)](job);
+    return callerThenFlow(caller, job.concurrency, nr, entry, (f) => (sink = f));
+  }
   return {
     stop: nr.stop,
     run: (total, paymentNo, probe) => {
@@ -98,107 +101,92 @@ async function setupNodeRed(job) {
 }
 
 /**
- * The upp-query flow without its node layer: UppClient.query called in the Node-RED process, each success then
- * passed through the empty flow (function -> collector) as the node would pass it on. Against the upp-query flow it
- * leaves the node layer alone; against the client in its own process, what Node-RED's process adds to the client.
+ * A loop contender run inside a Node-RED process: each paid answer is then passed through the empty flow
+ * (function -> collector) as a node would pass it on. `client+empty` against the upp-query flow leaves the node
+ * layer alone; `X+empty` against the empty flow and X alone says what sharing Node-RED's process adds to X.
  */
-function clientThenFlow(job, nr, entry, setSink) {
-  const client = benchClient(job);
-  const tags = { pending: 'pending', failed: 'failed' };
+function callerThenFlow(caller, concurrency, nr, entry, setSink) {
   return {
     stop: async () => {
-      await client.destroy();
+      await caller.stop();
       await nr.stop();
     },
     run: (total, paymentNo, probe) => {
       setSink((msg, tag) => windowRun.complete(msg.benchId, tag));
       return windowRun(
         total,
-        job.concurrency,
-        (i) => {
-          client.query({ bizType: 'barcode_pay', paymentNo }).then(
-            (r) =>
-              r.outcome === 'success' ? entry.receive({ payload: r.data, upp: r, benchId: i }) : windowRun.complete(i, tags[r.outcome]),
-            () => windowRun.complete(i, 'error'),
-          );
-        },
+        concurrency,
+        (i) =>
+          caller.call(paymentNo, (tag, payload, upp) =>
+            tag === 'paid' ? entry.receive({ payload, upp, benchId: i }) : windowRun.complete(i, tag),
+          ),
         probe,
       );
     },
   };
 }
 
-async function setupBare(job) {
+/** A loop contender on its own (outside Node-RED): `concurrency` calls in flight, each done when its answer is. */
+function callerLoop(caller, concurrency) {
+  return {
+    stop: caller.stop,
+    run: (total, paymentNo, probe) =>
+      windowRun(total, concurrency, (i) => caller.call(paymentNo, (tag) => windowRun.complete(i, tag)), probe),
+  };
+}
+
+// Callers: `call(paymentNo, done)` makes one request and calls done(tag, payload?, upp?) when it is decided.
+
+/** The request body the bare loops send, signed once per payment number by the library. */
+function presignedBodies(core, job) {
+  const bodies = new Map();
+  return (paymentNo) => {
+    let body = bodies.get(paymentNo);
+    if (body === undefined) {
+      const fields = core.validateRequest('query', { bizType: 'barcode_pay', paymentNo });
+      body = core.encodeRequest({ isvId: '20000', partnerId: '12345' }, fields, job.key, 'v1', Date.now()).body;
+      bodies.set(paymentNo, body);
+    }
+    return body;
+  };
+}
+
+function bareCaller(job) {
   // The ceiling: undici straight to the sandbox with a body signed once, the answer read as text and not parsed.
   const { Pool } = require('undici');
-  const core = require('../../dist/nodes/core');
   const pool = new Pool(job.origin, { connections: job.concurrency });
   const requestPath = queryPath(job);
-  const bodies = new Map();
-  const bodyFor = (paymentNo) => {
-    if (!bodies.has(paymentNo)) {
-      bodies.set(
-        paymentNo,
-        core.encodeRequest(
-          { isvId: '20000', partnerId: '12345' },
-          core.validateRequest('query', { bizType: 'barcode_pay', paymentNo }),
-          job.key,
-          'v1',
-          Date.now(),
-        ).body,
-      );
-    }
-    return bodies.get(paymentNo);
-  };
+  const bodyFor = presignedBodies(require('../../dist/nodes/core'), job);
   return {
     stop: () => pool.close(),
-    run: (total, paymentNo, probe) => {
-      const body = bodyFor(paymentNo);
-      return windowRun(
-        total,
-        job.concurrency,
-        (i) => {
-          pool
-            .request({ path: requestPath, method: 'POST', headers: { 'content-type': 'application/json;charset=UTF-8' }, body })
-            .then((res) => res.body.text().then(() => windowRun.complete(i, res.statusCode === 200 ? 'paid' : 'error')))
-            .catch(() => windowRun.complete(i, 'error'));
-        },
-        probe,
-      );
+    call: (paymentNo, done) => {
+      pool
+        .request({
+          path: requestPath,
+          method: 'POST',
+          headers: { 'content-type': 'application/json;charset=UTF-8' },
+          body: bodyFor(paymentNo),
+        })
+        .then((res) => res.body.text().then((text) => done(res.statusCode === 200 ? 'paid' : 'error', text)))
+        .catch(() => done('error'));
     },
   };
 }
 
-async function setupTransport(job) {
+function transportCaller(job) {
   // Our transport alone (nodes/core/transport.ts): the client's own timer, abort and body reading around undici, with
   // the bare loop's pre-signed body and no parsing. Splits the client's cost into transport and codec.
   const root = job.packageRoot || path.resolve(__dirname, '..', '..');
-  const core = require(path.join(root, 'dist', 'nodes', 'core'));
   const { Transport } = require(path.join(root, 'dist', 'nodes', 'core', 'transport'));
   const transport = new Transport({ origin: job.origin, connectTimeoutMs: 5000, proxy: 'none' });
   const requestPath = queryPath(job);
-  const bodyFor = (paymentNo) =>
-    core.encodeRequest(
-      { isvId: '20000', partnerId: '12345' },
-      core.validateRequest('query', { bizType: 'barcode_pay', paymentNo }),
-      job.key,
-      'v1',
-      Date.now(),
-    ).body;
+  const bodyFor = presignedBodies(require(path.join(root, 'dist', 'nodes', 'core')), job);
   return {
     stop: () => transport.close(),
-    run: (total, paymentNo, probe) => {
-      const body = bodyFor(paymentNo);
-      return windowRun(
-        total,
-        job.concurrency,
-        (i) => {
-          transport
-            .post(requestPath, body, 10000)
-            .then((a) => windowRun.complete(i, a.kind === 'answered' && a.statusCode === 200 ? 'paid' : 'error'));
-        },
-        probe,
-      );
+    call: (paymentNo, done) => {
+      transport
+        .post(requestPath, bodyFor(paymentNo), 10000)
+        .then((a) => done(a.kind === 'answered' && a.statusCode === 200 ? 'paid' : 'error', a.body));
     },
   };
 }
@@ -215,7 +203,7 @@ function canonicalV1(object, top) {
   return text ? `${text}}` : '{}';
 }
 
-async function setupFloor(job) {
+function floorCaller(job) {
   // The rules' floor: the bare loop plus what no implementation of them can skip, each step done with the platform's
   // fastest primitive and nothing else: per request the canonical string and body written by concatenation and
   // their MD5; per answer JSON.parse (not number-exact: a lower bound for any exact parser), the answer's canonical
@@ -240,53 +228,43 @@ async function setupFloor(job) {
     now,
   ).body;
   if (signedBody('FLOORCHECK1', now) !== expected) throw new Error(`floor body differs from the library's: ${expected}`);
-  const tag = (text) => {
+  const decide = (text, done) => {
     const answer = JSON.parse(text);
     const verified = typeof answer.sign === 'string' && hash('md5', canonicalV1(answer, true) + job.key, 'hex') === answer.sign;
-    return verified && answer.data?.tradeStatus === 'pay_success' ? 'paid' : 'other';
+    done(verified && answer.data?.tradeStatus === 'pay_success' ? 'paid' : 'other', answer.data);
   };
   return {
     stop: () => pool.close(),
-    run: (total, paymentNo, probe) =>
-      windowRun(
-        total,
-        job.concurrency,
-        (i) => {
-          pool
-            .request({
-              path: requestPath,
-              method: 'POST',
-              headers: { 'content-type': 'application/json;charset=UTF-8' },
-              body: signedBody(paymentNo, Date.now()),
-            })
-            .then((res) => res.body.text().then((text) => windowRun.complete(i, res.statusCode === 200 ? tag(text) : 'error')))
-            .catch(() => windowRun.complete(i, 'error'));
-        },
-        probe,
-      ),
+    call: (paymentNo, done) => {
+      pool
+        .request({
+          path: requestPath,
+          method: 'POST',
+          headers: { 'content-type': 'application/json;charset=UTF-8' },
+          body: signedBody(paymentNo, Date.now()),
+        })
+        .then((res) => res.body.text().then((text) => (res.statusCode === 200 ? decide(text, done) : done('error'))))
+        .catch(() => done('error'));
+    },
   };
 }
 
-async function setupClient(job) {
-  // The library alone, outside Node-RED: UppClient.query with the node's defaults.
+function clientCaller(job) {
+  // The library alone: UppClient.query with the node's defaults.
   const client = benchClient(job);
   const tags = { success: 'paid', pending: 'pending', failed: 'failed' };
   return {
     stop: () => client.destroy(),
-    run: (total, paymentNo, probe) =>
-      windowRun(
-        total,
-        job.concurrency,
-        (i) => {
-          client.query({ bizType: 'barcode_pay', paymentNo }).then(
-            (r) => windowRun.complete(i, tags[r.outcome] || r.outcome),
-            () => windowRun.complete(i, 'error'),
-          );
-        },
-        probe,
-      ),
+    call: (paymentNo, done) => {
+      client.query({ bizType: 'barcode_pay', paymentNo }).then(
+        (r) => done(tags[r.outcome] || r.outcome, r.data, r),
+        () => done('error'),
+      );
+    },
   };
 }
+
+const CALLERS = { bare: bareCaller, transport: transportCaller, floor: floorCaller, client: clientCaller };
 
 async function startProfile() {
   const inspector = require('node:inspector');
@@ -310,19 +288,12 @@ function percentile(sorted, p) {
 }
 
 async function main(job) {
-  const setup = {
-    'upp-query': setupNodeRed,
-    'upp-query@fixed': setupNodeRed,
-    'hand-rolled': setupNodeRed,
-    empty: setupNodeRed,
-    'client+empty': setupNodeRed,
-    bare: setupBare,
-    floor: setupFloor,
-    transport: setupTransport,
-    'transport@fixed': setupTransport,
-    client: setupClient,
-    'client@fixed': setupClient,
-  }[job.contender];
+  // X@fixed: X with the build in BENCH_PACKAGE_ROOT (job.packageRoot); X+empty: X inside Node-RED, then the empty flow.
+  const base = job.contender.replace(/@fixed$/, '');
+  const setup =
+    ['upp-query', 'hand-rolled', 'empty'].includes(base) || base.endsWith('+empty')
+      ? setupNodeRed
+      : CALLERS[base] && (async () => callerLoop(CALLERS[base](job), job.concurrency));
   if (!setup) throw new Error(`unknown contender ${job.contender}`);
   const c = await setup(job);
   await c.run(job.warmup, job.paymentNo);
@@ -336,7 +307,7 @@ async function main(job) {
   await ask({ phase: 'measured' });
   // Does the contender's verification hold for an amount written with a trailing zero (100.00)?
   let check;
-  if (job.checkPaymentNo && !['empty', 'bare', 'floor', 'transport', 'transport@fixed'].includes(job.contender))
+  if (job.checkPaymentNo && !['empty', 'bare', 'floor', 'transport'].includes(base.replace(/\+empty$/, '')))
     check = (await c.run(20, job.checkPaymentNo)).counts;
   // Memory per call in flight: the heap (after a full GC) with `concurrency` calls in flight, against the heap idle
   // after the run, divided by the calls in flight. A separate short run, so its GC pauses stay out of the latencies.
