@@ -58,6 +58,13 @@ export function finalFor<Sink>(
   closeResult: UppResult | undefined,
 ): PollFinal {
   const own = waiterDecision(job, w, decision);
-  const info: PollInfo = { ...base, outcome: own.route, reason: own.reason, assumed: own.assumed, joined: w.joined, resumed: w.resumed };
+  // Object.assign, not `{ ...base, outcome, ... }`: that spread makes a hidden class per object on Node 20 (query.ts).
+  const info: PollInfo = Object.assign({}, base, {
+    outcome: own.route,
+    reason: own.reason,
+    assumed: own.assumed,
+    joined: w.joined,
+    resumed: w.resumed,
+  });
   return { route: own.route, reason: own.reason, result, closeResult, info, amountMismatch: own.amountMismatch };
 }
