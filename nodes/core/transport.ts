@@ -217,17 +217,21 @@ function classifyFailure(error: unknown): Exclude<AttemptResult, { kind: 'answer
 /**
  * The answer's text exactly as received (a BOM included: body.text() would drop it), or undefined when it is over
  * `limit` bytes. With a Content-Length within the limit, undici's own reader takes the bytes at once: undici never
- * delivers more body than the Content-Length says. Without one (chunked), or with a larger one, chunks are counted
- * as they come.
+ * delivers more body than the Content-Length says. Without one (chunked), with a larger one, or for a large answer,
+ * chunks are counted as they come: undici's reader keeps its result reachable from the response stream after the
+ * call (a whole bill's bytes, seen held after the rows were delivered), while chunks read here are garbage at once.
  */
 async function readBody(response: Dispatcher.ResponseData, limit: number): Promise<string | undefined> {
   const length = response.headers['content-length'];
-  if (typeof length === 'string' && /^\d{1,9}$/.test(length) && Number(length) <= limit) {
+  if (typeof length === 'string' && /^\d{1,9}$/.test(length) && Number(length) <= Math.min(limit, READ_WHOLE_UP_TO)) {
     const bytes = await response.body.bytes();
     return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
   }
   return readLimited(response.body, limit);
 }
+
+/** Answers up to this many bytes are taken whole by undici's reader (an ordinary answer is well under 1 KiB). */
+const READ_WHOLE_UP_TO = 64 * 1024;
 
 async function readLimited(body: Dispatcher.ResponseData['body'], limit: number): Promise<string | undefined> {
   const chunks: Buffer[] = [];

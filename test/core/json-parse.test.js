@@ -76,6 +76,52 @@ describe('codec: parseLossless fast path against lossless-json', () => {
     );
   });
 
+  it('gives the same tree as lossless-json on long texts too (over 16 KiB, where strings and long numbers are copied out)', () => {
+    // Generated members padded with long strings and long number literals, so every copy path is taken.
+    const longText = fc
+      .tuple(fc.array(textOf, { minLength: 1, maxLength: 20 }), numberLiteral, fc.string({ minLength: 13, maxLength: 40, unit: 'binary' }))
+      .map(([values, number, string]) => {
+        const filler = Array.from({ length: 600 }, (_, i) => `"pad${i}":${JSON.stringify(`${string}${i}`)},"n${i}":${number}${i}`);
+        return `{${[...values.map((v, i) => `"v${i}":${v}`), ...filler].join(',')}}`;
+      });
+    fc.assert(
+      fc.property(longText, (text) => {
+        assert.ok(text.length > 16 * 1024, `a long text (${text.length})`);
+        const fast = parseOrdinary(text, MAX_JSON_DEPTH);
+        const ref = referenceOutcome(text);
+        if (fast !== undefined) {
+          assert.ok(!ref.error, `accepted what lossless-json refuses (${ref.error?.message})`);
+          assert.deepStrictEqual(fast, ref.tree);
+        }
+        if (!ref.error) assert.deepStrictEqual(core.parseLossless(text), ref.tree);
+      }),
+      { numRuns: 150 },
+    );
+  });
+
+  it("values kept from a long answer do not keep its text alive (a bill's rows outlive its text)", () => {
+    const v8 = require('node:v8');
+    const vm = require('node:vm');
+    v8.setFlagsFromString('--expose-gc');
+    const gc = vm.runInNewContext('gc');
+    // 4 MB of text; from each row a string and a long id are kept, as decoded bill rows keep them.
+    const parseRows = () => {
+      const rows = Array.from(
+        { length: 40000 },
+        (_, i) => `{"outPaymentNo":"YT2026112900000${i}","id":1234567890123${i},"memo":"${'m'.repeat(40)}"}`,
+      );
+      const tree = core.parseLossless(`{"data":[${rows.join(',')}]}`);
+      return [tree.data[7].outPaymentNo, tree.data[9].id.value];
+    };
+    gc();
+    const before = process.memoryUsage().heapUsed;
+    const kept = parseRows();
+    gc();
+    const held = process.memoryUsage().heapUsed - before;
+    assert.deepEqual(kept, ['YT20261129000007', '12345678901239']);
+    assert.ok(held < 1024 * 1024, `${(held / 1048576).toFixed(1)} MB still held by two values`);
+  });
+
   it('parseLossless answers as lossless-json does: the same tree, or a SyntaxError where it throws', () => {
     fc.assert(
       fc.property(fc.oneof(textOf, damaged), (text) => {

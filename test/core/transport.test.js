@@ -8,6 +8,8 @@ const { Transport } = require('../../dist/nodes/core/transport');
 
 const BOM = '\ufeff';
 const ANSWER = `${BOM}{"result":true,"msg":"成功","tradeFee":100.00}`;
+/** An answer larger than what undici's reader takes whole (64 KiB), with characters of several bytes across chunks. */
+const BILL = `${BOM}{"data":[${Array.from({ length: 3000 }, (_, i) => `{"memo":"芸泰统一支付${i}","fee":${i}.10}`).join(',')}]}`;
 
 describe('transport: reading answers', () => {
   let server;
@@ -20,7 +22,7 @@ describe('transport: reading answers', () => {
       req.resume();
       const mode = req.url.slice(1);
       if (mode === 'hold') return held.push(res); // answered by the test, or never
-      const bytes = Buffer.from(mode.startsWith('large') ? 'x'.repeat(4096) : ANSWER, 'utf8');
+      const bytes = Buffer.from(mode.startsWith('large') ? 'x'.repeat(4096) : mode.startsWith('bill') ? BILL : ANSWER, 'utf8');
       if (mode.endsWith('chunked')) {
         res.write(bytes.subarray(0, 5));
         res.end(bytes.subarray(5));
@@ -51,6 +53,15 @@ describe('transport: reading answers', () => {
       const attempt = await transport.post(`/large-${mode}`, '{}', 5000);
       assert.equal(attempt.kind, 'maybe_sent');
       assert.equal(attempt.reason, 'too_large');
+    });
+  }
+
+  for (const mode of ['bill-length', 'bill-chunked']) {
+    it(`a large answer ${mode === 'bill-length' ? 'with a Content-Length' : 'sent in chunks'} (over 64 KiB) comes back byte for byte`, async () => {
+      assert.ok(Buffer.byteLength(BILL) > 64 * 1024);
+      const attempt = await transport.post(`/${mode}`, '{}', 5000, undefined, 1024 * 1024);
+      assert.equal(attempt.kind, 'answered');
+      assert.equal(attempt.body, BILL);
     });
   }
 

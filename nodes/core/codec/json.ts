@@ -53,6 +53,20 @@ function checkDepth(text: string): void {
 /** A number literal exactly as the grammar has it (no leading zeros, no `+`, no bare `.`). */
 const NUMBER = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/y;
 
+/**
+ * From this length on, V8 makes `slice` a view into its source string instead of a copy (SlicedString::kMinLength):
+ * a value that lives on keeps the whole text alive. Above COPY_STRINGS_ABOVE characters of text (a bill of many
+ * rows), such strings are copied, so the delivered rows do not hold the bill's text; an ordinary answer's few hundred
+ * characters stay shared with its values, which is cheaper per call.
+ */
+const SLICE_VIEW_LENGTH = 13;
+const COPY_STRINGS_ABOVE = 16 * 1024;
+
+/** A new string equal to text[from, to) that holds nothing of `text` (the piece has no quote, backslash or control character). */
+function copyOf(text: string, from: number, to: number): string {
+  return JSON.parse(`"${text.slice(from, to)}"`) as string;
+}
+
 /** Thrown inside the parser when the text is not ordinary; never leaves this module. */
 const DECLINE = Symbol('decline');
 
@@ -78,11 +92,14 @@ export function parseOrdinary(text: string, maxDepth: number): JsonTree | undefi
 class OrdinaryParser {
   /** The position of the next character to read. */
   at = 0;
+  private readonly copyStrings: boolean;
 
   constructor(
     private readonly text: string,
     private readonly maxDepth: number,
-  ) {}
+  ) {
+    this.copyStrings = text.length > COPY_STRINGS_ABOVE;
+  }
 
   /** A value and the whitespace around it. */
   value(depth: number): JsonTree {
@@ -155,15 +172,20 @@ class OrdinaryParser {
       } else at++;
     }
     this.at = at + 1; // after the closing quote
-    // Escapes are decoded by the platform's JSON.parse, which also refuses the invalid ones.
-    return escaped ? (JSON.parse(text.slice(start - 1, at + 1)) as string) : text.slice(start, at);
+    // Escapes are decoded by the platform's JSON.parse, which also refuses the invalid ones; so are the strings of a
+    // long text copied out (see COPY_STRINGS_ABOVE).
+    if (escaped || (this.copyStrings && at - start >= SLICE_VIEW_LENGTH)) return JSON.parse(text.slice(start - 1, at + 1)) as string;
+    return text.slice(start, at);
   }
 
   private number(): LosslessNumber {
     NUMBER.lastIndex = this.at;
     if (!NUMBER.test(this.text)) throw DECLINE;
-    const literal = this.text.slice(this.at, NUMBER.lastIndex);
-    this.at = NUMBER.lastIndex;
+    const end = NUMBER.lastIndex;
+    // A long literal (an id of 13 digits or more) is copied out of a long text like a string (COPY_STRINGS_ABOVE).
+    const literal =
+      this.copyStrings && end - this.at >= SLICE_VIEW_LENGTH ? copyOf(this.text, this.at, end) : this.text.slice(this.at, end);
+    this.at = end;
     return new LosslessNumber(literal);
   }
 
