@@ -172,21 +172,21 @@ class OrdinaryParser {
       } else at++;
     }
     this.at = at + 1; // after the closing quote
-    // Escapes are decoded by the platform's JSON.parse, which also refuses the invalid ones; so are the strings of a
-    // long text copied out (see COPY_STRINGS_ABOVE).
-    if (escaped || (this.copyStrings && at - start >= SLICE_VIEW_LENGTH)) return JSON.parse(text.slice(start - 1, at + 1)) as string;
-    return text.slice(start, at);
+    // Escapes are decoded by the platform's JSON.parse, which also refuses the invalid ones.
+    return escaped ? (JSON.parse(text.slice(start - 1, at + 1)) as string) : this.piece(start, at);
   }
 
   private number(): LosslessNumber {
     NUMBER.lastIndex = this.at;
     if (!NUMBER.test(this.text)) throw DECLINE;
-    const end = NUMBER.lastIndex;
-    // A long literal (an id of 13 digits or more) is copied out of a long text like a string (COPY_STRINGS_ABOVE).
-    const literal =
-      this.copyStrings && end - this.at >= SLICE_VIEW_LENGTH ? copyOf(this.text, this.at, end) : this.text.slice(this.at, end);
-    this.at = end;
+    const literal = this.piece(this.at, NUMBER.lastIndex);
+    this.at = NUMBER.lastIndex;
     return new LosslessNumber(literal);
+  }
+
+  /** text[from, to) as a value: a slice, or, out of a long text, a copy (see COPY_STRINGS_ABOVE). */
+  private piece(from: number, to: number): string {
+    return this.copyStrings && to - from >= SLICE_VIEW_LENGTH ? copyOf(this.text, from, to) : this.text.slice(from, to);
   }
 
   private literal(word: string, value: JsonTree): JsonTree {
@@ -271,7 +271,7 @@ export class TextSink {
 /** Writes a tree as compact JSON. With `canonical`, produces the string that is signed (vendor API §3). */
 export function writeJson(tree: JsonTree, options: WriteOptions): string {
   const sink = new TextSink();
-  writeValue(sink, tree, options, 0, '');
+  writeJsonTo(sink, tree, options);
   return sink.text;
 }
 
